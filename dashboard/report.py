@@ -1,0 +1,315 @@
+"""Metrics, tables, sentence contexts and escaped highlights computed from mentions; pure (no UI)."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import shapely
+from pyproj import Geod
+
+#: Kinds whose polygons count towards the "area covered" metric. Alliances and continents are
+#: groupings of countries rather than areas the article talks about, so they are left out.
+AREA_KINDS: tuple[str, ...] = ("country", "province", "region", "sea")
+
+_GEOD = Geod(ellps="WGS84")
+# A sentence ends at . ! or ? followed by space, or at a line break; keeps "Mr Putin" together.
+_SENTENCE_END = re.compile(r"(?<!\b[A-Z][a-z])(?<!\b[A-Z])[.!?][\"')\]]*\s+|\n+")
+
+
+def escape_text(text: str) -> str:
+    """Escape untrusted text for HTML and for Jinja/branca templates.
+
+    ``html.escape`` handles ``<``, ``>``, ``&`` and quotes; braces become character references
+    so that ``{{ ... }}`` can never be evaluated by a template engine downstream.
+
+    Parameters
+    ----------
+    text : str
+        Untrusted text (article text, file names, ...).
+
+    Returns
+    -------
+    str
+        HTML-safe text that displays exactly as the input.
+    """
+    return html.escape(text, quote=True).replace("{", "&#123;").replace("}", "&#125;")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Return ``(start, end)`` offsets of the sentences of ``text`` (stripped, non-empty).
+
+    Parameters
+    ----------
+    text : str
+        The whole article text.
+
+    Returns
+    -------
+    list of tuple of int
+        Sentence offsets in order; ``text[start:end]`` is one sentence.
+    """
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for match in _SENTENCE_END.finditer(text):
+        _add_span(text, pos, match.start() + len(match.group(0).rstrip()), spans)
+        pos = match.end()
+    _add_span(text, pos, len(text), spans)
+    return spans
+
+
+def _add_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    chunk = text[start:end]
+    stripped = chunk.strip()
+    if stripped:
+        lead = len(chunk) - len(chunk.lstrip())
+        spans.append((start + lead, start + lead + len(stripped)))
+
+
+@dataclass(frozen=True)
+class Context:
+    """The sentence around one mention, with the mention's offsets relative to the sentence."""
+
+    sentence: str
+    start: int
+    end: int
+
+    def plain(self) -> str:
+        """The sentence as plain text."""
+        return self.sentence
+
+    def html(self) -> str:
+        """The sentence escaped for HTML, the mention wrapped in ``<mark>``."""
+        s = self.sentence
+        return (
+            escape_text(s[: self.start])
+            + "<mark>"
+            + escape_text(s[self.start : self.end])
+            + "</mark>"
+            + escape_text(s[self.end :])
+        )
+
+
+def context_of(text: str, start: int, end: int, spans: Sequence[tuple[int, int]] | None = None) -> Context:
+    """Return the sentence containing ``text[start:end]``.
+
+    Parameters
+    ----------
+    text : str
+        The whole article text.
+    start, end : int
+        Offsets of the mention.
+    spans : sequence of tuple, optional
+        Precomputed :func:`sentence_spans` (pass them when looking up many mentions).
+
+    Returns
+    -------
+    Context
+    """
+    spans = sentence_spans(text) if spans is None else spans
+    for s_start, s_end in spans:
+        if s_start <= start < s_end:
+            s_end = max(s_end, end)
+            return Context(text[s_start:s_end], start - s_start, end - s_start)
+    return Context(text[start:end], 0, end - start)
+
+
+def _get(m: Any, name: str) -> Any:
+    return m[name] if isinstance(m, dict) else getattr(m, name)
+
+
+def mentions_table(mentions: Iterable[Any], text: str) -> pd.DataFrame:
+    """One row per mention: place, kind, mention type, matched text, offsets and sentence context.
+
+    Parameters
+    ----------
+    mentions : iterable of Mention
+        Mentions as returned by ``geoparse`` (objects or dicts with the same fields).
+    text : str
+        The article text the offsets refer to.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns place, kind, type, text, start, end, place_id, context.
+    """
+    spans = sentence_spans(text)
+    rows = []
+    for m in mentions:
+        ctx = context_of(text, _get(m, "start"), _get(m, "end"), spans)
+        rows.append(
+            {
+                "place": _get(m, "name"),
+                "kind": _get(m, "kind"),
+                "type": _get(m, "type"),
+                "text": _get(m, "text"),
+                "start": _get(m, "start"),
+                "end": _get(m, "end"),
+                "place_id": _get(m, "place_id"),
+                "context": ctx.plain(),
+            }
+        )
+    columns = ["place", "kind", "type", "text", "start", "end", "place_id", "context"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def places_table(places: pd.DataFrame) -> pd.DataFrame:
+    """One row per place, most mentioned first: name, kind, country, count, mention types, place_id.
+
+    Parameters
+    ----------
+    places : pandas.DataFrame
+        The ``places_frame`` GeoDataFrame (geometry is dropped).
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    columns = ["name", "kind", "country", "count", "types", "place_id"]
+    if len(places) == 0:
+        return pd.DataFrame(columns=columns)
+    out = pd.DataFrame(
+        {
+            "name": places["name"].to_numpy(),
+            "kind": places["kind"].to_numpy(),
+            "country": places["country"].to_numpy(),
+            "count": places["count"].astype(int).to_numpy(),
+            "types": [", ".join(mention_types(ms)) for ms in places["mentions"]],
+            "place_id": places["place_id"].to_numpy(),
+        }
+    )
+    return out.sort_values(["count", "name"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def mention_types(mentions: Iterable[Any]) -> list[str]:
+    """Distinct mention types in first-seen order."""
+    return list(dict.fromkeys(_get(m, "type") for m in mentions))
+
+
+def filter_places(places: pd.DataFrame, kinds: Iterable[str], types: Iterable[str]) -> pd.DataFrame:
+    """Keep places of the given kinds that have at least one mention of the given types.
+
+    Parameters
+    ----------
+    places : pandas.DataFrame
+        The ``places_frame`` GeoDataFrame.
+    kinds, types : iterable of str
+        Allowed place kinds and mention types.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A subset of ``places`` (same type), counts restricted to the allowed mention types.
+    """
+    kinds, types = set(kinds), set(types)
+    if len(places) == 0:
+        return places
+    kept = [[m for m in ms if _get(m, "type") in types] for ms in places["mentions"]]
+    out = places.copy()
+    out["mentions"] = kept
+    out["count"] = [len(ms) for ms in kept]
+    mask = out["kind"].isin(kinds).to_numpy() & (out["count"] > 0).to_numpy()
+    return out[mask]
+
+
+def area_km2(places: pd.DataFrame) -> float:
+    """Geodesic area in km² of the union of the mentioned areas (overlaps counted once).
+
+    Parameters
+    ----------
+    places : geopandas.GeoDataFrame
+        Places in EPSG:4326; rows whose kind is in :data:`AREA_KINDS` contribute.
+
+    Returns
+    -------
+    float
+        Area on the WGS 84 ellipsoid, in km².
+    """
+    if len(places) == 0:
+        return 0.0
+    geoms = places.loc[places["kind"].isin(AREA_KINDS), "geometry"]
+    geoms = [g for g in geoms if g is not None and not g.is_empty and g.geom_type.endswith("Polygon")]
+    if not geoms:
+        return 0.0
+    union = shapely.union_all(shapely.make_valid(geoms))
+    area, _ = _GEOD.geometry_area_perimeter(shapely.orient_polygons(union))
+    return abs(area) / 1e6
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The figures shown as metric panels."""
+
+    mentions: int
+    places: int
+    countries: int
+    top_place: str | None
+    top_count: int
+    area_km2: float
+
+
+def summarize(mentions: Sequence[Any], places: pd.DataFrame) -> Summary:
+    """Compute the metric panels' figures.
+
+    Parameters
+    ----------
+    mentions : sequence of Mention
+        All mentions of the article(s).
+    places : geopandas.GeoDataFrame
+        The matching ``places_frame``.
+
+    Returns
+    -------
+    Summary
+        ``countries`` counts distinct places of kind country (mentioned by name or demonym).
+    """
+    if len(places):
+        ordered = places.sort_values(["count", "name"], ascending=[False, True], kind="stable")
+        top_place, top_count = str(ordered["name"].iloc[0]), int(ordered["count"].iloc[0])
+        countries = int((places["kind"] == "country").sum())
+    else:
+        top_place, top_count, countries = None, 0, 0
+    return Summary(
+        mentions=len(mentions),
+        places=len(places),
+        countries=countries,
+        top_place=top_place,
+        top_count=top_count,
+        area_km2=area_km2(places),
+    )
+
+
+def highlight_html(text: str, mentions: Iterable[Any], extra: Iterable[tuple[int, int, str]] = ()) -> str:
+    """Return the article text escaped for HTML with each mention wrapped in ``<mark>``.
+
+    Parameters
+    ----------
+    text : str
+        The article text (untrusted).
+    mentions : iterable of Mention
+        Mentions with offsets into ``text``; overlapping ones after the first are skipped.
+    extra : iterable of tuple, optional
+        More ``(start, end, css_class)`` spans to mark (e.g. checked claims).
+
+    Returns
+    -------
+    str
+        Safe HTML; line breaks become ``<br>``.
+    """
+    spans = [(_get(m, "start"), _get(m, "end"), f"m-{_get(m, 'kind')}", _get(m, "name")) for m in mentions]
+    spans += [(s, e, cls, "") for s, e, cls in extra]
+    spans.sort(key=lambda s: (s[0], -s[1]))
+    out, pos = [], 0
+    for start, end, cls, title in spans:
+        if start < pos or end > len(text):
+            continue
+        out.append(escape_text(text[pos:start]))
+        attrs = f'class="{escape_text(cls)}" title="{escape_text(title)}"'
+        out.append(f"<mark {attrs}>{escape_text(text[start:end])}</mark>")
+        pos = end
+    out.append(escape_text(text[pos:]))
+    return "".join(out).replace("\n", "<br>\n")
