@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from typing import Any
 
 import pandas as pd
 import shapely
 from pyproj import Geod
+
+from dashboard.article import Article, read_article
+from dashboard.errors import InputError
 
 #: Kinds whose polygons count towards the "area covered" metric. Alliances and continents are
 #: groupings of countries rather than areas the article talks about, so they are left out.
@@ -313,3 +318,145 @@ def highlight_html(text: str, mentions: Iterable[Any], extra: Iterable[tuple[int
         pos = end
     out.append(escape_text(text[pos:]))
     return "".join(out).replace("\n", "<br>\n")
+
+
+# --- input: uploaded files ---------------------------------------------------------------------------
+
+HTML_SUFFIXES: tuple[str, ...] = (".html", ".htm", ".xhtml")
+_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head"})
+_BLOCK_TAGS = frozenset(
+    {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article", "blockquote"}
+)
+
+
+class _TextExtractor(HTMLParser):
+    """Collect the visible text of an HTML page; script/style content is dropped, never run."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP_TAGS:
+            self._skip += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP_TAGS:
+            self._skip = max(0, self._skip - 1)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def html_to_text(markup: str) -> str:
+    """Strip an HTML page to its visible text (script, style and head dropped), one block per line.
+
+    Parameters
+    ----------
+    markup : str
+        The HTML source (untrusted).
+
+    Returns
+    -------
+    str
+        Plain text; runs of spaces collapsed, blank lines removed.
+    """
+    parser = _TextExtractor()
+    parser.feed(markup)
+    parser.close()
+    lines = (re.sub(r"[ \t\r\f\v]+", " ", line).strip() for line in "".join(parser.parts).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def read_upload(name: str, data: bytes) -> Article:
+    """Read one uploaded file as an article; HTML files are stripped to their text first.
+
+    Parameters
+    ----------
+    name : str
+        The file name (used in messages and to recognise HTML).
+    data : bytes
+        The file's content.
+
+    Returns
+    -------
+    Article
+
+    Raises
+    ------
+    InputError
+        Empty, binary, not UTF-8, too large, or HTML with no text.
+    """
+    article = read_article(data, name)
+    if not name.lower().endswith(HTML_SUFFIXES):
+        return article
+    text = html_to_text(article.text)
+    if not text.strip():
+        msg = f"{name}: the HTML page has no visible text"
+        raise InputError(msg)
+    return read_article(text, name)
+
+
+# --- several articles at once ------------------------------------------------------------------------
+
+#: Put between articles when several are shown together; a blank line also ends any sentence.
+ARTICLE_SEPARATOR = "\n\n"
+
+
+def _shift(m: Any, offset: int) -> Any:
+    if not offset:
+        return m
+    if isinstance(m, dict):
+        return {**m, "start": m["start"] + offset, "end": m["end"] + offset}
+    return dataclasses.replace(m, start=m.start + offset, end=m.end + offset)
+
+
+def combine(parts: Sequence[tuple[str, Sequence[Any], pd.DataFrame]]) -> tuple[str, list[Any], pd.DataFrame]:
+    """Merge several parsed articles into one text, one mention list and one places frame.
+
+    Offsets are shifted so they index the joined text (articles joined with :data:`ARTICLE_SEPARATOR`);
+    a place mentioned in several articles becomes one row whose count is the sum. An alliance keeps
+    the membership (geometry) of the first article that mentions it.
+
+    Parameters
+    ----------
+    parts : sequence of tuple
+        ``(text, mentions, places_frame)`` per article.
+
+    Returns
+    -------
+    tuple
+        ``(text, mentions, places)``.
+    """
+    if len(parts) == 1:
+        text, mentions, places = parts[0]
+        return text, list(mentions), places
+    texts, all_mentions, frames, offset = [], [], [], 0
+    for text, mentions, places in parts:
+        texts.append(text)
+        all_mentions.extend(_shift(m, offset) for m in mentions)
+        if len(places):
+            shifted = places.copy()
+            shifted["mentions"] = [[_shift(m, offset) for m in ms] for ms in places["mentions"]]
+            frames.append(shifted)
+        offset += len(text) + len(ARTICLE_SEPARATOR)
+    if not frames:
+        empty = parts[0][2]
+        return ARTICLE_SEPARATOR.join(texts), all_mentions, empty.iloc[0:0]
+    stacked = pd.concat(frames, ignore_index=True)
+    rows = []
+    for _, group in stacked.groupby("place_id", sort=False):
+        first = group.iloc[0].copy()
+        first["count"] = int(group["count"].sum())
+        first["mentions"] = [m for ms in group["mentions"] for m in ms]
+        rows.append(first)
+    merged = type(stacked)(rows, columns=stacked.columns).reset_index(drop=True)
+    if hasattr(stacked, "crs"):
+        merged = merged.set_geometry("geometry", crs=stacked.crs)
+    return ARTICLE_SEPARATOR.join(texts), all_mentions, merged
