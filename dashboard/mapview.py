@@ -59,7 +59,15 @@ BASEMAPS: dict[str, str] = {
     "osm": "OpenStreetMap",
     "light": "Light (CartoDB Positron)",
 }
-_TILES = {"osm": "OpenStreetMap", "light": "CartoDB positron"}
+_TILES = {
+    "osm": ("OpenStreetMap", None),
+    # Given by URL: xyzservices' "CartoDB positron" entry now warns that it wants an API key.
+    "light": (
+        "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors '
+        '&copy; <a href="https://carto.com/attributions">CARTO</a>',
+    ),
+}
 
 HIGHLIGHT_COLOR = "#ffd60a"
 _LAND_STYLE = {"fillColor": "#f2efe6", "fillOpacity": 1, "color": "#b9b4a7", "weight": 0.6}
@@ -110,9 +118,8 @@ def ensure_local_assets(source: Path | None = None, dest: Path | None = None) ->
         return True
     if not all((source / n).is_file() for n in names):
         return False
+    # static/.gitignore keeps this vendored copy out of git.
     dest.mkdir(parents=True, exist_ok=True)
-    # Keep the vendored copy out of git whatever the top-level .gitignore says.
-    (VENDOR_DIR / ".gitignore").write_text("*\n")
     for n in names:
         shutil.copyfile(source / n, dest / n)
     if (source / "images").is_dir():
@@ -386,7 +393,8 @@ def base_map(
     m.default_js = LOCAL_JS if offline else CDN_JS
     m.default_css = LOCAL_CSS if offline else CDN_CSS
     if basemap in _TILES:
-        folium.TileLayer(_TILES[basemap], control=False).add_to(m)
+        tiles, attr = _TILES[basemap]
+        folium.TileLayer(tiles, attr=attr, control=False, subdomains="abcd").add_to(m)
     elif land is not None:
         folium.GeoJson(
             land,
