@@ -1,0 +1,288 @@
+"""Claims: finding lengths, border shares, adjacency, areas and distances in text, checked on the bundled data."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dashboard import claims
+from dashboard.claims import check_claims, claims_command, find_quantities, split_sentences
+from dashboard.settings import PROJECT_ROOT, SEEDS_DIR
+
+SAMPLE = SEEDS_DIR / "000_f76bc0d3d06c699a.txt"
+D = date(2022, 1, 28)
+
+
+def _gaz():
+    from dashboard.gazetteer import get_gazetteer
+
+    return get_gazetteer()
+
+
+def mentions(text: str, *pairs: tuple[str, str] | tuple[str, str, str]) -> list[dict]:
+    """Mentions of ``text`` as the geoparser gives them: (surface, place id[, type]), located in order.
+
+    Names and kinds come from the real gazetteer, so the claims are checked on the bundled data; the tests
+    of this module do not depend on the geoparser's recall (the sample article tests do).
+    """
+    out, pos = [], 0
+    for surface, pid, *typ in pairs:
+        start = text.index(surface, pos)
+        pos = start + len(surface)
+        kind = pid.split(":")[0]
+        name = surface if kind == "alliance" else str(_gaz().place(pid)["name"])
+        out.append(
+            {
+                "start": start,
+                "end": pos,
+                "text": surface,
+                "place_id": pid,
+                "name": name,
+                "kind": kind,
+                "type": typ[0] if typ else ("alliance" if kind == "alliance" else "literal"),
+            }
+        )
+    return out
+
+
+def only(cs: list[claims.Claim], kind: str) -> claims.Claim:
+    got = [c for c in cs if c.kind == kind]
+    assert len(got) == 1, cs
+    return got[0]
+
+
+# -- the text side ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit", "hedge"),
+    [
+        ("The 1,225km pipeline", 1225, "km", None),
+        ("a 760-mile line", 760, "mi", None),
+        ("Only 6% of it", 6, "%", "only"),
+        ("some 5 per cent of it", 5, "%", "some"),
+        ("it covers 26,000 sq km", 26000, "km2", None),
+        ("about 27,000 km² in all", 27000, "km2", "about"),
+        ("nearly 10,000 square miles", 10000, "sq mi", "nearly"),
+        ("roughly 603,500 square kilometres", 603500, "km2", "roughly"),
+        ("more than 1.2 million sq km", 1_200_000, "km2", "more than"),
+        ("almost 30 kilometres away", 30, "km", "almost"),
+        ("at least 500 miles", 500, "mi", "at least"),
+        ("a 30-kilometre zone", 30, "km", None),
+    ],
+)
+def test_quantities_units_and_hedges(text, value, unit, hedge):
+    (q,) = find_quantities(text)
+    assert (q.value, q.unit, q.hedge) == (value, unit, hedge)
+
+
+@pytest.mark.parametrize(
+    "text", ["the 2014 annexation", "1,000 troops", "$11bn (£8bn)", "14,000 people", "five years", "in 1997"]
+)
+def test_numbers_without_units_are_not_quantities(text):
+    assert find_quantities(text) == []
+
+
+def test_quantity_offsets_index_the_whole_text():
+    text = "Intro. The 1,225km (760-mile) pipeline."
+    qs = find_quantities(text[7:], offset=7)
+    assert [text[q.start : q.end] for q in qs] == ["1,225km", "760-mile"]
+    assert qs[1].km == pytest.approx(760 * 1.609344)
+
+
+def test_sentences_keep_offsets_and_abbreviations():
+    text = " Mr. Putin met U.S. officials. Then he left!\nA new line? Yes"
+    got = split_sentences(text)
+    assert [s.text for s in got] == ["Mr. Putin met U.S. officials.", "Then he left!", "A new line?", "Yes"]
+    assert all(text[s.start : s.end] == s.text for s in got)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab .!?;\n,%0123456789kmsq\"'")), max_size=80))
+def test_sentences_and_quantities_stay_inside_any_text(text):
+    for s in split_sentences(text):
+        assert text[s.start : s.end] == s.text and s.text
+    for q in find_quantities(text):
+        assert 0 <= q.start < q.end <= len(text)
+
+
+# -- look-alikes: no claims --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "pairs"),
+    [
+        ("Russia has 6% inflation.", [("Russia", "country:RUS")]),
+        ("After the 2014 annexation, Russia kept Crimea.", [("Russia", "country:RUS")]),
+        ("Russia sent 1,000 troops to Belarus.", [("Russia", "country:RUS"), ("Belarus", "country:BLR")]),
+        ("The pipeline cost $11bn to build.", []),
+        ("Some 14,000 people have died in Ukraine.", [("Ukraine", "country:UKR")]),
+        ("It took five years to build in Germany.", [("Germany", "country:DEU")]),
+        ("Russia wants no strike weapons near Russian borders.", [("Russia", "country:RUS"), ("Russian", "country:RUS", "demonym")]),  # noqa: E501
+        ("Queues grew at the border crossing between Poland and Belarus.", [("Poland", "country:POL"), ("Belarus", "country:BLR")]),  # noqa: E501
+        ("Ukraine saw a 10% rise in prices at the border.", [("Ukraine", "country:UKR")]),
+        ("Missiles in countries near or bordering Russia.", [("Russia", "country:RUS")]),
+        ("Troops massed 30km from the border with Ukraine.", [("Ukraine", "country:UKR")]),
+        ("Russia seized 1,000 sq km of Ukraine.", [("Russia", "country:RUS"), ("Ukraine", "country:UKR")]),
+    ],
+)
+def test_look_alikes_give_no_claim(text, pairs):
+    assert check_claims(text, on=D, mentions=mentions(text, *pairs)) == []
+
+
+# -- adjacency ---------------------------------------------------------------------------------------------
+
+
+def test_which_also_borders_is_confirmed_with_the_shared_length():
+    text = "Russia sent troops into Belarus, which also borders Ukraine."
+    c = only(
+        check_claims(text, on=D, mentions=mentions(text, ("Russia", "country:RUS"), ("Belarus", "country:BLR"),
+                                                   ("Ukraine", "country:UKR"))),  # fmt: skip
+        "adjacency",
+    )
+    assert (c.subject, c.object, c.verdict) == ("country:BLR", "country:UKR", "consistent")
+    assert 800 <= c.details["shared_border_km"] <= 1200
+    assert c.computed == pytest.approx(c.details["shared_border_km"], abs=0.1)
+    assert text[c.start : c.end] == c.text and c.unit is None and c.stated is None
+    assert set(c.place_ids) == {"country:BLR", "country:UKR"}
+
+
+@pytest.mark.parametrize(
+    ("text", "pairs", "expected"),
+    [
+        ("Poland borders Germany.", [("Poland", "country:POL"), ("Germany", "country:DEU")], [("POL", "DEU", True)]),
+        ("France borders Russia.", [("France", "country:FRA"), ("Russia", "country:RUS")], [("FRA", "RUS", False)]),
+        (
+            "Finland and Russia share a 1,300 km-long frontier; Norway and Russia share a border too.",
+            [("Finland", "country:FIN"), ("Russia", "country:RUS"), ("Norway", "country:NOR"), ("Russia", "country:RUS")],
+            [("FIN", "RUS", True), ("NOR", "RUS", True)],
+        ),
+        (
+            "Belarus borders Poland, Lithuania and Latvia.",
+            [("Belarus", "country:BLR"), ("Poland", "country:POL"), ("Lithuania", "country:LTU"), ("Latvia", "country:LVA")],
+            [("BLR", "POL", True), ("BLR", "LTU", True), ("BLR", "LVA", True)],
+        ),
+    ],
+)  # fmt: skip
+def test_adjacency_true_and_false(text, pairs, expected):
+    got = [c for c in check_claims(text, on=D, mentions=mentions(text, *pairs)) if c.kind == "adjacency"]
+    assert [(c.subject[-3:], c.object[-3:], c.details["adjacent"]) for c in got] == expected
+    for c in got:
+        assert c.verdict == ("consistent" if c.details["adjacent"] else "differs")
+        assert (c.details["shared_border_km"] > 1) == c.details["adjacent"]
+
+
+def test_adjacency_pronoun_and_negation():
+    text = "Spain is in the west. It borders France. Spain does not border Germany."
+    pairs = [("Spain", "country:ESP"), ("France", "country:FRA"), ("Spain", "country:ESP"), ("Germany", "country:DEU")]
+    got = [c for c in check_claims(text, on=D, mentions=mentions(text, *pairs)) if c.kind == "adjacency"]
+    assert [(c.subject, c.object, c.verdict) for c in got] == [
+        ("country:ESP", "country:FRA", "consistent"),
+        ("country:ESP", "country:DEU", "consistent"),
+    ]
+    assert got[1].details["stated_adjacent"] is False and got[1].details["adjacent"] is False
+
+
+# -- border share ------------------------------------------------------------------------------------------
+
+
+def test_border_share_with_an_alliance_on_the_article_date_and_today():
+    text = "Only 6% of Russia's borders touch Nato countries; the Kremlin likes Italy."
+    pairs = [("Russia", "country:RUS"), ("Nato", "alliance:nato"), ("Italy", "country:ITA")]
+    c = only(check_claims(text, on=D, mentions=mentions(text, *pairs)), "border_share")
+    assert text[c.start : c.end] == "Only 6% of Russia's borders touch Nato countries"
+    assert (c.subject, c.object, c.stated, c.unit, c.hedge) == ("country:RUS", "alliance:nato", 6, "%", "only")
+    assert 4.5 <= c.computed <= 7 and c.verdict == "consistent"
+    assert "2022-01-28" in c.method and c.details["date"] == "2022-01-28"
+    assert "country:FIN" not in c.details["members"] and "country:POL" in c.details["members"]
+    assert 10.5 <= c.details["now"]["computed"] <= 13.5
+    assert c.details["now"]["date"] == date.today().isoformat()
+    # The highlighted features: Russia and the member countries it touches.
+    assert {"country:RUS", "country:EST", "country:POL", "country:NOR"} <= set(c.place_ids)
+    assert "country:ITA" not in c.place_ids
+
+
+def test_border_share_membership_follows_the_date():
+    text = "About 12 per cent of Russia's land border is with Nato members."
+    pairs = [("Russia", "country:RUS"), ("Nato", "alliance:nato")]
+    ms = mentions(text, *pairs)
+    after = only(check_claims(text, on=date(2024, 6, 1), mentions=ms), "border_share")
+    before = only(check_claims(text, on=D, mentions=ms), "border_share")
+    assert 10.5 <= after.computed <= 13.5 and after.verdict == "consistent"
+    assert 4.5 <= before.computed <= 7 and before.verdict == "differs"
+
+
+def test_border_share_with_a_list_of_countries_and_its():
+    text = "Russia is vast. Just 2% of its borders are with Estonia and Latvia."
+    pairs = [("Russia", "country:RUS"), ("Estonia", "country:EST"), ("Latvia", "country:LVA")]
+    c = only(check_claims(text, on=D, mentions=mentions(text, *pairs)), "border_share")
+    assert c.subject == "country:RUS" and c.object == "country:EST,country:LVA"
+    total = c.details["land_border_km"]
+    assert c.computed == pytest.approx(100 * c.details["shared_border_km"] / total, abs=0.01)
+    assert 1.5 <= c.computed <= 4 and c.verdict == "consistent"
+
+
+def test_border_share_far_off_differs():
+    text = "Half of nothing: 40% of Russia's borders touch Nato countries."
+    c = only(
+        check_claims(text, on=D, mentions=mentions(text, ("Russia", "country:RUS"), ("Nato", "alliance:nato"))),
+        "border_share",
+    )
+    assert c.verdict == "differs" and c.computed < 10
+
+
+# -- lengths -----------------------------------------------------------------------------------------------
+
+
+def test_border_length_between_two_countries():
+    text = "Troops lined the 1,084km border between Belarus and Ukraine."
+    pairs = [("Belarus", "country:BLR"), ("Ukraine", "country:UKR")]
+    c = only(check_claims(text, on=D, mentions=mentions(text, *pairs)), "length")
+    assert (c.subject, c.object, c.stated, c.unit) == ("country:BLR", "country:UKR", 1084, "km")
+    # 1:10m borders run short of the official 1,084 km: the tolerance says so, and the verdict allows it.
+    assert 800 <= c.computed <= 1200 and c.verdict == "consistent" and "1:10m" in c.tolerance
+
+
+def test_border_length_far_off_differs_in_miles():
+    text = "Russia's 300-mile border with Finland is closed."
+    pairs = [("Russia", "country:RUS"), ("Finland", "country:FIN")]
+    c = only(check_claims(text, on=D, mentions=mentions(text, *pairs)), "length")
+    assert c.unit == "mi" and c.verdict == "differs"
+    assert c.computed == pytest.approx(c.details["shared_border_km"] / 1.609344, abs=0.2)
+
+
+# -- areas -------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "pid", "verdict"),
+    [
+        ("Belarus covers 207,600 square kilometres.", "Belarus", "country:BLR", "consistent"),
+        ("Ukraine has an area of about 233,000 square miles.", "Ukraine", "country:UKR", "consistent"),
+        ("France covers 10,000 sq mi.", "France", "country:FRA", "differs"),
+    ],
+)
+def test_area_of_a_country(text, surface, pid, verdict):
+    c = only(check_claims(text, on=D, mentions=mentions(text, (surface, pid))), "area")
+    assert c.subject == pid and c.verdict == verdict
+    factor = 1.0 if c.unit == "km2" else 1.609344**2
+    assert c.computed == pytest.approx(c.details["computed_km2"] / factor, rel=1e-3)
+
+
+# -- the CLI -----------------------------------------------------------------------------------------------
+
+
+def test_claims_command_reports_bad_files_and_skips_them(tmp_path, capsys):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x00\x01binary")
+    missing = tmp_path / "missing.txt"
+    assert claims_command([str(bad), str(missing)], "json", None) == 1
+    err = capsys.readouterr().err
+    assert "bad.txt" in err and "missing.txt" in err and "Traceback" not in err
+    assert claims_command([str(SAMPLE)], "xml", None) == 2
