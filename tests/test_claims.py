@@ -1,4 +1,4 @@
-"""Claims: finding lengths, border shares, adjacency, areas and distances in text, checked on the bundled data."""
+"""Claims: lengths, border shares, adjacency, areas and distances found in text, checked on bundled data."""
 
 from __future__ import annotations
 
@@ -124,8 +124,14 @@ def test_sentences_and_quantities_stay_inside_any_text(text):
         ("The pipeline cost $11bn to build.", []),
         ("Some 14,000 people have died in Ukraine.", [("Ukraine", "country:UKR")]),
         ("It took five years to build in Germany.", [("Germany", "country:DEU")]),
-        ("Russia wants no strike weapons near Russian borders.", [("Russia", "country:RUS"), ("Russian", "country:RUS", "demonym")]),  # noqa: E501
-        ("Queues grew at the border crossing between Poland and Belarus.", [("Poland", "country:POL"), ("Belarus", "country:BLR")]),  # noqa: E501
+        (
+            "Russia wants no strike weapons near Russian borders.",
+            [("Russia", "country:RUS"), ("Russian", "country:RUS", "demonym")],
+        ),
+        (
+            "Queues grew at the border crossing between Poland and Belarus.",
+            [("Poland", "country:POL"), ("Belarus", "country:BLR")],
+        ),
         ("Ukraine saw a 10% rise in prices at the border.", [("Ukraine", "country:UKR")]),
         ("Missiles in countries near or bordering Russia.", [("Russia", "country:RUS")]),
         ("Troops massed 30km from the border with Ukraine.", [("Ukraine", "country:UKR")]),
@@ -142,8 +148,13 @@ def test_look_alikes_give_no_claim(text, pairs):
 def test_which_also_borders_is_confirmed_with_the_shared_length():
     text = "Russia sent troops into Belarus, which also borders Ukraine."
     c = only(
-        check_claims(text, on=D, mentions=mentions(text, ("Russia", "country:RUS"), ("Belarus", "country:BLR"),
-                                                   ("Ukraine", "country:UKR"))),  # fmt: skip
+        check_claims(
+            text,
+            on=D,
+            mentions=mentions(
+                text, ("Russia", "country:RUS"), ("Belarus", "country:BLR"), ("Ukraine", "country:UKR")
+            ),
+        ),
         "adjacency",
     )
     assert (c.subject, c.object, c.verdict) == ("country:BLR", "country:UKR", "consistent")
@@ -156,20 +167,38 @@ def test_which_also_borders_is_confirmed_with_the_shared_length():
 @pytest.mark.parametrize(
     ("text", "pairs", "expected"),
     [
-        ("Poland borders Germany.", [("Poland", "country:POL"), ("Germany", "country:DEU")], [("POL", "DEU", True)]),
-        ("France borders Russia.", [("France", "country:FRA"), ("Russia", "country:RUS")], [("FRA", "RUS", False)]),
+        (
+            "Poland borders Germany.",
+            [("Poland", "country:POL"), ("Germany", "country:DEU")],
+            [("POL", "DEU", True)],
+        ),
+        (
+            "France borders Russia.",
+            [("France", "country:FRA"), ("Russia", "country:RUS")],
+            [("FRA", "RUS", False)],
+        ),
         (
             "Finland and Russia share a 1,300 km-long frontier; Norway and Russia share a border too.",
-            [("Finland", "country:FIN"), ("Russia", "country:RUS"), ("Norway", "country:NOR"), ("Russia", "country:RUS")],
+            [
+                ("Finland", "country:FIN"),
+                ("Russia", "country:RUS"),
+                ("Norway", "country:NOR"),
+                ("Russia", "country:RUS"),
+            ],
             [("FIN", "RUS", True), ("NOR", "RUS", True)],
         ),
         (
             "Belarus borders Poland, Lithuania and Latvia.",
-            [("Belarus", "country:BLR"), ("Poland", "country:POL"), ("Lithuania", "country:LTU"), ("Latvia", "country:LVA")],
+            [
+                ("Belarus", "country:BLR"),
+                ("Poland", "country:POL"),
+                ("Lithuania", "country:LTU"),
+                ("Latvia", "country:LVA"),
+            ],
             [("BLR", "POL", True), ("BLR", "LTU", True), ("BLR", "LVA", True)],
         ),
     ],
-)  # fmt: skip
+)
 def test_adjacency_true_and_false(text, pairs, expected):
     got = [c for c in check_claims(text, on=D, mentions=mentions(text, *pairs)) if c.kind == "adjacency"]
     assert [(c.subject[-3:], c.object[-3:], c.details["adjacent"]) for c in got] == expected
@@ -180,7 +209,12 @@ def test_adjacency_true_and_false(text, pairs, expected):
 
 def test_adjacency_pronoun_and_negation():
     text = "Spain is in the west. It borders France. Spain does not border Germany."
-    pairs = [("Spain", "country:ESP"), ("France", "country:FRA"), ("Spain", "country:ESP"), ("Germany", "country:DEU")]
+    pairs = [
+        ("Spain", "country:ESP"),
+        ("France", "country:FRA"),
+        ("Spain", "country:ESP"),
+        ("Germany", "country:DEU"),
+    ]
     got = [c for c in check_claims(text, on=D, mentions=mentions(text, *pairs)) if c.kind == "adjacency"]
     assert [(c.subject, c.object, c.verdict) for c in got] == [
         ("country:ESP", "country:FRA", "consistent"),
@@ -197,7 +231,13 @@ def test_border_share_with_an_alliance_on_the_article_date_and_today():
     pairs = [("Russia", "country:RUS"), ("Nato", "alliance:nato"), ("Italy", "country:ITA")]
     c = only(check_claims(text, on=D, mentions=mentions(text, *pairs)), "border_share")
     assert text[c.start : c.end] == "Only 6% of Russia's borders touch Nato countries"
-    assert (c.subject, c.object, c.stated, c.unit, c.hedge) == ("country:RUS", "alliance:nato", 6, "%", "only")
+    assert (c.subject, c.object, c.stated, c.unit, c.hedge) == (
+        "country:RUS",
+        "alliance:nato",
+        6,
+        "%",
+        "only",
+    )
     assert 4.5 <= c.computed <= 7 and c.verdict == "consistent"
     assert "2022-01-28" in c.method and c.details["date"] == "2022-01-28"
     assert "country:FIN" not in c.details["members"] and "country:POL" in c.details["members"]
@@ -231,7 +271,9 @@ def test_border_share_with_a_list_of_countries_and_its():
 def test_border_share_far_off_differs():
     text = "Half of nothing: 40% of Russia's borders touch Nato countries."
     c = only(
-        check_claims(text, on=D, mentions=mentions(text, ("Russia", "country:RUS"), ("Nato", "alliance:nato"))),
+        check_claims(
+            text, on=D, mentions=mentions(text, ("Russia", "country:RUS"), ("Nato", "alliance:nato"))
+        ),
         "border_share",
     )
     assert c.verdict == "differs" and c.computed < 10
@@ -286,3 +328,152 @@ def test_claims_command_reports_bad_files_and_skips_them(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "bad.txt" in err and "missing.txt" in err and "Traceback" not in err
     assert claims_command([str(SAMPLE)], "xml", None) == 2
+
+
+# -- pipelines, provinces, cities ----------------------------------------------------------------------------
+
+
+def test_pipeline_length_resolves_the_pipeline_and_keeps_the_alternative_unit():
+    text = (
+        "Nord Stream 2 runs under the Baltic Sea. The 1,225km (760-mile) pipeline took five years to build."
+    )
+    pairs = [("Nord Stream 2", "pipeline:nord_stream_2"), ("Baltic Sea", "sea:baltic_sea")]
+    (c,) = check_claims(text, on=D, mentions=mentions(text, *pairs))
+    assert (c.kind, c.subject, c.stated, c.unit, c.verdict) == (
+        "length",
+        "pipeline:nord_stream_2",
+        1225,
+        "km",
+        "consistent",
+    )
+    assert (
+        c.text.startswith("The 1,225km (760-mile) pipeline")
+        and c.details["resolved_from"] == "The 1,225km (760-mile) pipeline"
+    )
+    # The computed length is the bundled line's (acceptance range of the geodata issue).
+    assert 1180 <= c.computed <= 1280
+    alt = c.details["alternative"]
+    assert (alt["stated"], alt["unit"]) == (760, "mi")
+    assert alt["computed"] == pytest.approx(c.computed / 1.609344, abs=0.2)
+
+
+def test_pipeline_length_in_miles_with_a_named_subject():
+    text = "Nord Stream 2 is about 500 miles long."
+    c = only(
+        check_claims(text, on=D, mentions=mentions(text, ("Nord Stream 2", "pipeline:nord_stream_2"))),
+        "length",
+    )
+    assert c.unit == "mi" and c.hedge == "about" and c.verdict == "differs"
+    assert 1180 / 1.609344 <= c.computed <= 1280 / 1.609344
+
+
+def test_the_pipeline_without_a_named_pipeline_cannot_be_checked():
+    text = "The 1,225km pipeline took five years to build."
+    (c,) = check_claims(text, on=D, mentions=[])
+    assert c.kind == "length" and c.verdict == "cannot check" and c.computed is None and c.reason
+
+
+def test_area_of_the_peninsula_resolves_to_crimea():
+    text = "Russia annexed Crimea in 2014. The peninsula covers some 27,000 sq km."
+    pairs = [("Russia", "country:RUS"), ("Crimea", "province:UA-43")]
+    c = only(check_claims(text, on=D, mentions=mentions(text, *pairs)), "area")
+    assert c.subject == "province:UA-43" and c.hedge == "some" and c.unit == "km2"
+    assert 24_000 <= c.computed <= 28_500 and c.verdict == "consistent"
+
+
+def test_distance_between_cities_in_km_and_miles():
+    text = "Kyiv is about 750 km from Moscow. Minsk lies 600 miles from Kyiv."
+    pairs = [
+        ("Kyiv", "city:703448"),
+        ("Moscow", "city:524901"),
+        ("Minsk", "city:625144"),
+        ("Kyiv", "city:703448"),
+    ]
+    a, b = check_claims(text, on=D, mentions=mentions(text, *pairs))
+    assert (a.kind, a.subject, a.object, a.unit, a.verdict) == (
+        "distance",
+        "city:703448",
+        "city:524901",
+        "km",
+        "consistent",
+    )
+    assert 700 <= a.computed <= 800
+    assert (b.kind, b.unit, b.verdict) == ("distance", "mi", "differs")
+    assert 250 <= b.computed <= 290  # Minsk-Kyiv is about 435 km
+
+
+def test_distance_from_a_city_to_a_country_uses_the_nearest_point_range():
+    text = "Kyiv lies some 90 km from Belarus."
+    pairs = [("Kyiv", "city:703448"), ("Belarus", "country:BLR")]
+    c = only(check_claims(text, on=D, mentions=mentions(text, *pairs)), "distance")
+    assert c.details["nearest_km"] < c.details["representative_points_km"]
+    assert 60 <= c.details["nearest_km"] <= 120 and c.verdict == "consistent"
+
+
+# -- the sample article, end to end (real geoparser) ---------------------------------------------------------
+
+
+def _sample_claims():
+    from dashboard.article import read_article
+
+    art = read_article(SAMPLE.read_bytes(), str(SAMPLE))
+    return art, check_claims(art.text, on=art.date)
+
+
+def test_sample_article_has_its_three_claims():
+    art, cs = _sample_claims()
+    assert art.date == D
+    assert [c.kind for c in cs] == ["adjacency", "border_share", "length"]
+    adj, share, length = cs
+    assert (adj.subject, adj.object, adj.verdict) == ("country:BLR", "country:UKR", "consistent")
+    assert 800 <= adj.details["shared_border_km"] <= 1200
+    assert (share.subject, share.object, share.stated, share.hedge) == (
+        "country:RUS",
+        "alliance:nato",
+        6,
+        "only",
+    )
+    assert (
+        5 <= share.computed <= 7 and share.verdict == "consistent" and share.details["date"] == "2022-01-28"
+    )
+    assert 10.5 <= share.details["now"]["computed"] <= 13.5
+    assert (length.subject, length.stated, length.unit, length.verdict) == (
+        "pipeline:nord_stream_2",
+        1225,
+        "km",
+        "consistent",
+    )
+    assert 1180 <= length.computed <= 1280 and length.details["alternative"]["stated"] == 760
+    for c in cs:
+        assert art.text[c.start : c.end] == c.text
+
+
+def test_cli_claims_json_on_the_sample(tmp_path):
+    out = tmp_path / "claims.json"
+    cmd = [sys.executable, "-m", "dashboard", "claims", str(SAMPLE), "--format", "json"]
+    res = subprocess.run(cmd, capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120, check=False)
+    assert res.returncode == 0, res.stderr
+    got = json.loads(res.stdout)
+    assert [c["kind"] for c in got] == ["adjacency", "border_share", "length"]
+    for c in got:
+        assert {
+            "text",
+            "start",
+            "end",
+            "kind",
+            "subject",
+            "object",
+            "stated",
+            "unit",
+            "computed",
+            "verdict",
+        } <= set(c)
+    res = subprocess.run(
+        [*cmd, "--output", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert res.returncode == 0 and json.loads(out.read_text(encoding="utf-8")) == got
