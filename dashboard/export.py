@@ -1,0 +1,120 @@
+"""GeoDataFrame -> RFC 7946 GeoJSON, and mentions -> CSV; pure."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import shapely
+from shapely.geometry import mapping
+
+#: Decimal places kept in exported coordinates (RFC 7946 suggests 6: about 10 cm).
+COORD_DECIMALS = 6
+
+
+def _clean(value: Any) -> Any:
+    """JSON-safe properties: NaN/None -> null, numpy scalars -> Python, containers recursively."""
+    if value is None:
+        return None
+    if isinstance(value, float):
+        return None if math.isnan(value) or math.isinf(value) else value
+    if isinstance(value, str | bool | int):
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if hasattr(value, "item") and not hasattr(value, "__len__"):  # numpy scalar
+        return _clean(value.item())
+    if isinstance(value, Iterable):
+        return [_clean(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def geometry_json(geom: Any) -> dict | None:
+    """An RFC 7946 geometry: polygons counter-clockwise outside (right-hand rule), <= 6 decimals."""
+    if geom is None or (hasattr(geom, "is_empty") and geom.is_empty):
+        return None
+    if geom.geom_type in ("Polygon", "MultiPolygon", "GeometryCollection"):
+        geom = shapely.orient_polygons(geom, exterior_cw=False)
+    geom = shapely.set_precision(geom, 10**-COORD_DECIMALS, mode="pointwise")
+    return _round_coords(mapping(geom))
+
+
+def _round_coords(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {k: _round_coords(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        if obj and isinstance(obj[0], float | int):
+            return [round(float(c), COORD_DECIMALS) for c in obj]
+        return [_round_coords(v) for v in obj]
+    return obj
+
+
+def features(gdf: Any, extra: Mapping[str, Any] | None = None) -> list[dict]:
+    """GeoJSON Feature dicts for every row of a GeoDataFrame (``extra`` properties go first)."""
+    out = []
+    geom_col = gdf.geometry.name
+    props_cols = [c for c in gdf.columns if c != geom_col]
+    for row in gdf.itertuples(index=False):
+        rec = row._asdict()
+        props = dict(extra or {})
+        props.update({c: _clean(rec[c]) for c in props_cols})
+        out.append({"type": "Feature", "geometry": geometry_json(rec[geom_col]), "properties": props})
+    return out
+
+
+def feature_collection(feats: list[dict]) -> str:
+    """Serialise Features as one RFC 7946 FeatureCollection (strict JSON: NaN is refused)."""
+    return json.dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False, allow_nan=False)
+
+
+def places_geojson(gdf: Any) -> str:
+    """A places GeoDataFrame (see ``geoparse.places_frame``) as an RFC 7946 FeatureCollection.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        In EPSG:4326 (lon/lat); reprojected if not.
+
+    Returns
+    -------
+    str
+        GeoJSON text: lon/lat, polygons right-hand rule, coordinates rounded to 6 decimals.
+    """
+    if gdf.crs is not None and gdf.crs.to_epsg() != 4326:
+        gdf = gdf.to_crs(4326)
+    return feature_collection(features(gdf))
+
+
+MENTION_FIELDS = ["start", "end", "text", "place_id", "name", "kind", "country", "type", "confidence"]
+
+
+def mentions_csv(mentions: Iterable[Any], text: str | None = None, source: str | None = None) -> str:
+    """Mentions as CSV text (one row per mention), with a header.
+
+    Parameters
+    ----------
+    mentions : iterable of Mention
+        From ``geoparse.geoparse``.
+    text : str, optional
+        The article text; when given, a ``context`` column shows up to 40 characters either side.
+    source : str, optional
+        When given, a leading ``source`` column.
+    """
+    buf = io.StringIO()
+    fields = (["source"] if source is not None else []) + MENTION_FIELDS + (["context"] if text else [])
+    w = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
+    w.writeheader()
+    for m in mentions:
+        row = {f: getattr(m, f) for f in MENTION_FIELDS}
+        if source is not None:
+            row["source"] = source
+        if text:
+            row["context"] = " ".join(text[max(0, m.start - 40) : m.end + 40].split())
+        w.writerow(row)
+    return buf.getvalue()

@@ -1,0 +1,510 @@
+"""Text -> place mentions -> resolved places: a gazetteer matcher with reader-like disambiguation; pure."""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from dashboard import lexicon
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
+
+    from dashboard.article import Article
+
+#: Longest name, in tokens, looked up in the names index.
+MAX_TOKENS = 6
+
+#: Mentions scoring below this are dropped (a lone hamlet with no support in the article).
+MIN_SCORE = 1.2
+
+# One compiled tokenizer: dotted abbreviations ("U.S.", "W.Va.") or runs of word characters.
+_TOKEN = re.compile(r"(?:[^\W\d_]{1,3}\.){2,}|\w+")
+# What may separate the tokens of one multi-word name: spaces, a hyphen, an apostrophe, "St. Louis".
+_GAP_OK = re.compile(r"[ \t\u00a0]{0,3}|[ \t]?[-\u2010\u2011\u2013'\u2019][ \t]?|\.[ \t]{1,2}")
+_SENTENCE_BREAK = re.compile(r"[.!?:;\n\"\u201c\u201d\u2022|()\[\]]")
+
+_KIND_PRIOR = {
+    "country": 3.0,
+    "alliance": 3.0,
+    "continent": 2.9,
+    "region": 2.7,
+    "sea": 2.7,
+    "pipeline": 2.7,
+    "province": 2.3,
+}
+_AREA_KINDS = frozenset(_KIND_PRIOR) - {"pipeline"}
+# Keys of names that contain lowercase words of their own ("Baltic republics", "former Soviet states").
+_LOWER_OK: set[str] = set()
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One place mention: offsets into the whole text and the place it resolves to."""
+
+    start: int
+    end: int
+    text: str
+    place_id: str
+    name: str
+    kind: str
+    country: str | None
+    type: str
+    confidence: float
+
+
+class _Cand(NamedTuple):
+    place_id: str
+    name: str
+    kind: str
+    country: str | None
+    population: int
+    primary: bool
+    type: str  # literal | demonym | metonymic | alliance
+    upper: bool  # the name is an all-caps abbreviation: the text must be all caps too
+    prior: float
+    province: str | None  # province id a city lies in, for coherence
+    capital: bool
+
+
+@functools.lru_cache(maxsize=200_000)
+def _norm(token: str) -> str:
+    """Case-, accent- and dot-insensitive form of one token."""
+    t = token.replace(".", "").casefold()
+    if not t.isascii():
+        t = "".join(c for c in unicodedata.normalize("NFKD", t) if not unicodedata.combining(c))
+    return t
+
+
+def _key(name: str) -> str:
+    """The index key of a name: its normalised tokens joined by spaces ("" when it has none)."""
+    toks = [m.group() for m in _TOKEN.finditer(name)]
+    if len(toks) > 1 and toks[0].casefold() == "the":  # "the Baltics" is looked up without its article
+        toks = toks[1:]
+    return " ".join(_norm(t) for t in toks)
+
+
+def _city_prior(population: int, primary: bool) -> float:
+    # log-population: a hamlet of 5,000 ~1.3, a town of 100,000 ~1.7, a city of 3 million ~2.2.
+    p = 0.2 + 0.3 * math.log10(max(population, 1000))
+    return p if primary else p - 0.4
+
+
+class Geoparser:
+    """A names index plus the rules that turn text into resolved mentions.
+
+    Parameters
+    ----------
+    names : pandas.DataFrame
+        Every matchable name: columns ``place_id, name, kind, country, population, primary``; optional
+        ``province`` (the province id a city lies in) and ``capital`` (bool).
+    """
+
+    def __init__(self, names: pd.DataFrame) -> None:
+        index: dict[str, list[_Cand]] = {}
+        info: dict[str, tuple[str, str, str | None, int, str | None, bool]] = {}
+        cols = set(names.columns)
+        prov = names["province"] if "province" in cols else [None] * len(names)
+        cap = names["capital"] if "capital" in cols else [False] * len(names)
+        for pid, name, kind, country, pop, primary, pv, cp in zip(
+            names["place_id"],
+            names["name"],
+            names["kind"],
+            names["country"],
+            names["population"],
+            names["primary"],
+            prov,
+            cap,
+            strict=True,
+        ):
+            if not isinstance(name, str) or not name.strip():
+                continue
+            country = country if isinstance(country, str) and country else None
+            pv = pv if isinstance(pv, str) and pv else None
+            pop = int(pop) if pop == pop and pop is not None else 0  # NaN-safe
+            primary = bool(primary)
+            if primary or pid not in info:
+                info[pid] = (
+                    name if primary or pid not in info else info[pid][0],
+                    kind,
+                    country,
+                    pop,
+                    pv,
+                    bool(cp),
+                )
+            prior = _KIND_PRIOR.get(kind, 0.0) if kind != "city" else _city_prior(pop, primary)
+            if kind != "city" and not primary:
+                prior -= 0.1
+            typ = "alliance" if kind == "alliance" else "literal"
+            self._add(index, name, pid, kind, country, pop, primary, typ, prior, pv, bool(cp))
+        self._info = info
+        self._add_lexicon(index)
+        # Longest first within a key does not matter; keep the best prior first for the cheap path.
+        for cands in index.values():
+            cands.sort(key=lambda c: -c.prior)
+        self._index = index
+        prefixes: set[str] = set()
+        for k in index:
+            parts = k.split(" ")
+            for n in range(1, len(parts)):
+                prefixes.add(" ".join(parts[:n]))
+        self._prefixes = prefixes
+
+    @staticmethod
+    def _add(index, name, pid, kind, country, pop, primary, typ, prior, province=None, capital=False) -> None:
+        key = _key(name)
+        if not key or len(key.split(" ")) > MAX_TOKENS:
+            return
+        stripped = name.replace(".", "")
+        upper = stripped.isupper() and len(stripped) <= 5
+        cand = _Cand(pid, name, kind, country, pop, primary, typ, upper, prior, province, capital)
+        lst = index.setdefault(key, [])
+        if any(w[0].islower() for w in name.split()[1:]):
+            _LOWER_OK.add(key)  # "Baltic republics": its own lowercase words may stay lowercase
+        for i, c in enumerate(lst):
+            if c.place_id == pid and c.type == typ:
+                if prior > c.prior:
+                    lst[i] = cand._replace(upper=c.upper and upper)
+                elif not upper and c.upper:
+                    lst[i] = c._replace(upper=False)
+                return
+        lst.append(cand)
+
+    def _add_lexicon(self, index: dict[str, list[_Cand]]) -> None:
+        def add(surface: str, pid: str, typ: str, prior: float) -> None:
+            if pid not in self._info:
+                return  # the gazetteer lacks this place: skip rather than invent it
+            _name, kind, country, pop, pv, cp = self._info[pid]
+            self._add(index, surface, pid, kind, country, pop, True, typ, prior, pv, cp)
+
+        for surface, iso in lexicon.demonym_forms().items():
+            add(surface, f"country:{iso}", "demonym", 2.6)
+        for surface, pid in lexicon.DEMONYM_PLACES.items():
+            add(surface, pid, "demonym", 2.4)
+        for surface, pid in lexicon.ABBREVIATIONS.items():
+            add(surface, pid, "literal", 3.2)
+        for surface, code in lexicon.US_STATE_ABBREVIATIONS.items():
+            add(surface, f"province:{code}", "literal", 2.6)
+        for surface, pid in lexicon.METONYMS.items():
+            add(surface, pid, "metonymic", 2.8)
+        for surface, pid in lexicon.ALLIANCES.items():
+            add(surface, pid, "alliance", 3.2)
+
+    def place_info(self, place_id: str) -> tuple[str, str, str | None] | None:
+        """(name, kind, country) of an indexed place, or None."""
+        i = self._info.get(place_id)
+        return (i[0], i[1], i[2]) if i else None
+
+    # -- matching ----------------------------------------------------------------------------------------
+
+    def _spans(self, text: str) -> tuple[list[tuple[int, int, str]], list[tuple]]:
+        """Tokens, and longest-match spans (first token, last token, start, end, candidates)."""
+        toks = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+        index, prefixes = self._index, self._prefixes
+        openers = lexicon.LOWERCASE_OPENERS
+        out = []
+        i, n = 0, len(toks)
+        while i < n:
+            s, _e, t = toks[i]
+            first = t[0]
+            lower_open = False
+            if not first.isupper():
+                if t not in openers:
+                    i += 1
+                    continue
+                lower_open = True
+            key = _norm(t)
+            best = None
+            if key in index and not lower_open:
+                best = (i, key)
+            j = i
+            while key in prefixes and j + 1 < n and j - i + 1 < MAX_TOKENS:
+                ns, _ne, nt = toks[j + 1]
+                if not _GAP_OK.fullmatch(text, toks[j][1], ns):
+                    break
+                j += 1
+                key = f"{key} {_norm(nt)}"
+                if key in index and (key in _LOWER_OK or _caps_ok(toks, i, j)):
+                    best = (j, key)
+            if best is None:
+                i += 1
+                continue
+            j, key = best
+            end = toks[j][1]
+            # Dotted state abbreviations keep their final period ("Calif.").
+            if end < len(text) and text[end] == "." and text[s:end] + "." in lexicon.US_STATE_ABBREVIATIONS:
+                end += 1
+            surface = text[s:end]
+            cands = [c for c in index[key] if not c.upper or surface.replace(".", "").isupper()]
+            if cands:
+                out.append((i, j, s, end, cands))
+            i = j + 1
+        return toks, out
+
+    def parse(self, text: str) -> list[Mention]:
+        """Find and resolve the place mentions in ``text`` (see :func:`geoparse`)."""
+        if not text:
+            return []
+        toks, spans = self._spans(text)
+        matched_tok = set()
+        for i, j, *_ in spans:
+            matched_tok.update(range(i, j + 1))
+        kept = []
+        for i, j, s, e, cands in spans:
+            cands = self._filter(text, toks, i, j, s, e, cands, matched_tok)
+            if cands:
+                kept.append((s, e, cands))
+        return self._resolve(text, kept)
+
+    def _filter(self, text, toks, i, j, s, e, cands, matched_tok) -> list[_Cand]:
+        """Apply the reader's rules (titles, person names, common words) to one span's candidates."""
+        prev_tok = toks[i - 1] if i > 0 else None
+        next_tok = toks[j + 1] if j + 1 < len(toks) else None
+        prev_adjacent = prev_tok is not None and not _SENTENCE_BREAK.search(text, prev_tok[1], s)
+        prev_word = prev_tok[2].casefold() if prev_adjacent else ""
+        sentence_start = not prev_adjacent
+        # A title right before: "President Putin", "Mr Georgia", "Secretary-General Jens ..."
+        if prev_word in lexicon.TITLES or (
+            prev_tok is not None and prev_tok[2].casefold().rstrip(".") in lexicon.TITLES and prev_adjacent
+        ):
+            cands = [
+                c for c in cands if (c.kind in _AREA_KINDS and c.type != "literal") or c.type == "demonym"
+            ]
+            if not cands:
+                return []
+        single = i == j
+        key = _norm(toks[i][2])
+        # Capitalised neighbours that are not places make this token part of a longer proper name:
+        # "Jens Stoltenberg", "Vladimir Putin", "Washington Post".
+        prev_proper = (
+            prev_adjacent
+            and prev_tok[2][0].isupper()
+            and (i - 1) not in matched_tok
+            and prev_word not in lexicon.COMMON_WORDS
+            and prev_word not in lexicon.NAME_CONNECTORS
+        )
+        next_proper = False
+        if next_tok is not None and next_tok[2][0].isupper() and (j + 1) not in matched_tok:
+            gap = text[e : next_tok[0]]
+            nword = next_tok[2].casefold()
+            next_proper = gap in (" ", "\u00a0") and nword not in lexicon.COMMON_WORDS
+        personish = key in lexicon.PERSON_NAMES
+        out = []
+        for c in cands:
+            if c.type in ("demonym", "alliance", "metonymic") or c.upper:
+                out.append(c)
+                continue
+            weak = c.kind == "city" or personish
+            if weak and single and (prev_proper or next_proper):
+                continue
+            if c.kind == "city" and single and key in lexicon.COMMON_WORDS:
+                continue
+            if c.kind == "city" and sentence_start and single and c.population < 50_000 and not c.primary:
+                continue
+            out.append(c)
+        return out
+
+    def _resolve(self, text: str, spans: list[tuple[int, int, list[_Cand]]]) -> list[Mention]:
+        """Pick one candidate per span, using the article's other places as context."""
+        # Pass 1: votes from each span's best candidate by prior alone.
+        country_votes: Counter[str] = Counter()
+        place_votes: Counter[str] = Counter()
+        firsts = []
+        for _s, _e, cands in spans:
+            b = max(cands, key=lambda c: c.prior)
+            firsts.append(b)
+            if b.country:
+                country_votes[b.country] += 1
+            place_votes[b.place_id] += 1
+        total = sum(country_votes.values())
+        mentions = []
+        for (s, e, cands), first in zip(spans, firsts, strict=True):
+            own_c = first.country
+            denom = total - (1 if own_c else 0)
+            scored = []
+            for c in cands:
+                score = c.prior
+                if denom > 0 and c.country:
+                    share = (country_votes[c.country] - (1 if c.country == own_c else 0)) / denom
+                    score += 1.5 * share
+                if c.province and place_votes[c.province]:
+                    score += 1.0
+                if c.kind == "city" and place_votes.get(c.place_id, 0) > 1:
+                    score += 0.2
+                scored.append((score, c))
+            scored.sort(key=lambda x: -x[0])
+            best_score, best = scored[0]
+            # Never an area resolved to an obscure town: an area candidate wins unless the town clearly does.
+            areas = [x for x in scored if x[1].kind in _AREA_KINDS]
+            if best.kind == "city" and areas and areas[0][0] > best_score - 0.8:
+                best_score, best = areas[0]
+            if best_score < MIN_SCORE:
+                continue
+            second = next((sc for sc, c in scored if c.place_id != best.place_id), None)
+            margin = best_score - second if second is not None else 2.0
+            conf = max(0.05, min(0.99, 0.5 + 0.15 * (best_score - MIN_SCORE) + 0.2 * min(margin, 1.5)))
+            typ = best.type
+            if typ == "literal" and best.kind == "city" and best.capital and _metonymic_context(text, e):
+                typ = "metonymic"
+            name, kind, country = best.name, best.kind, best.country
+            info = self._info.get(best.place_id)
+            if info:
+                name = info[0]
+            mentions.append(Mention(s, e, text[s:e], best.place_id, name, kind, country, typ, round(conf, 3)))
+        return mentions
+
+
+def _caps_ok(toks: list[tuple[int, int, str]], i: int, j: int) -> bool:
+    """Every word of a multi-word name is capitalised, except connectors ("of", "and") and a lowercase
+    opener ("eastern Europe")."""
+    for k in range(i + 1, j + 1):
+        t = toks[k][2]
+        if not t[0].isupper() and not t[0].isdigit() and t not in lexicon.NAME_CONNECTORS:
+            return False
+    return toks[j][2][0].isupper() or toks[j][2][0].isdigit()
+
+
+def _metonymic_context(text: str, end: int) -> bool:
+    """A capital followed by "'s" or a speech/action verb stands for its government."""
+    rest = text[end : end + 24]
+    if rest[:2] in ("'s", "\u2019s"):
+        return True
+    m = re.match(r"\s(\w+)", rest)
+    return bool(m and m.group(1) in lexicon.METONYMIC_VERBS)
+
+
+@functools.cache
+def default_parser() -> Geoparser:
+    """The geoparser over the bundled gazetteer (built once per process)."""
+    from dashboard.gazetteer import get_gazetteer
+
+    return Geoparser(_names_with_context(get_gazetteer()))
+
+
+def _names_with_context(gaz: Any) -> pd.DataFrame:
+    """The gazetteer's names table plus, for cities, the province they lie in and their capital flag."""
+    names = gaz.names()
+    try:
+        cities = gaz.layer("city")
+        provinces = gaz.layer("province")
+    except Exception:  # an incomplete gazetteer still parses, with less context
+        return names
+    # GeoNames admin1 codes -> province ids: ISO 3166-2 ("US" + "GA") or FIPS 10-4 ("AN" + "02").
+    prov_by_code: dict[str, str] = {}
+    fips_prefix: dict[str, str] = {}
+    pcols = provinces.columns
+    iso = provinces["iso_3166_2"] if "iso_3166_2" in pcols else [None] * len(provinces)
+    fips = provinces["fips"] if "fips" in pcols else [None] * len(provinces)
+    for pid, code, fp, c3 in zip(provinces["id"], iso, fips, provinces["country"], strict=True):
+        if isinstance(code, str):
+            prov_by_code[code] = pid
+        if isinstance(fp, str) and len(fp) > 2:
+            prov_by_code.setdefault(f"fips:{fp}", pid)
+            if isinstance(c3, str):
+                fips_prefix.setdefault(c3, fp[:2])
+    province: dict[str, str | None] = {}
+    capital: dict[str, bool] = {}
+    n = len(cities)
+    a1 = cities["admin1"] if "admin1" in cities.columns else [None] * n
+    caps = cities["capital"] if "capital" in cities.columns else [0] * n
+    cc2 = cities["iso_a2"] if "iso_a2" in cities.columns else [None] * n
+    for pid, a, cap, c2, c3 in zip(cities["id"], a1, caps, cc2, cities["country"], strict=True):
+        capital[pid] = bool(cap)
+        if isinstance(a, str) and a:
+            hit = prov_by_code.get(f"{c2}-{a}") if isinstance(c2, str) else None
+            if hit is None and isinstance(c3, str) and c3 in fips_prefix:
+                hit = prov_by_code.get(f"fips:{fips_prefix[c3]}{a}")
+            province[pid] = hit
+    names = names.copy()
+    names["province"] = names["place_id"].map(province)
+    names["capital"] = names["place_id"].map(capital).fillna(False).astype(bool)
+    return names
+
+
+def geoparse(text: str, *, on: date | None = None) -> list[Mention]:
+    """Find every place mention in a text and resolve it to a bundled feature.
+
+    Parameters
+    ----------
+    text : str
+        The article's whole text; offsets index it.
+    on : datetime.date, optional
+        The article's date (alliance membership is resolved in :func:`places_frame`).
+
+    Returns
+    -------
+    list of Mention
+        Sorted by start; ``text[m.start:m.end] == m.text`` for every mention.
+    """
+    del on  # mentions do not depend on the date; membership does (places_frame)
+    if not isinstance(text, str):
+        msg = f"geoparse expects text, got {type(text).__name__}"
+        raise TypeError(msg)
+    return default_parser().parse(text)
+
+
+def places_frame(
+    mentions: Iterable[Mention], *, on: date | None = None, display: bool = False
+) -> gpd.GeoDataFrame:
+    """One row per place mentioned, with its geometry.
+
+    Parameters
+    ----------
+    mentions : iterable of Mention
+        From :func:`geoparse`.
+    on : datetime.date, optional
+        Date for alliance membership (default: today).
+    display : bool
+        Use the simplified display geometry.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns ``place_id, name, kind, country, count, mentions, members, geometry`` (EPSG:4326).
+    """
+    import geopandas as gpd
+
+    from dashboard import settings
+    from dashboard.gazetteer import get_gazetteer
+
+    gaz = get_gazetteer()
+    day = on or date.today()
+    groups: dict[str, list[Mention]] = {}
+    for m in mentions:
+        groups.setdefault(m.place_id, []).append(m)
+    rows = []
+    for pid, ms in groups.items():
+        first = ms[0]
+        members = None
+        if first.kind == "alliance":
+            members = list(gaz.members(pid, day))
+            geom = gaz.geometry(pid, display=display, on=day)
+        else:
+            geom = gaz.geometry(pid, display=display)
+        rows.append(
+            {
+                "place_id": pid,
+                "name": first.name,
+                "kind": first.kind,
+                "country": first.country,
+                "count": len(ms),
+                "mentions": [{"start": m.start, "end": m.end, "text": m.text, "type": m.type} for m in ms],
+                "members": members,
+                "geometry": geom,
+            }
+        )
+    cols = ["place_id", "name", "kind", "country", "count", "mentions", "members", "geometry"]
+    return gpd.GeoDataFrame(rows, columns=cols, geometry="geometry", crs=settings.CRS)
+
+
+def geoparse_article(article: Article, *, display: bool = False) -> gpd.GeoDataFrame:
+    """Geoparse an :class:`~dashboard.article.Article` into one row per place (its date sets alliances)."""
+    return places_frame(geoparse(article.text, on=article.date), on=article.date, display=display)

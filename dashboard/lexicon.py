@@ -1,0 +1,448 @@
+"""Linguistic knowledge for the geoparser: demonyms, abbreviations, metonyms, titles and words to distrust.
+
+Everything here is lexical (how English news names places), not geodata: place ids point into the gazetteer.
+"""
+
+from __future__ import annotations
+
+
+def _words(text: str) -> frozenset[str]:
+    """A set of whitespace-separated words."""
+    return frozenset(text.split())
+
+
+# Demonyms and adjectives -> ISO3 (ADM0_A3). Plurals ("Russians") are derived in ``demonym_forms``.
+_DEMONYMS_ISO3: dict[str, str] = {
+    "Afghan": "AFG",
+    "Albanian": "ALB",
+    "Algerian": "DZA",
+    "American": "USA",
+    "Andorran": "AND",
+    "Angolan": "AGO",
+    "Argentine": "ARG",
+    "Argentinian": "ARG",
+    "Armenian": "ARM",
+    "Australian": "AUS",
+    "Austrian": "AUT",
+    "Azerbaijani": "AZE",
+    "Azeri": "AZE",
+    "Bahraini": "BHR",
+    "Bangladeshi": "BGD",
+    "Belarusian": "BLR",
+    "Belarussian": "BLR",
+    "Belgian": "BEL",
+    "Beninese": "BEN",
+    "Bhutanese": "BTN",
+    "Bolivian": "BOL",
+    "Bosnian": "BIH",
+    "Brazilian": "BRA",
+    "British": "GBR",
+    "Bruneian": "BRN",
+    "Bulgarian": "BGR",
+    "Burkinabe": "BFA",
+    "Burmese": "MMR",
+    "Burundian": "BDI",
+    "Cambodian": "KHM",
+    "Cameroonian": "CMR",
+    "Canadian": "CAN",
+    "Chadian": "TCD",
+    "Chilean": "CHL",
+    "Chinese": "CHN",
+    "Colombian": "COL",
+    "Congolese": "COD",
+    "Costa Rican": "CRI",
+    "Croatian": "HRV",
+    "Cuban": "CUB",
+    "Cypriot": "CYP",
+    "Czech": "CZE",
+    "Danish": "DNK",
+    "Dominican": "DOM",
+    "Dutch": "NLD",
+    "Ecuadorian": "ECU",
+    "Egyptian": "EGY",
+    "Emirati": "ARE",
+    "English": "GBR",
+    "Eritrean": "ERI",
+    "Estonian": "EST",
+    "Ethiopian": "ETH",
+    "Fijian": "FJI",
+    "Filipino": "PHL",
+    "Finnish": "FIN",
+    "French": "FRA",
+    "Gabonese": "GAB",
+    "Gambian": "GMB",
+    "Georgian": "GEO",
+    "German": "DEU",
+    "Ghanaian": "GHA",
+    "Greek": "GRC",
+    "Guatemalan": "GTM",
+    "Guinean": "GIN",
+    "Haitian": "HTI",
+    "Honduran": "HND",
+    "Hungarian": "HUN",
+    "Icelandic": "ISL",
+    "Indian": "IND",
+    "Indonesian": "IDN",
+    "Iranian": "IRN",
+    "Iraqi": "IRQ",
+    "Irish": "IRL",
+    "Israeli": "ISR",
+    "Italian": "ITA",
+    "Ivorian": "CIV",
+    "Jamaican": "JAM",
+    "Japanese": "JPN",
+    "Jordanian": "JOR",
+    "Kazakh": "KAZ",
+    "Kazakhstani": "KAZ",
+    "Kenyan": "KEN",
+    "Kosovar": "KOS",
+    "Kuwaiti": "KWT",
+    "Kyrgyz": "KGZ",
+    "Lao": "LAO",
+    "Laotian": "LAO",
+    "Latvian": "LVA",
+    "Lebanese": "LBN",
+    "Liberian": "LBR",
+    "Libyan": "LBY",
+    "Lithuanian": "LTU",
+    "Luxembourgish": "LUX",
+    "Macedonian": "MKD",
+    "Malagasy": "MDG",
+    "Malawian": "MWI",
+    "Malaysian": "MYS",
+    "Maldivian": "MDV",
+    "Malian": "MLI",
+    "Maltese": "MLT",
+    "Mauritanian": "MRT",
+    "Mauritian": "MUS",
+    "Mexican": "MEX",
+    "Moldovan": "MDA",
+    "Monegasque": "MCO",
+    "Mongolian": "MNG",
+    "Montenegrin": "MNE",
+    "Moroccan": "MAR",
+    "Mozambican": "MOZ",
+    "Namibian": "NAM",
+    "Nepalese": "NPL",
+    "Nepali": "NPL",
+    "New Zealander": "NZL",
+    "Nicaraguan": "NIC",
+    "Nigerien": "NER",
+    "Nigerian": "NGA",
+    "North Korean": "PRK",
+    "Norwegian": "NOR",
+    "Omani": "OMN",
+    "Pakistani": "PAK",
+    "Palestinian": "PSX",
+    "Panamanian": "PAN",
+    "Paraguayan": "PRY",
+    "Peruvian": "PER",
+    "Philippine": "PHL",
+    "Polish": "POL",
+    "Portuguese": "PRT",
+    "Qatari": "QAT",
+    "Romanian": "ROU",
+    "Russian": "RUS",
+    "Rwandan": "RWA",
+    "Salvadoran": "SLV",
+    "Saudi": "SAU",
+    "Scottish": "GBR",
+    "Senegalese": "SEN",
+    "Serbian": "SRB",
+    "Sierra Leonean": "SLE",
+    "Singaporean": "SGP",
+    "Slovak": "SVK",
+    "Slovakian": "SVK",
+    "Slovenian": "SVN",
+    "Somali": "SOM",
+    "Somalian": "SOM",
+    "South African": "ZAF",
+    "South Korean": "KOR",
+    "South Sudanese": "SSD",
+    "Spanish": "ESP",
+    "Sri Lankan": "LKA",
+    "Sudanese": "SDN",
+    "Swedish": "SWE",
+    "Swiss": "CHE",
+    "Syrian": "SYR",
+    "Taiwanese": "TWN",
+    "Tajik": "TJK",
+    "Tanzanian": "TZA",
+    "Thai": "THA",
+    "Tibetan": "CHN",
+    "Togolese": "TGO",
+    "Tunisian": "TUN",
+    "Turkish": "TUR",
+    "Turkmen": "TKM",
+    "Ugandan": "UGA",
+    "Ukrainian": "UKR",
+    "Uruguayan": "URY",
+    "Uzbek": "UZB",
+    "Venezuelan": "VEN",
+    "Vietnamese": "VNM",
+    "Welsh": "GBR",
+    "Yemeni": "YEM",
+    "Zambian": "ZMB",
+    "Zimbabwean": "ZWE",
+    "Briton": "GBR",
+    "Scot": "GBR",
+    "Kiwi": "NZL",
+    "Aussie": "AUS",
+    "Yankee": "USA",
+    "Bosniak": "BIH",
+    "Kurdish": "IRQ",
+}
+
+#: Demonyms of regions and continents -> place ids.
+DEMONYM_PLACES: dict[str, str] = {
+    "European": "continent:europe",
+    "African": "continent:africa",
+    "Asian": "continent:asia",
+    "Latin American": "region:latin_america",
+    "Baltic": "region:baltic_states",
+    "Soviet": "region:former_soviet_union",
+    "Scandinavian": "region:scandinavia",
+    "Balkan": "region:balkans",
+    "Caucasian": "region:caucasus",
+    "Middle Eastern": "region:middle_east",
+    "Central Asian": "region:central_asia",
+    "Crimean": "region:crimea",
+}
+
+# Plural and irregular plural demonyms that don't follow "+s".
+_IRREGULAR_PLURALS: dict[str, str] = {
+    "Filipinos": "Filipino",
+    "Britons": "Briton",
+    "Scots": "Scot",
+    "Kiwis": "Kiwi",
+    "Aussies": "Aussie",
+    "Yankees": "Yankee",
+    "Kosovars": "Kosovar",
+    "Kurds": "Kurdish",
+    "Brits": "British",
+    "Frenchmen": "French",
+    "Englishmen": "English",
+    "Dutchmen": "Dutch",
+    "Irishmen": "Irish",
+    "Danes": "Danish",
+    "Finns": "Finnish",
+    "Poles": "Polish",
+    "Swedes": "Swedish",
+    "Turks": "Turkish",
+    "Spaniards": "Spanish",
+    "Arabs": "Saudi",
+}
+
+
+def demonym_forms() -> dict[str, str]:
+    """Every demonym surface form (singular and plural) -> ISO3 country code."""
+    out: dict[str, str] = {}
+    for word, iso in _DEMONYMS_ISO3.items():
+        out[word] = iso
+        if word.endswith("an") or word.endswith("i") or word.endswith("ian") or word in ("Thai", "Czech"):
+            out[word + ("es" if word.endswith("ch") else "s")] = iso
+    for plural, singular in _IRREGULAR_PLURALS.items():
+        if singular in _DEMONYMS_ISO3:
+            out[plural] = _DEMONYMS_ISO3[singular]
+    # "Arabs" is not a country: drop the placeholder mapping.
+    out.pop("Arabs", None)
+    return out
+
+
+#: Abbreviations and short forms -> place ids. Case-sensitive (they are matched exactly as written).
+ABBREVIATIONS: dict[str, str] = {
+    "U.S.": "country:USA",
+    "US": "country:USA",
+    "USA": "country:USA",
+    "U.S.A.": "country:USA",
+    "America": "country:USA",
+    "United States of America": "country:USA",
+    "United States": "country:USA",
+    "UK": "country:GBR",
+    "U.K.": "country:GBR",
+    "Britain": "country:GBR",
+    "Great Britain": "country:GBR",
+    "England": "country:GBR",
+    "Scotland": "country:GBR",
+    "Wales": "country:GBR",
+    "UAE": "country:ARE",
+    "U.A.E.": "country:ARE",
+    "DRC": "country:COD",
+    "DR Congo": "country:COD",
+    "PRC": "country:CHN",
+    "ROK": "country:KOR",
+    "DPRK": "country:PRK",
+    "USSR": "region:former_soviet_union",
+    "Soviet Union": "region:former_soviet_union",
+    "Holland": "country:NLD",
+    "Ivory Coast": "country:CIV",
+    "Burma": "country:MMR",
+    "East Timor": "country:TLS",
+    "Czech Republic": "country:CZE",
+    "Czechia": "country:CZE",
+    "South Korea": "country:KOR",
+    "North Korea": "country:PRK",
+    "Russian Federation": "country:RUS",
+    "Kiev": "city:703448",
+    "Kyiv": "city:703448",
+    "Gaza": "country:PSX",
+    "Gaza Strip": "country:PSX",
+    "West Bank": "country:PSX",
+    "Palestine": "country:PSX",
+    "Palestinian territories": "country:PSX",
+    "D.C.": "city:4140963",
+    "Washington D.C.": "city:4140963",
+    "Washington DC": "city:4140963",
+}
+
+#: US state abbreviations (AP style and postal with periods) -> ISO 3166-2 (matched only with their period).
+US_STATE_ABBREVIATIONS: dict[str, str] = {
+    "Ala.": "US-AL",
+    "Ariz.": "US-AZ",
+    "Ark.": "US-AR",
+    "Calif.": "US-CA",
+    "Colo.": "US-CO",
+    "Conn.": "US-CT",
+    "Del.": "US-DE",
+    "Fla.": "US-FL",
+    "Ga.": "US-GA",
+    "Ill.": "US-IL",
+    "Ind.": "US-IN",
+    "Kan.": "US-KS",
+    "Kans.": "US-KS",
+    "Ky.": "US-KY",
+    "La.": "US-LA",
+    "Md.": "US-MD",
+    "Mass.": "US-MA",
+    "Mich.": "US-MI",
+    "Minn.": "US-MN",
+    "Miss.": "US-MS",
+    "Mo.": "US-MO",
+    "Mont.": "US-MT",
+    "Neb.": "US-NE",
+    "Nebr.": "US-NE",
+    "Nev.": "US-NV",
+    "N.H.": "US-NH",
+    "N.J.": "US-NJ",
+    "N.M.": "US-NM",
+    "N.Y.": "US-NY",
+    "N.C.": "US-NC",
+    "N.D.": "US-ND",
+    "Okla.": "US-OK",
+    "Ore.": "US-OR",
+    "Pa.": "US-PA",
+    "R.I.": "US-RI",
+    "S.C.": "US-SC",
+    "S.D.": "US-SD",
+    "Tenn.": "US-TN",
+    "Tex.": "US-TX",
+    "Vt.": "US-VT",
+    "Va.": "US-VA",
+    "Wash.": "US-WA",
+    "W.Va.": "US-WV",
+    "W. Va.": "US-WV",
+    "Wis.": "US-WI",
+    "Wisc.": "US-WI",
+    "Wyo.": "US-WY",
+}
+
+#: Metonyms: institutions or addresses standing for a country -> place id.
+METONYMS: dict[str, str] = {
+    "Kremlin": "country:RUS",
+    "White House": "country:USA",
+    "Pentagon": "country:USA",
+    "Downing Street": "country:GBR",
+    "Whitehall": "country:GBR",
+    "Élysée": "country:FRA",
+    "Elysee": "country:FRA",
+    "Elysée Palace": "country:FRA",
+    "Capitol Hill": "country:USA",
+    "Zhongnanhai": "country:CHN",
+    "Bankova": "country:UKR",
+}
+
+#: Alliances -> place ids (geometry = members on the article's date).
+ALLIANCES: dict[str, str] = {
+    "NATO": "alliance:nato",
+    "Nato": "alliance:nato",
+    "North Atlantic Treaty Organization": "alliance:nato",
+    "North Atlantic Treaty Organisation": "alliance:nato",
+    "North Atlantic Alliance": "alliance:nato",
+    "EU": "alliance:eu",
+    "E.U.": "alliance:eu",
+    "European Union": "alliance:eu",
+    "CSTO": "alliance:csto",
+    "Collective Security Treaty Organization": "alliance:csto",
+}
+
+#: Words after a capital city that make it stand for its government ("Moscow said", "Washington warned").
+METONYMIC_VERBS: frozenset[str] = _words(
+    """
+    accused accuses agreed agrees announced announces believed believes claimed claims could
+    demanded demands denied denies feared fears had has hoped hopes insisted insists is may might
+    must refused refuses rejected rejects responded responds said saw say says seeks sees should
+    sought threatened threatens urged urges wanted wants warned warns was will would
+    """
+)
+
+#: Titles and honorifics: a capitalised word right after one is a person, not a place.
+TITLES: frozenset[str] = _words(
+    """
+    adm admiral ambassador archbishop ayatollah bishop brother capt cardinal chancellor chief coach
+    col commander commissioner councilman councilwoman cpt dame deputy detective dr emir envoy
+    father gen general gov governor jr judge justice king lady lord lt maj mayor mep minister miss
+    mp mr mrs ms officer pastor pm pope premier president prince princess prof queen rep
+    representative rev secretary secretary-general sen senator sgt sheikh sheriff sir sister
+    spokesman spokesperson spokeswoman sr sultan superintendent trooper vice-president
+    """
+)
+
+#: Capitalised words that start a place name only together with the next word ("New", "Saint").
+#: Also words that are place names but mostly something else when alone at a sentence start.
+COMMON_WORDS: frozenset[str] = _words(
+    """
+    a about above after again against all also although am an and any april are as at august autumn
+    avenue bath bay be beach because been before being below best between bible big black both brown
+    but by can center central centre christ christmas church city college commerce congress could
+    county court day deal december department did do does doing down during each eagle early east
+    easter eastern eden energy enterprise even ever every faith falls february few for friday from
+    further globe god gold golden good government grace gray great green grey had harbor harbour has
+    have having he heaven her herald here hers high him his home hope hospital house how however i
+    if in independence international into is island it its january jesus journal joy july june just
+    lake last late least less let liberty like little long lord low lucky man many march may me
+    media men might mobile monday month more most mount much must my national never new news next
+    nice no nor north northern not november now october of off office often old on once one only or
+    orange other our out over own paradise park people per perhaps plus police post power press
+    price rather reading republic rich river road royal sale same saturday school senate september
+    she should silver since small so some south southern spring springs state still street such
+    summer sunday than that the their them then there these they this those though through thursday
+    thus time times to today tomorrow tonight too trade tribune tuesday under union university until
+    up upon us valley very was we wednesday week well were west western what when where whether
+    which while white who whom whose why will winter with within without woman women world would
+    year yes yesterday yet you young your
+    """
+)
+
+#: Words that may open a multi-word place name in lowercase ("eastern Europe", "former Soviet states").
+LOWERCASE_OPENERS: frozenset[str] = _words(
+    """
+    central east eastern former north northern south southern west western
+    """
+)
+
+#: Lowercase words allowed inside a multi-word name ("Bosnia and Herzegovina", "Isle of Man").
+NAME_CONNECTORS: frozenset[str] = _words(
+    """
+    al am an and da de del den der des di do dos du el et in la las le los of on sur the upon van
+    von y
+    """
+)
+
+#: Cities that are also very common given names or surnames: need support from the article to count.
+PERSON_NAMES: frozenset[str] = _words(
+    """
+    aurora austin bradley carson charlotte chester clinton dallas douglas eugene florence franklin
+    george hamilton houston howard jackson jordan kent lafayette lee lincoln logan madison marion
+    milton orlando paris raleigh sydney troy tyler victoria vladimir warren washington
+    """
+)
