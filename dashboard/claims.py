@@ -880,7 +880,18 @@ class _Finder:
         self._check_area(clause, q, alt, subj, anaphor)
 
     def _check_area(self, clause, q, alt, subj: _M, anaphor: str | None) -> None:
-        geom = _gaz().geometry(subj.place_id)
+        try:
+            geom = _gaz().geometry(subj.place_id)
+        except KeyError:
+            geom = None
+        if geom is None or geom.geom_type not in ("Polygon", "MultiPolygon"):
+            self._add(
+                clause, "area", subject=subj.place_id, subject_name=subj.name, stated=q.value, unit=q.unit,
+                hedge=q.hedge, verdict="cannot check", method="geodesic area of a bundled polygon",
+                reason=f"{subj.name} has no polygon in the bundled data (only a point or line)",
+                place_ids=(subj.place_id,),
+            )  # fmt: skip
+            return
         km2 = geodesic_area_km2(geom)
         computed = _in_unit(km2, q.unit)
         details = _alt_details(alt, km2) | {"computed_km2": round(km2, 1)}

@@ -477,3 +477,11 @@ def test_cli_claims_json_on_the_sample(tmp_path):
         check=False,
     )
     assert res.returncode == 0 and json.loads(out.read_text(encoding="utf-8")) == got
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=200))
+def test_any_text_without_places_gives_no_traceback_and_sane_offsets(text):
+    for c in check_claims(text, mentions=[]):
+        assert text[c.start : c.end] == c.text and c.verdict in ("consistent", "differs", "cannot check")
+        json.dumps(c.to_dict())
