@@ -460,3 +460,28 @@ def combine(parts: Sequence[tuple[str, Sequence[Any], pd.DataFrame]]) -> tuple[s
     if hasattr(stacked, "crs"):
         merged = merged.set_geometry("geometry", crs=stacked.crs)
     return ARTICLE_SEPARATOR.join(texts), all_mentions, merged
+
+
+def export_frame(places: pd.DataFrame, text: str) -> pd.DataFrame:
+    """The places frame with the properties a download promises: mention types and contexts.
+
+    Parameters
+    ----------
+    places : geopandas.GeoDataFrame
+        A ``places_frame`` (possibly filtered).
+    text : str
+        The text the mentions' offsets index.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Adds ``mention_types`` (list of str) and ``contexts`` (the distinct sentences mentioning the place).
+    """
+    out = places.copy()
+    spans = sentence_spans(text)
+    out["mention_types"] = [mention_types(ms) for ms in places["mentions"]]
+    out["contexts"] = [
+        list(dict.fromkeys(context_of(text, _get(m, "start"), _get(m, "end"), spans).plain() for m in ms))
+        for ms in places["mentions"]
+    ]
+    return out

@@ -1,0 +1,157 @@
+"""Browser-test harness: a Streamlit server per session, Debian Chromium, and no request off this machine."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+WEB = ROOT / ".cache" / "web"
+RESULTS = ROOT / "test-results"
+LOCAL_HOSTS = ("http://127.0.0.1", "ws://127.0.0.1", "http://localhost", "ws://localhost")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark tests/e2e as e2e; without Chromium, fail under CI=true and skip with a reason elsewhere."""
+    here = Path(__file__).parent
+    missing = not CHROMIUM.exists()
+    in_ci = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+    for item in items:
+        if here not in Path(str(item.fspath)).parents:
+            continue
+        item.add_marker(pytest.mark.e2e)
+        if missing and not in_ci:
+            item.add_marker(pytest.mark.skip(reason=f"{CHROMIUM} not found: apt-get install chromium"))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """Debian's Chromium, never Playwright's own download."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing (CI=true): run scripts/install_test_system_deps.sh")
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "headless": True,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict) -> dict:
+    return {**browser_context_args, "viewport": {"width": 1400, "height": 1000}, "accept_downloads": True}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[dict]:
+    """Start ``streamlit run streamlit_app.py`` on a free port; yields its URL and start-up time."""
+    # Leaflet comes from npm via scripts/setup.sh; fetch it if this checkout has not run setup yet.
+    if not (WEB / "leaflet" / "dist" / "leaflet.js").exists() and shutil.which("npm"):
+        subprocess.run(["bash", "scripts/fetch_web_assets.sh"], cwd=ROOT, check=False)
+    port = _free_port()
+    RESULTS.mkdir(exist_ok=True)
+    log = (RESULTS / "streamlit-server.log").open("w")
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+        "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
+        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+    ]  # fmt: skip
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"streamlit exited with {proc.returncode}; see {log.name}")
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.read().decode().strip() == "ok":
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("streamlit did not answer /_stcore/health within 60 s")
+            time.sleep(0.2)
+        yield {"url": url, "startup_s": time.perf_counter() - t0}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def _offline_route(route, request) -> None:
+    """Let local traffic through; serve Leaflet from the npm package; stub other JS/CSS; abort the rest."""
+    url = request.url
+    if url.startswith(LOCAL_HOSTS):
+        route.continue_()
+        return
+    name = url.split("?")[0].rsplit("/", 1)[-1]
+    local = WEB / "leaflet" / "dist" / name
+    if name in ("leaflet.js", "leaflet.css") and local.exists():
+        ctype = "application/javascript" if name.endswith(".js") else "text/css"
+        route.fulfill(status=200, body=local.read_bytes(), content_type=ctype)
+    elif name.endswith((".js", ".css")):
+        route.fulfill(status=200, body="", content_type="text/plain")
+    else:
+        route.abort()
+
+
+@pytest.fixture
+def offline_page(page, server):
+    """A page whose context never reaches the internet, with byte counters and a dialog log."""
+    page.context.route("**/*", _offline_route)
+    stats = {"http_bytes": 0, "ws_bytes": 0, "dialogs": [], "external": []}
+
+    def on_request(request) -> None:
+        if not request.url.startswith((*LOCAL_HOSTS, "data:", "blob:", "about:")):
+            stats["external"].append(request.url)
+
+    def on_finished(request) -> None:
+        # A failed or aborted request has no sizes.
+        with contextlib.suppress(Exception):
+            stats["http_bytes"] += request.sizes()["responseBodySize"]
+
+    def on_ws(ws) -> None:
+        def count(payload) -> None:
+            stats["ws_bytes"] += len(payload)
+
+        ws.on("framereceived", count)
+
+    def on_dialog(dialog) -> None:
+        stats["dialogs"].append(dialog.message)
+        dialog.dismiss()
+
+    page.on("request", on_request)
+    page.on("requestfinished", on_finished)
+    page.on("websocket", on_ws)
+    page.on("dialog", on_dialog)
+    page.stats = stats
+    yield page
