@@ -1,0 +1,294 @@
+"""The only reader of geodata/: loads the bundled layers lazily, validates them, answers look-ups."""
+
+from __future__ import annotations
+
+import functools
+import threading
+from datetime import date
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import shapely
+from pyproj import Geod
+
+from dashboard import settings
+from dashboard.errors import GeodataError
+
+#: Layer file (``<stem>.shp.zip``) of each feature kind.
+LAYER_FILES: dict[str, str] = {
+    "country": "countries",
+    "province": "provinces",
+    "city": "cities",
+    "region": "regions",
+    "continent": "regions",
+    "sea": "seas",
+    "pipeline": "pipelines",
+}
+
+_GEOD = Geod(ellps="WGS84")
+
+
+def _to_date(on: date | str) -> date:
+    if isinstance(on, str):
+        try:
+            return date.fromisoformat(on)
+        except ValueError:
+            msg = f"not a date (use YYYY-MM-DD): {on!r}"
+            raise ValueError(msg) from None
+    return on
+
+
+class Gazetteer:
+    """Bundled layers, names and memberships; every table is read on first use and kept.
+
+    Parameters
+    ----------
+    root : Path
+        The geodata folder (default :data:`dashboard.settings.GEODATA_DIR`).
+    """
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = Path(root) if root is not None else settings.GEODATA_DIR
+        self._files: dict[str, gpd.GeoDataFrame] = {}
+        self._lock = threading.RLock()
+
+    # -- loading ------------------------------------------------------------------------------------------
+    def _read_file(self, stem: str) -> gpd.GeoDataFrame:
+        """Read and validate ``<stem>.shp.zip`` once."""
+        with self._lock:
+            if stem in self._files:
+                return self._files[stem]
+            path = self.root / f"{stem}.shp.zip"
+            if not path.is_file():
+                msg = f"geodata layer {path} is missing; rebuild with `python -m dashboard.geodata_build`."
+                raise GeodataError(msg)
+            try:
+                gdf = pyogrio.read_dataframe(f"/vsizip/{path}", use_arrow=True)
+            except Exception as exc:
+                msg = f"cannot read geodata layer {path}: {exc}"
+                raise GeodataError(msg) from exc
+            self._validate(gdf, path)
+            gdf = gdf.set_index("id", drop=False)
+            gdf.index.name = None
+            self._files[stem] = gdf
+            return gdf
+
+    @staticmethod
+    def _validate(gdf: gpd.GeoDataFrame, path: Path) -> None:
+        if gdf.crs is None or gdf.crs.to_epsg() != 4326:
+            msg = f"{path}: CRS is {gdf.crs}, expected EPSG:4326; rebuild geodata/."
+            raise GeodataError(msg)
+        missing = {"id", "name", "kind", "country"} - set(gdf.columns)
+        if missing:
+            msg = f"{path}: missing columns {sorted(missing)}; rebuild geodata/."
+            raise GeodataError(msg)
+        dup = gdf["id"][gdf["id"].duplicated()]
+        if len(dup):
+            msg = f"{path}: duplicate ids {sorted(dup)[:5]}; rebuild geodata/."
+            raise GeodataError(msg)
+        bad = ~shapely.is_valid(gdf.geometry.values)
+        if bad.any():
+            msg = f"{path}: invalid geometries for {list(gdf['id'][bad])[:5]}; rebuild geodata/."
+            raise GeodataError(msg)
+        if gdf["name"].isna().any() or (gdf["name"] == "").any():
+            msg = f"{path}: features without a name; rebuild geodata/."
+            raise GeodataError(msg)
+
+    def layer(self, kind: str, display: bool = False) -> gpd.GeoDataFrame:
+        """Features of one kind.
+
+        Parameters
+        ----------
+        kind : str
+            ``country``, ``province``, ``city``, ``region``, ``continent``, ``sea`` or ``pipeline``.
+        display : bool
+            Topology-preserving simplified geometry for the map (where the layer has one).
+
+        Returns
+        -------
+        GeoDataFrame
+            EPSG:4326, index = id; columns id, name, kind, country, geometry and the layer's attributes.
+        """
+        if kind not in LAYER_FILES:
+            msg = f"unknown layer kind {kind!r}; one of {sorted(LAYER_FILES)}"
+            raise KeyError(msg)
+        stem = LAYER_FILES[kind]
+        if display and (self.root / f"{stem}_display.shp.zip").is_file():
+            stem = f"{stem}_display"
+        if stem.startswith("regions"):
+            return self._kind_view(stem, kind)
+        return self._read_file(stem)
+
+    @functools.cache  # noqa: B019 - one Gazetteer per process (get_gazetteer); views are reused
+    def _kind_view(self, stem: str, kind: str) -> gpd.GeoDataFrame:
+        gdf = self._read_file(stem)
+        return gdf[gdf["kind"] == kind]
+
+    @functools.cached_property
+    def _names(self) -> pd.DataFrame:
+        path = self.root / "names.csv"
+        if not path.is_file():
+            msg = f"{path} is missing; rebuild with `python -m dashboard.geodata_build`."
+            raise GeodataError(msg)
+        try:
+            df = pd.read_csv(path, dtype=str, keep_default_na=False, engine="pyarrow")
+        except Exception as exc:
+            msg = f"cannot read {path}: {exc}"
+            raise GeodataError(msg) from exc
+        df["population"] = pd.to_numeric(df["population"].replace("", None)).astype("Int64")
+        df["primary"] = df["primary"].eq("True")
+        return df
+
+    def names(self) -> pd.DataFrame:
+        """Every matchable name: place_id, name, kind, country, population, primary (bool)."""
+        return self._names
+
+    @functools.cached_property
+    def _name_index(self) -> dict[str, tuple[str, ...]]:
+        grouped = self._names.groupby(self._names["name"].str.casefold(), sort=False)["place_id"]
+        return {k: tuple(dict.fromkeys(v)) for k, v in grouped}
+
+    def lookup(self, name: str) -> tuple[str, ...]:
+        """Place ids whose names equal ``name`` (case-insensitive), in names.csv order."""
+        return self._name_index.get(name.casefold(), ())
+
+    @functools.cached_property
+    def _alliances(self) -> pd.DataFrame:
+        path = self.root / "memberships.csv"
+        if not path.is_file():
+            msg = f"{path} is missing; rebuild with `python -m dashboard.geodata_build`."
+            raise GeodataError(msg)
+        df = pd.read_csv(path, dtype=str, keep_default_na=False)
+        for col in ("joined", "left"):
+            df[col] = [date.fromisoformat(v) if v else None for v in df[col]]
+        return df
+
+    def alliances(self) -> pd.DataFrame:
+        """Memberships: alliance, country, name, joined, left (None while a member), note."""
+        return self._alliances
+
+    def load_all(self) -> Gazetteer:
+        """Load every layer (full and display), the tables and the indexes; returns self (for the bench)."""
+        for kind in LAYER_FILES:
+            if (self.root / f"{LAYER_FILES[kind]}.shp.zip").is_file():
+                self.layer(kind)
+                self.layer(kind, display=True)
+        self.layer("country").sindex.query(shapely.Point(0, 0))
+        self.layer("province").sindex.query(shapely.Point(0, 0))
+        _ = self._name_index, self._alliances
+        return self
+
+    # -- look-ups -----------------------------------------------------------------------------------------
+    def place(self, place_id: str) -> pd.Series:
+        """One feature (any kind except alliance).
+
+        Raises
+        ------
+        KeyError
+            If ``place_id`` is unknown.
+        """
+        kind = place_id.split(":", 1)[0]
+        if kind not in LAYER_FILES:
+            msg = f"unknown place id {place_id!r}"
+            raise KeyError(msg)
+        gdf = self.layer(kind)
+        if place_id not in gdf.index:
+            msg = f"unknown place id {place_id!r}"
+            raise KeyError(msg)
+        return gdf.loc[place_id]
+
+    def geometry(self, place_id: str, display: bool = False, on: date | str | None = None):
+        """Shapely geometry of a place; an alliance (``alliance:nato``) needs ``on``, the date."""
+        if place_id.startswith("alliance:"):
+            if on is None:
+                msg = f"{place_id}: an alliance's geometry depends on the date; pass on=YYYY-MM-DD"
+                raise ValueError(msg)
+            return self.alliance_geometry(place_id, on, display=display)
+        kind = place_id.split(":", 1)[0]
+        if kind not in LAYER_FILES:
+            msg = f"unknown place id {place_id!r}"
+            raise KeyError(msg)
+        gdf = self.layer(kind, display=display)
+        if place_id not in gdf.index:
+            msg = f"unknown place id {place_id!r}"
+            raise KeyError(msg)
+        return gdf.geometry.loc[place_id]
+
+    def members(self, alliance_id: str, on: date | str) -> list[str]:
+        """ISO3 (ADM0_A3) codes of the members of ``alliance_id`` on date ``on`` (sorted).
+
+        A country is a member from ``joined`` through ``left`` inclusive (``left`` is its last day).
+        """
+        day = _to_date(on)
+        df = self._alliances
+        rows = df[df["alliance"] == alliance_id]
+        if rows.empty:
+            msg = f"unknown alliance {alliance_id!r}; one of {sorted(set(df['alliance']))}"
+            raise KeyError(msg)
+        spans = zip(rows["joined"], rows["left"], strict=True)
+        ok = [j <= day and (left is None or day <= left) for j, left in spans]
+        return sorted(set(rows.loc[ok, "country"]))
+
+    def alliance_geometry(self, alliance_id: str, on: date | str, display: bool = False):
+        """Union of the member countries of ``alliance_id`` on date ``on``."""
+        return self._union(tuple(self.members(alliance_id, on)), display)
+
+    @functools.cache  # noqa: B019 - see _kind_view
+    def _union(self, codes: tuple[str, ...], display: bool):
+        gdf = self.layer("country", display=display)
+        return shapely.union_all(gdf.geometry.loc[[f"country:{c}" for c in codes]].values)
+
+    @functools.cache  # noqa: B019 - see _kind_view
+    def land(self, display: bool = False):
+        """Union of all countries (for over-water checks); computed once."""
+        return shapely.union_all(self.layer("country", display=display).geometry.values)
+
+    # -- borders ------------------------------------------------------------------------------------------
+    @functools.cache  # noqa: B019 - see _kind_view
+    def neighbours(self, country_id: str) -> tuple[str, ...]:
+        """Ids of the countries sharing a land border with ``country_id``."""
+        gdf = self.layer("country")
+        geom = self.geometry(country_id)
+        hits = gdf.index[gdf.sindex.query(geom, predicate="intersects")]
+        return tuple(sorted(i for i in hits if i != country_id and self.shared_border_km(country_id, i) > 0))
+
+    @functools.cache  # noqa: B019 - see _kind_view
+    def _shared(self, a: str, b: str) -> float:
+        ga, gb = self.geometry(a), self.geometry(b)
+        if not ga.intersects(gb):
+            return 0.0
+        inter = shapely.intersection(ga.boundary, gb.boundary)
+        lines = [g for g in shapely.get_parts(shapely.line_merge(inter)) if g.geom_type == "LineString"]
+        return sum(_GEOD.geometry_length(g) for g in lines) / 1000.0
+
+    def shared_border_km(self, a: str, b: str) -> float:
+        """Geodesic length (km, WGS 84) of the boundary two places share; 0 if they don't touch."""
+        if a == b:
+            return 0.0
+        return self._shared(*sorted((a, b)))
+
+    def land_border_km(self, a: str) -> float:
+        """Geodesic length (km) of country ``a``'s land borders with all its neighbours."""
+        return sum(self.shared_border_km(a, b) for b in self.neighbours(a))
+
+
+@functools.cache
+def get_gazetteer() -> Gazetteer:
+    """The process-wide gazetteer over the bundled geodata/ (nothing is read until first use)."""
+    return Gazetteer()
+
+
+def _country_id(code: str) -> str:
+    return code if ":" in code else f"country:{code}"
+
+
+def shared_border_km(a: str, b: str) -> float:
+    """Geodesic length (km) of the border countries ``a`` and ``b`` share (ids or ISO3 codes)."""
+    return get_gazetteer().shared_border_km(_country_id(a), _country_id(b))
+
+
+def land_border_km(a: str) -> float:
+    """Geodesic length (km) of country ``a``'s land border (id or ISO3 code)."""
+    return get_gazetteer().land_border_km(_country_id(a))

@@ -1,0 +1,1 @@
+"""Build script for the bundled geodata/ (``python -m dashboard.geodata_build``); build-time only."""

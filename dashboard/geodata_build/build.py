@@ -1,0 +1,169 @@
+"""Orchestrate the build: read sources, derive every layer and table, write them reproducibly."""
+
+from __future__ import annotations
+
+import importlib
+import time
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from dashboard.geodata_build import sources
+from dashboard.geodata_build.admin import build_countries, build_provinces, polygonal
+from dashboard.geodata_build.cities import build_cities
+from dashboard.geodata_build.regions import build_regions, read_regions
+from dashboard.geodata_build.shpzip import write_shp_zip
+from dashboard.geodata_build.text import clean
+
+CRS = "EPSG:4326"
+
+#: Coverage-simplification tolerance (degrees) of the display geometries; about 1-2 km.
+DISPLAY_TOLERANCE = {"countries": 0.02, "provinces": 0.05}
+
+NAME_COLUMNS = ["place_id", "name", "kind", "country", "population", "primary"]
+
+
+def _log(msg: str) -> None:
+    print(f"geodata_build: {msg}", flush=True)
+
+
+def _optional_layer(module: str, func: str, *args: object) -> gpd.GeoDataFrame | None:
+    """Call the seas/pipelines builders if their modules exist yet; skip the layer otherwise."""
+    try:
+        mod = importlib.import_module(f"dashboard.geodata_build.{module}")
+    except ImportError as exc:
+        _log(f"WARNING: skipping {module}: {exc}")
+        return None
+    gdf = getattr(mod, func)(*args)
+    gdf = gdf.to_crs(CRS) if gdf.crs is not None else gdf.set_crs(CRS)
+    return gdf.sort_values("id", ignore_index=True)
+
+
+def _feature_names(gdf: gpd.GeoDataFrame) -> list[dict]:
+    """Names of features built elsewhere (seas, pipelines): ``name`` plus ``|``-separated ``aliases``."""
+    out = []
+    for rec in gdf.itertuples(index=False):
+        alts = [rec.name, *clean(getattr(rec, "aliases", "")).split("|")]
+        seen = set()
+        for alt in map(clean, alts):
+            if alt and alt not in seen:
+                seen.add(alt)
+                out.append(
+                    {
+                        "place_id": rec.id,
+                        "name": alt,
+                        "kind": rec.kind,
+                        "country": clean(rec.country),
+                        "population": None,
+                        "primary": alt == rec.name,
+                    }
+                )
+    return out
+
+
+def coverage_display(gdf: gpd.GeoDataFrame, tolerance: float) -> gpd.GeoDataFrame:
+    """Topology-preserving simplification: neighbours keep sharing their simplified edges."""
+    simple = shapely.coverage_simplify(gdf.geometry.values, tolerance, simplify_boundary=True)
+    out = gdf[["id", "name", "kind", "country"]].copy()
+    out["geometry"] = [polygonal(g) for g in simple]
+    return gpd.GeoDataFrame(out, geometry="geometry", crs=CRS)
+
+
+def _memberships(src: Path, countries: gpd.GeoDataFrame) -> pd.DataFrame:
+    df = pd.read_csv(src / "memberships.csv", dtype=str, keep_default_na=False)
+    unknown = sorted(set(df["country"]) - set(countries["country"]))
+    if unknown:
+        msg = f"memberships.csv: countries not in the countries layer: {unknown}"
+        raise ValueError(msg)
+    for col in ("joined", "left"):
+        pd.to_datetime(df.loc[df[col] != "", col], format="%Y-%m-%d")  # raises on a bad date
+    names = countries.set_index("country")["name"]
+    df.insert(2, "name", df["country"].map(names))
+    return df.sort_values(["alliance", "country", "joined"], ignore_index=True)
+
+
+def build(out: Path, src: Path) -> None:
+    """Build every layer and table of geodata/ into ``out``.
+
+    Parameters
+    ----------
+    out : Path
+        Output folder; existing build files in it are overwritten (README.md and src/ are kept).
+    src : Path
+        Folder of the authored tables (regions.csv, memberships.csv, alliances.csv).
+    """
+    t0 = time.perf_counter()
+    _log(f"sources {sources.versions()}, admin-1 {sources.world_map_gpkg()}")
+    countries, names = build_countries()
+    provinces, more = build_provinces(countries)
+    names += more
+    _log(f"countries {len(countries)}, provinces {len(provinces)} ({time.perf_counter() - t0:.1f} s)")
+    cities, more = build_cities(countries, provinces)
+    names += more
+    _log(f"cities {len(cities)} ({time.perf_counter() - t0:.1f} s)")
+    table = read_regions(src / "regions.csv")
+    display = {
+        "countries": coverage_display(countries, DISPLAY_TOLERANCE["countries"]),
+        "provinces": coverage_display(provinces, DISPLAY_TOLERANCE["provinces"]),
+    }
+    # Regions and continents are dissolved from the display countries (about 2 km) to keep geodata/ in its
+    # size budget; they serve as map shapes and coarse containment. Province-built regions (Donbas,
+    # Crimea) use the full provinces. The gazetteer serves regions.shp.zip for display too.
+    coarse = countries.copy()
+    coarse["geometry"] = display["countries"].geometry.values
+    regions, more = build_regions(table, coarse, provinces)
+    names += more
+    _log(f"regions {len(regions)} ({time.perf_counter() - t0:.1f} s)")
+
+    layers = {"countries": countries, "provinces": provinces, "cities": cities, "regions": regions}
+    seas = _optional_layer("seas", "build_seas", countries)
+    pipelines = _optional_layer("pipelines", "build_pipelines")
+    for key, gdf in (("seas", seas), ("pipelines", pipelines)):
+        if gdf is not None:
+            fixed = [
+                polygonal(g) if "Polygon" in g.geom_type else shapely.make_valid(g) for g in gdf.geometry
+            ]
+            gdf["geometry"] = fixed
+            layers[key] = gdf
+            names += _feature_names(gdf)
+            _log(f"{key} {len(gdf)}")
+
+    if seas is not None:
+        display["seas"] = seas[["id", "name", "kind", "country", "geometry"]].copy()
+        display["seas"]["geometry"] = [
+            polygonal(g) for g in shapely.simplify(seas.geometry.values, 0.01, preserve_topology=True)
+        ]
+    _log(f"display ({time.perf_counter() - t0:.1f} s)")
+
+    out.mkdir(parents=True, exist_ok=True)
+    for key, gdf in layers.items():
+        write_shp_zip(gdf, out / f"{key}.shp.zip")
+    for key, gdf in display.items():
+        write_shp_zip(gdf, out / f"{key}_display.shp.zip")
+
+    alliances = pd.read_csv(src / "alliances.csv", dtype=str, keep_default_na=False)
+    for rec in alliances.itertuples(index=False):
+        for alias in dict.fromkeys([rec.name, *rec.aliases.split("|")]):
+            names.append(
+                {
+                    "place_id": rec.id,
+                    "name": alias,
+                    "kind": "alliance",
+                    "country": "",
+                    "population": None,
+                    "primary": alias == rec.name,
+                }
+            )
+    frame = pd.DataFrame(names, columns=NAME_COLUMNS)
+    frame["population"] = frame["population"].astype("Int64")
+    frame["country"] = frame["country"].fillna("")
+    frame = frame.drop_duplicates(["place_id", "name"])
+    frame = frame.sort_values(["place_id", "primary", "name"], ascending=[True, False, True], kind="stable")
+    frame.to_csv(out / "names.csv", index=False, lineterminator="\n")
+    _memberships(src, countries).to_csv(out / "memberships.csv", index=False, lineterminator="\n")
+    _log(f"names {len(frame)}; done in {time.perf_counter() - t0:.1f} s -> {out}")
+    sizes = {p.name: p.stat().st_size for p in sorted(out.iterdir()) if p.is_file()}
+    listing = ", ".join(f"{k} {v / 1e6:.2f}" for k, v in sizes.items())
+    _log(f"total {sum(sizes.values()) / 1e6:.1f} MB: {listing}")

