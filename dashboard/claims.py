@@ -507,7 +507,7 @@ _SHARE_FILLER = frozenset(
 _ADJ_VERB = re.compile(
     r"(?P<neg>\b(?:does\s+not|doesn['’]t|do\s+not|don['’]t|did\s+not|didn['’]t)\s+)?"
     r"\b(?:borders?\s+on|borders|bordered|bordering|border|neighbou?rs|adjoins|is\s+adjacent\s+to|"
-    r"shares?\s+(?:a\s+|an?\s+\w+\s+|its\s+(?:\w+\s+)?)?(?:land\s+|common\s+)?borders?\s+with|"
+    r"shares?\s+(?:(?:a|an|its|the)\s+(?:[\w,.()-]+\s+){0,3}?)?borders?\s+with|"
     r"has\s+(?:a\s+)?(?:common\s+|land\s+)?borders?\s+with)\b",
     re.IGNORECASE,
 )
@@ -1022,7 +1022,8 @@ class _Finder:
 
     # -- adjacency -------------------------------------------------------------------------------------------
     def _adjacency(self, clause: Span, ms: list[_M]) -> None:
-        areas = [x for x in ms if x.kind in ("country", "province", "region") and x.type != "demonym"]
+        # Literal names only: "Russian borders" (a demonym) or "Moscow" (metonymy) is no subject of a border.
+        areas = [x for x in ms if x.kind in ("country", "province", "region") and x.type == "literal"]
         text = self.text
         seen: set[tuple[str, str]] = set()
         for v in _ADJ_VERB.finditer(text, clause.start, clause.end):
@@ -1072,6 +1073,13 @@ class _Finder:
     def _check_adjacency(self, clause, a: _M, b: _M, neg: bool, anaphor, seen) -> None:
         key = (a.place_id, b.place_id)
         if a.place_id == b.place_id or key in seen:
+            return
+        # "Finland shares a 1,340km border with Russia": the length claim on the same pair already says it.
+        pair = {a.place_id, b.place_id}
+        if any(
+            c.start == clause.start and c.kind == "length" and {c.subject, c.object} == pair
+            for c in self.claims
+        ):
             return
         seen.add(key)
         km = shared_border_km(a.place_id, b.place_id)

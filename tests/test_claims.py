@@ -185,7 +185,7 @@ def test_which_also_borders_is_confirmed_with_the_shared_length():
                 ("Norway", "country:NOR"),
                 ("Russia", "country:RUS"),
             ],
-            [("FIN", "RUS", True), ("NOR", "RUS", True)],
+            [("NOR", "RUS", True)],  # Finland-Russia is a length claim, which implies the adjacency
         ),
         (
             "Belarus borders Poland, Lithuania and Latvia.",
@@ -485,3 +485,20 @@ def test_any_text_without_places_gives_no_traceback_and_sane_offsets(text):
     for c in check_claims(text, mentions=[]):
         assert text[c.start : c.end] == c.text and c.verdict in ("consistent", "differs", "cannot check")
         json.dumps(c.to_dict())
+
+
+def test_shares_a_border_with_and_a_stated_length_is_one_claim():
+    text = "Finland, which shares a 1,340km border with Russia, joined Nato. Estonia borders Russia."
+    pairs = [
+        ("Finland", "country:FIN"),
+        ("Russia", "country:RUS"),
+        ("Nato", "alliance:nato"),
+        ("Estonia", "country:EST"),
+        ("Russia", "country:RUS"),
+    ]
+    got = check_claims(text, on=D, mentions=mentions(text, *pairs))
+    assert [(c.kind, c.subject, c.object, c.verdict) for c in got] == [
+        ("length", "country:FIN", "country:RUS", "consistent"),
+        ("adjacency", "country:EST", "country:RUS", "consistent"),
+    ]
+    assert 1100 <= got[0].computed <= 1340
