@@ -71,11 +71,11 @@ def render_layer(key: str, _rows: Any, _text: str, highlight: tuple[str, ...]) -
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def export_geojson(key: str, _places: Any) -> str:
+def export_geojson(key: str, _places: Any, _text: str) -> str:
     """RFC 7946 GeoJSON of the given places (cached by content key)."""
     from dashboard import export
 
-    return export.places_geojson(_places)
+    return export.places_geojson(report.export_frame(_places, _text))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -306,7 +306,7 @@ def show_downloads(
     cols = st.columns(3)
     cols[0].download_button(
         "Download all mapped places (GeoJSON)",
-        export_geojson(key, shown),
+        export_geojson(key, shown, text),
         file_name="places.geojson",
         mime="application/geo+json",
         key="dl_all",
@@ -332,7 +332,7 @@ def show_downloads(
             rows = shown[shown["kind"] == style.kind]
             col.download_button(
                 f"{style.label} (GeoJSON)",
-                export_geojson(digest(key, style.kind), rows),
+                export_geojson(digest(key, style.kind), rows, text),
                 file_name=f"{style.kind}.geojson",
                 mime="application/geo+json",
                 key=f"dl_{style.kind}",

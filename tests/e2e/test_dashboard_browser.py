@@ -1,0 +1,191 @@
+"""The dashboard in headless Debian Chromium, offline: map, layer toggles, downloads, uploads, escaping."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+from playwright.sync_api import Page, expect
+
+RESULTS = Path(__file__).resolve().parents[2] / "test-results"
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+TIMEOUT = 60_000
+MAX_PAYLOAD = 1.5e6
+
+
+def wait_idle(page: Page) -> None:
+    """Wait for the script run to finish (the state flips to running then back)."""
+    page.wait_for_timeout(150)
+    page.wait_for_selector(IDLE, state="attached", timeout=TIMEOUT)
+
+
+def open_app(page: Page, url: str) -> float:
+    """Load the app and wait until the map shows features; returns seconds from navigation."""
+    t0 = time.perf_counter()
+    page.goto(url, timeout=TIMEOUT)
+    features(page).first.wait_for(state="visible", timeout=TIMEOUT)
+    elapsed = time.perf_counter() - t0
+    wait_idle(page)
+    return elapsed
+
+
+def features(page: Page):
+    return page.frame_locator(MAP_FRAME).locator(".leaflet-interactive")
+
+
+def metric(page: Page, label: str) -> str:
+    box = page.locator("[data-testid='stMetric']").filter(has_text=label).first
+    return box.locator("[data-testid='stMetricValue']").inner_text().strip()
+
+
+def overlay_counts(page: Page) -> dict[str, int]:
+    """Layer control labels "Seas (2)" -> {"Seas": 2}."""
+    labels = page.frame_locator(MAP_FRAME).locator(".leaflet-control-layers-overlays label").all_inner_texts()
+    out = {}
+    for label in labels:
+        m = re.match(r"\s*(.+?) \((\d+)\)", label)
+        if m:
+            out[m.group(1)] = int(m.group(2))
+    return out
+
+
+def upload(page: Page, *files: tuple[str, bytes]) -> None:
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
+        [{"name": n, "mimeType": "text/plain", "buffer": b} for n, b in files]
+    )
+    wait_idle(page)
+
+
+def test_sample_loads_offline_within_budget(offline_page: Page, server: dict) -> None:
+    page = offline_page
+    seconds = open_app(page, server["url"])
+    assert int(metric(page, "Mentions")) > 20
+    assert int(metric(page, "Distinct places")) >= 10
+    counts = overlay_counts(page)
+    assert len([n for n in counts.values() if n]) >= 5, counts
+    assert features(page).count() >= sum(counts.values())
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(RESULTS / "dashboard-sample.png"), full_page=False)
+    payload = page.stats["http_bytes"] + page.stats["ws_bytes"]
+    budgets = {
+        "server_start_s": round(server["startup_s"], 2),
+        "map_visible_s": round(seconds, 2),
+        "http_bytes": page.stats["http_bytes"],
+        "ws_bytes": page.stats["ws_bytes"],
+        "payload_bytes": payload,
+    }
+    (RESULTS / "budgets.json").write_text(json.dumps(budgets, indent=2))
+    print("\nbudgets:", budgets)
+    assert page.stats["external"] == [], "a request left this machine"
+    assert page.stats["dialogs"] == []
+    assert payload < MAX_PAYLOAD
+
+
+def test_unchecking_an_overlay_hides_its_features(offline_page: Page, server: dict) -> None:
+    page = offline_page
+    open_app(page, server["url"])
+    frame = page.frame_locator(MAP_FRAME)
+    counts = overlay_counts(page)
+    total = features(page).count()
+    for layer in ("Seas", "Countries"):
+        n = counts[layer]
+        assert n > 0
+        box = frame.get_by_label(layer)
+        box.uncheck()
+        expect(features(page)).to_have_count(total - n)
+        box.check()
+        expect(features(page)).to_have_count(total)
+
+
+def _download(page: Page, name: str):
+    with page.expect_download(timeout=TIMEOUT) as info:
+        page.get_by_role("button", name=name).click()
+    return gpd.read_file(info.value.path())
+
+
+def test_geojson_downloads_hold_the_mapped_features(offline_page: Page, server: dict) -> None:
+    page = offline_page
+    open_app(page, server["url"])
+    counts = overlay_counts(page)
+    allp = _download(page, "Download all mapped places (GeoJSON)")
+    names = set(allp["name"])
+    for expected in ("Crimea", "Donbas", "Baltic Sea", "Nord Stream 2", "Belarus"):
+        assert expected in names, sorted(names)
+    assert len(allp) == sum(counts.values())
+    assert allp.crs.to_epsg() == 4326
+    assert {"name", "kind", "count", "mention_types", "contexts"} <= set(allp.columns)
+    page.get_by_text("One GeoJSON per layer").click()
+    seen = []
+    for label, n in counts.items():
+        layer = _download(page, f"{label} (GeoJSON)")
+        assert len(layer) == n and layer["kind"].nunique() == 1
+        seen += list(layer["place_id"])
+    assert sorted(seen) == sorted(allp["place_id"])
+
+
+def test_uploading_an_article_updates_the_metrics(offline_page: Page, server: dict) -> None:
+    page = offline_page
+    open_app(page, server["url"])
+    before = int(metric(page, "Distinct places"))
+    mentions = int(metric(page, "Mentions"))
+    article = b"date 2023-05-02 Finland joins\nFinland joined Nato. Helsinki watches the Gulf of Finland."
+    upload(page, ("finland.txt", article), ("broken.txt", b"\x00\x01\x02binary\xff"))
+    expect(page.locator("[data-testid='stAlert']").filter(has_text="broken.txt")).to_be_visible()
+    assert int(metric(page, "Mentions")) > mentions
+    assert int(metric(page, "Distinct places")) > before
+    assert "Helsinki" in page.locator("body").inner_text()
+
+
+def test_hostile_article_shows_its_html_as_text(offline_page: Page, server: dict) -> None:
+    page = offline_page
+    open_app(page, server["url"])
+    hostile = (
+        b"date 2022-02-01 Hostile\n"
+        b"Crimea <script>window.__pwned=1;alert('script')</script> and "
+        b"<img src=x onerror=\"window.__pwned=1;alert('img')\"> near Kyiv {{ 7*7 }}."
+    )
+    upload(page, ("hostile.txt", hostile))
+    body = page.locator("body")
+    expect(body).to_contain_text("<script>window.__pwned=1;alert('script')</script>")
+    expect(body).to_contain_text("{{ 7*7 }}")
+    # Open the popup of the place mentioned in the hostile sentence.
+    frame = page.frame(url=re.compile("streamlit_folium"))
+    assert frame is not None
+    features(page).first.wait_for(state="visible", timeout=TIMEOUT)
+    frame.evaluate(
+        """() => window.map.eachLayer(l => {
+            if (l.feature && l.feature.properties.name === 'Kyiv') { l.openPopup(); }
+        })"""
+    )
+    popup = page.frame_locator(MAP_FRAME).locator(".leaflet-popup-content")
+    expect(popup).to_contain_text("<img src=x onerror=")
+    expect(popup).to_contain_text("{{ 7*7 }}")
+    assert page.frame_locator(MAP_FRAME).locator(".leaflet-popup-content img").count() == 0
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => window.__pwned") is None
+    assert frame.evaluate("() => window.__pwned") is None
+    assert page.stats["dialogs"] == []
+
+
+@pytest.mark.parametrize("layer", ["Seas"])
+def test_filter_change_rerenders_quickly(offline_page: Page, server: dict, layer: str) -> None:
+    page = offline_page
+    open_app(page, server["url"])
+    before = overlay_counts(page)
+    kinds = page.locator("[data-testid='stMultiSelect']").filter(has_text="Place kinds")
+    t0 = time.perf_counter()
+    kinds.get_by_role("button", name=re.compile(f"(Delete|Remove) {layer}")).first.click()
+    wait_idle(page)
+    expect(page.frame_locator(MAP_FRAME).get_by_label(layer)).to_have_count(0)
+    seconds = time.perf_counter() - t0
+    after = overlay_counts(page)
+    assert after == {k: v for k, v in before.items() if k != layer}
+    print(f"\nfilter change re-render: {seconds:.2f} s")
+    data = json.loads((RESULTS / "budgets.json").read_text()) if (RESULTS / "budgets.json").exists() else {}
+    data["filter_change_s"] = round(seconds, 2)
+    (RESULTS / "budgets.json").write_text(json.dumps(data, indent=2))
