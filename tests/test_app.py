@@ -1,0 +1,151 @@
+"""The Streamlit script under AppTest: metrics for the sample, filters, input handling, escaping."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import report, settings
+from dashboard.article import read_article
+from dashboard.errors import InputError
+
+SEED = sorted(p for p in settings.SEEDS_DIR.iterdir() if p.suffix == ".txt")[0]
+TIMEOUT = 120
+
+
+@cache
+def sample() -> tuple:
+    """The sample article through the real geoparser: what the panels should show."""
+    from dashboard.geoparse import geoparse, places_frame
+
+    article = read_article(SEED.read_bytes(), SEED.name)
+    mentions = geoparse(article.text, on=article.date)
+    return article, mentions, places_frame(mentions, on=article.date, display=True)
+
+
+def run_app() -> AppTest:
+    at = AppTest.from_file(str(settings.PROJECT_ROOT / "streamlit_app.py"), default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def map_script(at: AppTest) -> str:
+    """The st_folium element's generated JavaScript (map + feature groups + layer control)."""
+    (el,) = [e for e in at.get("component_instance") if "streamlit_folium" in e.proto.component_name]
+    args = json.loads(el.proto.json_args)
+    return args["script"] + (args.get("feature_group") or "") + (args.get("layer_control") or "")
+
+
+@pytest.fixture(scope="module")
+def app() -> AppTest:
+    return run_app()
+
+
+def test_sample_opens_with_metrics_matching_the_geoparser(app: AppTest) -> None:
+    _, mentions, places = sample()
+    shown = metrics(app)
+    summary = report.summarize(mentions, places)
+    assert shown["Mentions"] == str(len(mentions))
+    assert shown["Distinct places"] == str(len(places))
+    assert shown["Countries mentioned"] == str((places["kind"] == "country").sum())
+    assert shown["Most mentioned"] == summary.top_place
+    assert shown["Area covered (km²)"] == f"{summary.area_km2:,.0f}"
+    assert summary.area_km2 > 26_000  # at least Crimea's area is covered
+
+
+def test_sample_map_has_labelled_overlays_and_attribution(app: AppTest) -> None:
+    script = map_script(app)
+    for label in ("Countries (", "Regions (", "Seas (", "Infrastructure (", "Alliances ("):
+        assert label in script
+    assert '"collapsed": false' in script
+    captions = " ".join(c.value for c in app.caption)
+    assert settings.GEONAMES_ATTRIBUTION in captions
+    assert "2022-01-28" in captions  # the date the alliance layer uses
+
+
+def test_filters_restrict_map_and_tables() -> None:
+    at = run_app()
+    at.multiselect(key="kinds").set_value(["country", "city"]).run()
+    assert not at.exception
+    places = at.dataframe[0].value
+    assert set(places["kind"]) <= {"country", "city"} and len(places)
+    script = map_script(at)
+    assert "Countries (" in script and "Seas (" not in script
+    at.multiselect(key="types").set_value(["demonym"]).run()
+    mentions = at.dataframe[-1].value
+    assert set(mentions["type"]) <= {"demonym"}
+
+
+def test_pasted_hostile_text_is_escaped_everywhere() -> None:
+    at = AppTest.from_file(str(settings.PROJECT_ROOT / "streamlit_app.py"), default_timeout=TIMEOUT)
+    at.run()
+    at.multiselect(key="seeds").set_value([]).run()
+    at.text_area(key="pasted").input(
+        "Crimea <script>window.x=1</script> and Kyiv {{ 7*7 }} <img src=x onerror=alert(1)>"
+    )
+    at.run()
+    assert not at.exception
+    script = map_script(at)
+    assert "<script>window.x" not in script and "<img src=x" not in script and "{{ 7*7 }}" not in script
+    htmls = [h.proto.body for h in at.get("html")]
+    assert any("&lt;script&gt;window.x=1&lt;/script&gt;" in h for h in htmls)
+    assert not any("<script>" in h or "<img" in h for h in htmls)
+
+
+def test_no_article_gives_a_warning_not_an_error() -> None:
+    at = run_app()
+    at.multiselect(key="seeds").set_value([]).run()
+    assert not at.exception
+    assert any("No article" in w.value for w in at.warning)
+
+
+def test_claims_panel_is_there(app: AppTest) -> None:
+    headers = [h.value for h in app.subheader]
+    assert "Claims check" in headers
+    labels = metrics(app)
+    infos = " ".join(i.value for i in app.info)
+    assert "Claims checked" in labels or "not available" in infos
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("empty.txt", b"   \n", "empty"),
+        ("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+        ("latin1.txt", "Kiew und Krim, Grüße".encode("latin-1"), "UTF-8"),
+        ("huge.txt", b"a" * (settings.MAX_ARTICLE_BYTES + 1), "larger"),
+        ("blank.html", b"<html><script>alert(1)</script></html>", "no visible text"),
+    ],
+)
+def test_bad_uploads_get_a_message_naming_the_file(name: str, data: bytes, message: str) -> None:
+    with pytest.raises(InputError, match=message) as info:
+        report.read_upload(name, data)
+    assert name in str(info.value)
+
+
+def test_html_upload_is_stripped_to_text() -> None:
+    page = (
+        b"<html><head><style>p{}</style></head>"
+        b"<body><h1>Crimea</h1><script>alert(1)</script><p>Kyiv.</p></body>"
+    )
+    article = report.read_upload("page.html", page)
+    assert article.text == "Crimea\nKyiv."
+
+
+def test_several_articles_combine_with_offsets_into_the_joined_text() -> None:
+    from dashboard.geoparse import geoparse, places_frame
+
+    a, b = "Kyiv is in Ukraine.", "Crimea and Ukraine again."
+    parts = [(t, geoparse(t), places_frame(geoparse(t))) for t in (a, b)]
+    text, mentions, places = report.combine(parts)
+    assert all(text[m.start : m.end] == m.text for m in mentions)
+    ukraine = places[places["place_id"] == "country:UKR"]
+    assert int(ukraine["count"].iloc[0]) == 2
