@@ -400,20 +400,47 @@ def _shared_boundary(a, b):
     return shapely.MultiLineString(lines) if lines else shapely.GeometryCollection()
 
 
+#: Snapping distance (degrees, about 2 km) for borders between features of different layers.
+CROSS_LAYER_SNAP_DEG: float = 0.02
+
+
+def _near_boundary_km(ga, gb, tol: float = CROSS_LAYER_SNAP_DEG) -> float:
+    """Length in km of ``ga``'s boundary lying within ``tol`` degrees of ``gb`` (and of ``gb``'s boundary).
+
+    Provinces (QGIS world_map admin-1) and countries (Natural Earth admin-0) are digitised separately, so
+    their common borders do not share vertices; a narrow band finds them. Straits wider than the band
+    (Kerch, 4 km) are not borders.
+    """
+    import shapely
+
+    if ga.distance(gb) > tol:
+        return 0.0
+    if gb.contains(ga.representative_point()) or ga.contains(gb.representative_point()):
+        return 0.0  # a province inside its country: containment, not a border
+    minx, miny, maxx, maxy = ga.bounds
+    near = shapely.clip_by_rect(gb, minx - tol, miny - tol, maxx + tol, maxy + tol)
+    band = shapely.intersection(near.buffer(tol), near.boundary.buffer(tol))
+    return geodesic_length_km(shapely.intersection(ga.boundary, band))
+
+
 @cache
 def shared_border_km(a: str, b: str) -> float:
     """Length in km of the boundary places ``a`` and ``b`` share (0 if they don't touch).
 
-    Uses the geodata engineer's helper when it exists; else intersects the two polygons' boundaries
-    (Natural Earth neighbours share their vertices) and measures the result geodesically.
+    Two countries: the gazetteer's ``shared_border_km`` (the polygons' common boundary; Natural Earth
+    neighbours share their vertices), or the same computed here if the gazetteer has no such helper.
+    Features of different layers (a province and a country): the boundary within about 2 km of the other
+    feature's boundary.
     """
-    fn = _helper("shared_border_km")
-    if fn is not None:
-        return float(fn(a, b))
     if a == b:
         return 0.0
     x, y = sorted((a, b))
-    return geodesic_length_km(_shared_boundary(_country_geom(x), _country_geom(y)))
+    if x.startswith("country:") and y.startswith("country:"):
+        fn = _helper("shared_border_km")
+        if fn is not None:
+            return float(fn(x, y))
+        return geodesic_length_km(_shared_boundary(_country_geom(x), _country_geom(y)))
+    return _near_boundary_km(_country_geom(x), _country_geom(y))
 
 
 @cache

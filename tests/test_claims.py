@@ -502,3 +502,22 @@ def test_shares_a_border_with_and_a_stated_length_is_one_claim():
         ("adjacency", "country:EST", "country:RUS", "consistent"),
     ]
     assert 1100 <= got[0].computed <= 1340
+
+
+def test_adjacency_across_layers_province_and_country():
+    text = "Luhansk borders Russia. Crimea, which borders Russia, is a peninsula. Luhansk borders Ukraine."
+    pairs = [
+        ("Luhansk", "province:UA-09"),
+        ("Russia", "country:RUS"),
+        ("Crimea", "province:UA-43"),
+        ("Russia", "country:RUS"),
+        ("Luhansk", "province:UA-09"),
+        ("Ukraine", "country:UKR"),
+    ]
+    got = check_claims(text, on=D, mentions=mentions(text, *pairs))
+    assert [(c.subject, c.object, c.verdict) for c in got] == [
+        ("province:UA-09", "country:RUS", "consistent"),
+        ("province:UA-43", "country:RUS", "differs"),  # the Kerch Strait is water, not a land border
+        ("province:UA-09", "country:UKR", "differs"),  # inside its own country: not a border
+    ]
+    assert 400 <= got[0].details["shared_border_km"] <= 800
