@@ -26,6 +26,7 @@ MAX_TOKENS = 6
 #: Mentions scoring below this are dropped (a lone hamlet with no support in the article).
 MIN_SCORE = 1.2
 
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 # One compiled tokenizer: dotted abbreviations ("U.S.", "W.Va.") or runs of word characters.
 _TOKEN = re.compile(r"(?:[^\W\d_]{1,3}\.){2,}|\w+")
 # What may separate the tokens of one multi-word name: spaces, a hyphen, an apostrophe, "St. Louis".
@@ -80,13 +81,22 @@ def _norm(token: str) -> str:
     """Case-, accent- and dot-insensitive form of one token."""
     t = token.replace(".", "").casefold()
     if not t.isascii():
-        t = "".join(c for c in unicodedata.normalize("NFKD", t) if not unicodedata.combining(c))
+        t = _COMBINING.sub("", unicodedata.normalize("NFKD", t))
     return t
+
+
+def _keys(names: pd.Series) -> list[str]:
+    """Vectorised :func:`_key` for a column of names (the same keys, built without a Python loop)."""
+    s = names.astype(str).str.replace(".", "", regex=False).str.casefold()
+    s = s.str.normalize("NFKD").str.replace(_COMBINING.pattern, "", regex=True)
+    s = s.str.replace(r"[^\w]+", " ", regex=True).str.strip()
+    s = s.str.replace(r"^the (?=\S)", "", regex=True)
+    return s.tolist()
 
 
 def _key(name: str) -> str:
     """The index key of a name: its normalised tokens joined by spaces ("" when it has none)."""
-    toks = [m.group() for m in _TOKEN.finditer(name)]
+    toks = _TOKEN.findall(name)
     if len(toks) > 1 and toks[0].casefold() == "the":  # "the Baltics" is looked up without its article
         toks = toks[1:]
     return " ".join(_norm(t) for t in toks)
@@ -112,24 +122,33 @@ class Geoparser:
         index: dict[str, list[_Cand]] = {}
         info: dict[str, tuple[str, str, str | None, int, str | None, bool]] = {}
         cols = set(names.columns)
-        prov = names["province"] if "province" in cols else [None] * len(names)
-        cap = names["capital"] if "capital" in cols else [False] * len(names)
-        for pid, name, kind, country, pop, primary, pv, cp in zip(
-            names["place_id"],
-            names["name"],
-            names["kind"],
-            names["country"],
-            names["population"],
-            names["primary"],
-            prov,
-            cap,
+        n = len(names)
+
+        def col(c: str, default: object) -> list:
+            # Plain Python lists: iterating Arrow-backed columns element by element is slow.
+            return names[c].tolist() if c in cols else [default] * n
+
+        keys = _keys(names["name"]) if n else []
+        for key, pid, name, kind, country, pop, primary, pv, cp in zip(
+            keys,
+            col("place_id", None),
+            col("name", None),
+            col("kind", None),
+            col("country", None),
+            col("population", 0),
+            col("primary", True),
+            col("province", None),
+            col("capital", False),
             strict=True,
         ):
             if not isinstance(name, str) or not name.strip():
                 continue
             country = country if isinstance(country, str) and country else None
             pv = pv if isinstance(pv, str) and pv else None
-            pop = int(pop) if pop == pop and pop is not None else 0  # NaN-safe
+            try:
+                pop = int(pop)
+            except (TypeError, ValueError):  # NaN, pd.NA, "" for places without a population
+                pop = 0
             primary = bool(primary)
             if primary or pid not in info:
                 info[pid] = (
@@ -140,11 +159,14 @@ class Geoparser:
                     pv,
                     bool(cp),
                 )
-            prior = _KIND_PRIOR.get(kind, 0.0) if kind != "city" else _city_prior(pop, primary)
-            if kind != "city" and not primary:
-                prior -= 0.1
+            if kind == "city":
+                prior = _city_prior(pop, primary)
+            else:
+                prior = _KIND_PRIOR.get(kind, 0.0) - (0.0 if primary else 0.1)
+                if kind == "country":  # Australia over its Coral Sea Islands, which share the alternate name
+                    prior += 0.04 * math.log10(max(pop, 1)) - 0.3
             typ = "alliance" if kind == "alliance" else "literal"
-            self._add(index, name, pid, kind, country, pop, primary, typ, prior, pv, bool(cp))
+            self._add(index, name, pid, kind, country, pop, primary, typ, prior, pv, bool(cp), key)
         self._info = info
         self._add_lexicon(index)
         # Longest first within a key does not matter; keep the best prior first for the cheap path.
@@ -159,15 +181,18 @@ class Geoparser:
         self._prefixes = prefixes
 
     @staticmethod
-    def _add(index, name, pid, kind, country, pop, primary, typ, prior, province=None, capital=False) -> None:
-        key = _key(name)
-        if not key or len(key.split(" ")) > MAX_TOKENS:
+    def _add(
+        index, name, pid, kind, country, pop, primary, typ, prior, province=None, capital=False, key=None
+    ):
+        if key is None:
+            key = _key(name)
+        if not key or key.count(" ") >= MAX_TOKENS:
             return
         stripped = name.replace(".", "")
         upper = stripped.isupper() and len(stripped) <= 5
         cand = _Cand(pid, name, kind, country, pop, primary, typ, upper, prior, province, capital)
         lst = index.setdefault(key, [])
-        if any(w[0].islower() for w in name.split()[1:]):
+        if " " in name and any(w[0].islower() for w in name.split()[1:]):
             _LOWER_OK.add(key)  # "Baltic republics": its own lowercase words may stay lowercase
         for i, c in enumerate(lst):
             if c.place_id == pid and c.type == typ:
@@ -257,14 +282,18 @@ class Geoparser:
         matched_tok = set()
         for i, j, *_ in spans:
             matched_tok.update(range(i, j + 1))
+        # Two passes: surnames met as part of a person's name ("Bruce Ivins") are distrusted everywhere.
+        persons: set[str] = set()
+        for i, j, s, e, cands in spans:
+            self._filter(text, toks, i, j, s, e, cands, matched_tok, persons)
         kept = []
         for i, j, s, e, cands in spans:
-            cands = self._filter(text, toks, i, j, s, e, cands, matched_tok)
+            cands = self._filter(text, toks, i, j, s, e, cands, matched_tok, persons)
             if cands:
                 kept.append((s, e, cands))
         return self._resolve(text, kept)
 
-    def _filter(self, text, toks, i, j, s, e, cands, matched_tok) -> list[_Cand]:
+    def _filter(self, text, toks, i, j, s, e, cands, matched_tok, persons) -> list[_Cand]:
         """Apply the reader's rules (titles, person names, common words) to one span's candidates."""
         prev_tok = toks[i - 1] if i > 0 else None
         next_tok = toks[j + 1] if j + 1 < len(toks) else None
@@ -297,15 +326,27 @@ class Geoparser:
             nword = next_tok[2].casefold()
             next_proper = gap in (" ", "\u00a0") and nword not in lexicon.COMMON_WORDS
         personish = key in lexicon.PERSON_NAMES
+        surface = text[s:e]
+        # An acronym ("HIV", "UN", "FAO") is a place only if the gazetteer name is itself an acronym.
+        acronym = single and len(surface) <= 5 and surface.isupper()
+        # "Marburg virus", "Ebola fever", "Lyme disease": a disease named after a place.
+        if next_tok is not None and next_tok[2].casefold() in lexicon.DISEASE_WORDS:
+            return []
         out = []
         for c in cands:
             if c.type in ("demonym", "alliance", "metonymic") or c.upper:
                 out.append(c)
                 continue
+            if acronym:
+                continue
             weak = c.kind == "city" or personish
             if weak and single and (prev_proper or next_proper):
+                if prev_proper:  # "Bruce Ivins": later "Ivins" alone is the same person
+                    persons.add(key)
                 continue
-            if c.kind == "city" and single and key in lexicon.COMMON_WORDS:
+            if single and key in persons and c.kind == "city":
+                continue
+            if single and key in lexicon.COMMON_WORDS and c.kind in ("city", "province", "region"):
                 continue
             if c.kind == "city" and sentence_start and single and c.population < 50_000 and not c.primary:
                 continue
@@ -332,10 +373,13 @@ class Geoparser:
             scored = []
             for c in cands:
                 score = c.prior
+                share = 0.0
                 if denom > 0 and c.country:
                     share = (country_votes[c.country] - (1 if c.country == own_c else 0)) / denom
                     score += 1.5 * share
-                if c.province and place_votes[c.province]:
+                if c.kind == "city" and share == 0 and c.population < 50_000:
+                    score -= 0.5  # a small town in a country the article never mentions: distrust
+                if c.province and place_votes[c.province] - (c.province == first.place_id):
                     score += 1.0
                 if c.kind == "city" and place_votes.get(c.place_id, 0) > 1:
                     score += 0.2
@@ -344,7 +388,7 @@ class Geoparser:
             best_score, best = scored[0]
             # Never an area resolved to an obscure town: an area candidate wins unless the town clearly does.
             areas = [x for x in scored if x[1].kind in _AREA_KINDS]
-            if best.kind == "city" and areas and areas[0][0] > best_score - 0.8:
+            if best.kind == "city" and areas and areas[0][0] > best_score - 0.5:
                 best_score, best = areas[0]
             if best_score < MIN_SCORE:
                 continue

@@ -286,6 +286,10 @@ ABBREVIATIONS: dict[str, str] = {
     "Kiev": "city:703448",
     "Kyiv": "city:703448",
     "Gaza": "country:PSX",
+    "Congo": "country:COD",
+    "NSW": "province:AU-NSW",
+    "Queensland": "province:AU-QLD",
+    "Tasmania": "province:AU-TAS",
     "Gaza Strip": "country:PSX",
     "West Bank": "country:PSX",
     "Palestine": "country:PSX",
@@ -346,6 +350,11 @@ US_STATE_ABBREVIATIONS: dict[str, str] = {
     "Wyo.": "US-WY",
 }
 
+#: Words after a place name that make it a disease or pathogen name ("Marburg virus", "Lyme disease").
+DISEASE_WORDS: frozenset[str] = _words(
+    "virus viruses fever disease flu influenza strain outbreak-strain encephalitis"
+)
+
 #: Metonyms: institutions or addresses standing for a country -> place id.
 METONYMS: dict[str, str] = {
     "Kremlin": "country:RUS",
@@ -401,6 +410,10 @@ TITLES: frozenset[str] = _words(
 #: Also words that are place names but mostly something else when alone at a sentence start.
 COMMON_WORDS: frozenset[str] = _words(
     """
+    valley bay delta plateau pacific atlantic airport creek village villages centre center coast capital
+    island islands mountain mountains desert forest harbour port ocean sea region province district
+    town township borough parish metro downtown uptown midtown square hall tower bridge station
+    camp base fort hill hills heights gardens grove meadows ridge point springs lakes
     a about above after again against all also although am an and any april are as at august autumn
     avenue bath bay be beach because been before being below best between bible big black both brown
     but by can center central centre christ christmas church city college commerce congress could

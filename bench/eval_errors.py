@@ -1,0 +1,72 @@
+"""Print the geoparser's false positives and negatives by surface form on an annotated corpus.
+
+usage: eval_errors.py CORPUS.xml [--limit N] [--top K]
+
+Reads the corpus at run time from ../shared/eval (GPL data: never copied into the project) and calls the
+geoparser in-process, so it is quick to loop on while improving rules that generalise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT.parent / "shared" / "eval"))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("corpus")
+    ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--top", type=int, default=40)
+    a = ap.parse_args()
+    import corpora
+    from score import distance_km
+
+    from dashboard.gazetteer import get_gazetteer
+    from dashboard.geoparse import default_parser
+
+    docs = corpora.load(a.corpus)[: a.limit or None]
+    parser = default_parser()
+    gaz = get_gazetteer()
+    fp, fn, wrong = Counter(), Counter(), Counter()
+    tp = n_pred = n_gold = hit = 0
+    for d in docs:
+        text, gold = d["text"], d["gold"]
+        ms = parser.parse(text)
+        n_pred += len(ms)
+        n_gold += len(gold)
+        for m in ms:
+            g = [x for x in gold if m.start < x[1] and x[0] < m.end]
+            if g:
+                tp += 1
+                lat, lon = g[0][3], g[0][4]
+                if lat is not None:
+                    try:
+                        geom = gaz.geometry(
+                            m.place_id, display=True, on=__import__("datetime").date(2020, 1, 1)
+                        )
+                    except Exception:
+                        geom = None
+                    if geom is None or distance_km(geom, lat, lon) > 161:
+                        wrong[f"{m.text} -> {m.place_id} ({m.name})"] += 1
+            else:
+                fp[f"{m.text} ({m.place_id} {m.type})"] += 1
+        for gs, ge, surf, *_ in gold:
+            if any(m.start < ge and gs < m.end for m in ms):
+                hit += 1
+            else:
+                fn[surf] += 1
+    p, r = tp / max(n_pred, 1), hit / max(n_gold, 1)
+    print(f"P={p:.3f} R={r:.3f} F1={2 * p * r / max(p + r, 1e-9):.3f}  pred={n_pred} gold={n_gold}")
+    for label, c in (("FALSE POSITIVES", fp), ("FALSE NEGATIVES", fn), ("WRONG PLACE (>161 km)", wrong)):
+        print(f"\n== {label}: {sum(c.values())}")
+        print("; ".join(f"{k} x{v}" for k, v in c.most_common(a.top)))
+
+
+if __name__ == "__main__":
+    main()
