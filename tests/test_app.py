@@ -33,6 +33,11 @@ def run_app() -> AppTest:
     return at
 
 
+def table(at: AppTest, column: str):
+    """The first table that has ``column`` (places: "types", mentions: "context")."""
+    return next(df.value for df in at.dataframe if column in df.value.columns)
+
+
 def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
@@ -75,12 +80,12 @@ def test_filters_restrict_map_and_tables() -> None:
     at = run_app()
     at.multiselect(key="kinds").set_value(["country", "city"]).run()
     assert not at.exception
-    places = at.dataframe[0].value
+    places = table(at, "types")
     assert set(places["kind"]) <= {"country", "city"} and len(places)
     script = map_script(at)
     assert "Countries (" in script and "Seas (" not in script
     at.multiselect(key="types").set_value(["demonym"]).run()
-    mentions = at.dataframe[-1].value
+    mentions = table(at, "context")
     assert set(mentions["type"]) <= {"demonym"}
 
 
