@@ -5,8 +5,11 @@ Run: ``.venv/bin/python bench/bench_claims.py``. Prints the figures; not a test.
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from anywhere
 
 from dashboard.article import read_article
 from dashboard.claims import check_claims, find_quantities, split_sentences

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import cache
@@ -616,13 +617,28 @@ class _Finder:
                 ):
                     alt = nxt
                     used.add(i + 1)
-            if q.unit == "%":
-                self._border_share(clause, q, ms)
-            elif q.unit in ("km", "mi"):
-                self._length_or_distance(clause, q, alt, ms)
-            else:
-                self._area(clause, q, alt, ms)
-        self._adjacency(clause, ms)
+            kind = {"%": "border_share", "km": "length", "mi": "length"}.get(q.unit, "area")
+            with self._guard(clause, kind, q):
+                if kind == "border_share":
+                    self._border_share(clause, q, ms)
+                elif kind == "length":
+                    self._length_or_distance(clause, q, alt, ms)
+                else:
+                    self._area(clause, q, alt, ms)
+        with self._guard(clause, "adjacency", None):
+            self._adjacency(clause, ms)
+
+    @contextmanager
+    def _guard(self, clause: Span, kind: str, q: Quantity | None):
+        """A place the data does not know (an id from another data version) is 'cannot check', not a crash."""
+        try:
+            yield
+        except (KeyError, ValueError) as e:
+            self._add(
+                clause, kind, stated=q.value if q else None, unit=q.unit if q else None,
+                hedge=q.hedge if q else None, verdict="cannot check", method="bundled geodata look-up",
+                reason=f"the bundled data has no usable feature for this claim ({e})",
+            )  # fmt: skip
 
     # -- length and distance ---------------------------------------------------------------------------------
     def _length_or_distance(self, clause: Span, q: Quantity, alt: Quantity | None, ms: list[_M]) -> None:

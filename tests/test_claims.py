@@ -521,3 +521,12 @@ def test_adjacency_across_layers_province_and_country():
         ("province:UA-09", "country:UKR", "differs"),  # inside its own country: not a border
     ]
     assert 400 <= got[0].details["shared_border_km"] <= 800
+
+
+def test_a_place_unknown_to_the_data_cannot_be_checked_without_a_traceback():
+    text = "Atlantis borders Ukraine."
+    ms = mentions(text, ("Ukraine", "country:UKR"))
+    ms.insert(0, {"start": 0, "end": 8, "text": "Atlantis", "place_id": "country:ATL", "name": "Atlantis",
+                  "kind": "country", "type": "literal"})  # fmt: skip
+    (c,) = check_claims(text, on=D, mentions=ms)
+    assert c.kind == "adjacency" and c.verdict == "cannot check" and "country:ATL" in c.reason
