@@ -147,8 +147,12 @@ class Gazetteer:
 
     @functools.cached_property
     def _name_index(self) -> dict[str, tuple[str, ...]]:
-        grouped = self._names.groupby(self._names["name"].str.casefold(), sort=False)["place_id"]
-        return {k: tuple(dict.fromkeys(v)) for k, v in grouped}
+        index: dict[str, list[str]] = {}
+        for key, pid in zip(self._names["name"].str.casefold(), self._names["place_id"], strict=True):
+            ids = index.setdefault(key, [])
+            if pid not in ids:
+                ids.append(pid)
+        return {k: tuple(v) for k, v in index.items()}
 
     def lookup(self, name: str) -> tuple[str, ...]:
         """Place ids whose names equal ``name`` (case-insensitive), in names.csv order."""

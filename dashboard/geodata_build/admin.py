@@ -101,7 +101,7 @@ def _name_rows(
     for alt in [primary, *alts]:
         alt = clean(alt)
         # "Korea, Republic of" style inverted names are catalogue forms, never running text.
-        if not alt or alt in seen or ", " in alt:
+        if not alt or alt in seen or (", " in alt and alt != primary):
             continue
         seen.add(alt)
         out.append(

@@ -43,11 +43,11 @@ def _capitals(cities: dict, countries: dict) -> dict[int, str]:
     return out
 
 
-def _province_of(points: np.ndarray, provinces: gpd.GeoDataFrame) -> list[str]:
-    """Province id containing each point; coastal points just outside the 1:10m coast take the nearest
-    province within 0.05 degrees (about 5 km); else empty."""
-    tree = shapely.STRtree(provinces.geometry.values)
-    ids = provinces["id"].to_numpy()
+def _containing(points: np.ndarray, polygons: gpd.GeoDataFrame) -> list[str]:
+    """Id of the polygon containing each point; coastal points just outside the 1:10m coast take the
+    nearest polygon within 0.05 degrees (about 5 km); else empty."""
+    tree = shapely.STRtree(polygons.geometry.values)
+    ids = polygons["id"].to_numpy()
     out = np.full(len(points), "", dtype=object)
     pt, poly = tree.query(points, predicate="within")
     # A point on a shared edge can hit two provinces; keep the first in id order (stable).
@@ -132,5 +132,13 @@ def build_cities(
                 )
     gdf = gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
     gdf = gdf.sort_values("geonameid", ignore_index=True)
-    gdf.insert(gdf.columns.get_loc("admin1") + 1, "province", _province_of(gdf.geometry.values, provinces))
+    gdf.insert(gdf.columns.get_loc("admin1") + 1, "province", _containing(gdf.geometry.values, provinces))
+    # Territories GeoNames codes apart but Natural Earth folds into their country (Reunion, Svalbard)
+    # take the country they lie in.
+    unknown = ~gdf["country"].isin(set(countries["country"]))
+    ids = _containing(gdf.geometry.values[unknown.to_numpy()], countries)
+    gdf.loc[unknown, "country"] = [i.removeprefix("country:") for i in ids]
+    country_of = dict(zip(gdf["id"], gdf["country"], strict=True))
+    for row in names:
+        row["country"] = country_of[row["place_id"]]
     return gdf, names

