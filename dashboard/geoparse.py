@@ -298,15 +298,17 @@ class Geoparser:
         prev_tok = toks[i - 1] if i > 0 else None
         next_tok = toks[j + 1] if j + 1 < len(toks) else None
         prev_adjacent = prev_tok is not None and not _SENTENCE_BREAK.search(text, prev_tok[1], s)
+        if prev_tok is not None and not prev_adjacent and text[prev_tok[1] : s] in (". ", "."):
+            # "Sen. Jones", "John A. Jones": a title or an initial with its period still qualifies the name.
+            p = prev_tok[2]
+            prev_adjacent = (len(p) == 1 and p.isupper()) or p.casefold() in lexicon.TITLES
         prev_word = prev_tok[2].casefold() if prev_adjacent else ""
         sentence_start = not prev_adjacent
+        # "in Fargo", "near Oakland": a locative preposition overrides the person-name doubts.
+        locative = prev_word in lexicon.LOCATIVES
         # A title right before: "President Putin", "Mr Georgia", "Secretary-General Jens ..."
-        if prev_word in lexicon.TITLES or (
-            prev_tok is not None and prev_tok[2].casefold().rstrip(".") in lexicon.TITLES and prev_adjacent
-        ):
-            cands = [
-                c for c in cands if (c.kind in _AREA_KINDS and c.type != "literal") or c.type == "demonym"
-            ]
+        if prev_word in lexicon.TITLES:
+            cands = [c for c in cands if c.type == "demonym"]
             if not cands:
                 return []
         single = i == j
@@ -327,83 +329,111 @@ class Geoparser:
             next_proper = gap in (" ", "\u00a0") and nword not in lexicon.COMMON_WORDS
         personish = key in lexicon.PERSON_NAMES
         surface = text[s:e]
+        if single and key in lexicon.NOT_PLACES:
+            return []
         # An acronym ("HIV", "UN", "FAO") is a place only if the gazetteer name is itself an acronym.
-        acronym = single and len(surface) <= 5 and surface.isupper()
+        acronym = single and len(surface) <= 4 and surface.isupper()
         # "Marburg virus", "Ebola fever", "Lyme disease": a disease named after a place.
         if next_tok is not None and next_tok[2].casefold() in lexicon.DISEASE_WORDS:
             return []
         out = []
         for c in cands:
+            if c.name in lexicon.US_STATE_ABBREVIATIONS and not surface.endswith("."):
+                continue  # "Miss." is Mississippi, "Miss" is not
             if c.type in ("demonym", "alliance", "metonymic") or c.upper:
                 out.append(c)
                 continue
             if acronym:
                 continue
-            weak = c.kind == "city" or personish
-            if weak and single and (prev_proper or next_proper):
-                if prev_proper:  # "Bruce Ivins": later "Ivins" alone is the same person
-                    persons.add(key)
-                continue
-            if single and key in persons and c.kind == "city":
-                continue
             if single and key in lexicon.COMMON_WORDS and c.kind in ("city", "province", "region"):
                 continue
+            if not locative:
+                weak = c.kind == "city" or personish
+                if weak and single and (prev_proper or next_proper):
+                    if prev_proper and c.kind == "city":  # "Bruce Ivins": later "Ivins" alone is him too
+                        persons.add(key)
+                    continue
+                if single and key in persons and c.kind == "city":
+                    continue
+                if single and personish and sentence_start:
+                    continue
             if c.kind == "city" and sentence_start and single and c.population < 50_000 and not c.primary:
                 continue
             out.append(c)
         return out
 
     def _resolve(self, text: str, spans: list[tuple[int, int, list[_Cand]]]) -> list[Mention]:
-        """Pick one candidate per span, using the article's other places as context."""
-        # Pass 1: votes from each span's best candidate by prior alone.
+        """Pick one candidate per span, using the article's other places as context.
+
+        Votes start from each span's best candidate by prior alone; a second round re-votes with the
+        choices of the first, so a cluster of US towns pulls "Georgia" to the state and vice versa.
+        """
+        picks = [max(cands, key=lambda c: c.prior) for _s, _e, cands in spans]
+        surfs = [text[s:e].casefold() for s, e, _c in spans]
+        for _round in range(2):
+            results = self._score_round(spans, surfs, picks)
+            picks = [r[1] for r in results]
+        mentions = []
+        for (s, e, _cands), (best_score, best, margin) in zip(spans, results, strict=True):
+            if best_score < MIN_SCORE:
+                continue
+            conf = max(0.05, min(0.99, 0.5 + 0.15 * (best_score - MIN_SCORE) + 0.2 * min(margin, 1.5)))
+            typ = best.type
+            if typ == "literal" and best.kind == "city" and best.capital and _metonymic_context(text, e):
+                typ = "metonymic"
+            info = self._info.get(best.place_id)
+            name = info[0] if info else best.name
+            mentions.append(
+                Mention(s, e, text[s:e], best.place_id, name, best.kind, best.country, typ, round(conf, 3))
+            )
+        return mentions
+
+    @staticmethod
+    def _score_round(spans, surfs, picks) -> list[tuple[float, _Cand, float]]:
+        """(score, candidate, margin over the runner-up) per span, given the current picks as votes."""
         country_votes: Counter[str] = Counter()
         place_votes: Counter[str] = Counter()
-        firsts = []
-        for _s, _e, cands in spans:
-            b = max(cands, key=lambda c: c.prior)
-            firsts.append(b)
+        same_surface: Counter[tuple[str, str]] = Counter()
+        # Votes cast by the same word do not count: four "Georgia"s are no evidence for either Georgia.
+        same_country: Counter[tuple[str, str]] = Counter()
+        same_total: Counter[str] = Counter()
+        for surf, b in zip(surfs, picks, strict=True):
             if b.country:
                 country_votes[b.country] += 1
+                same_country[(surf, b.country)] += 1
+                same_total[surf] += 1
             place_votes[b.place_id] += 1
+            same_surface[(surf, b.place_id)] += 1
         total = sum(country_votes.values())
-        mentions = []
-        for (s, e, cands), first in zip(spans, firsts, strict=True):
-            own_c = first.country
-            denom = total - (1 if own_c else 0)
+        out = []
+        for (_s, _e, cands), surf in zip(spans, surfs, strict=True):
+            denom = total - same_total[surf]
             scored = []
             for c in cands:
                 score = c.prior
                 share = 0.0
                 if denom > 0 and c.country:
-                    share = (country_votes[c.country] - (1 if c.country == own_c else 0)) / denom
+                    share = (country_votes[c.country] - same_country[(surf, c.country)]) / denom
                     score += 1.5 * share
-                if c.kind == "city" and share == 0 and c.population < 50_000:
-                    score -= 0.5  # a small town in a country the article never mentions: distrust
-                if c.province and place_votes[c.province] - (c.province == first.place_id):
-                    score += 1.0
-                if c.kind == "city" and place_votes.get(c.place_id, 0) > 1:
-                    score += 0.2
-                scored.append((score, c))
+                if c.kind == "city":
+                    if share == 0 and c.population < 50_000:
+                        score -= 0.5  # a small town in a country the article never mentions: distrust
+                    # The province it lies in is named elsewhere (not by this same word: "New York").
+                    if c.province and place_votes[c.province] - same_surface[(surf, c.province)] > 0:
+                        score += 1.0
+                    if c.capital:
+                        score += 0.4
+                scored.append((score, c, share))
             scored.sort(key=lambda x: -x[0])
-            best_score, best = scored[0]
-            # Never an area resolved to an obscure town: an area candidate wins unless the town clearly does.
-            areas = [x for x in scored if x[1].kind in _AREA_KINDS]
-            if best.kind == "city" and areas and areas[0][0] > best_score - 0.5:
-                best_score, best = areas[0]
-            if best_score < MIN_SCORE:
-                continue
-            second = next((sc for sc, c in scored if c.place_id != best.place_id), None)
-            margin = best_score - second if second is not None else 2.0
-            conf = max(0.05, min(0.99, 0.5 + 0.15 * (best_score - MIN_SCORE) + 0.2 * min(margin, 1.5)))
-            typ = best.type
-            if typ == "literal" and best.kind == "city" and best.capital and _metonymic_context(text, e):
-                typ = "metonymic"
-            name, kind, country = best.name, best.kind, best.country
-            info = self._info.get(best.place_id)
-            if info:
-                name = info[0]
-            mentions.append(Mention(s, e, text[s:e], best.place_id, name, kind, country, typ, round(conf, 3)))
-        return mentions
+            best_score, best, best_share = scored[0]
+            # Never an area resolved to an obscure town of the same name, unless the article supports the town.
+            if best.kind == "city" and best.population < 100_000:
+                areas = [x for x in scored if x[1].kind in _AREA_KINDS]
+                if areas and areas[0][0] > best_score - 0.5 and areas[0][2] >= best_share:
+                    best_score, best, best_share = areas[0]
+            second = next((sc for sc, c, _ in scored if c.place_id != best.place_id), None)
+            out.append((best_score, best, best_score - second if second is not None else 2.0))
+        return out
 
 
 def _caps_ok(toks: list[tuple[int, int, str]], i: int, j: int) -> bool:

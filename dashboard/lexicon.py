@@ -355,6 +355,17 @@ DISEASE_WORDS: frozenset[str] = _words(
     "virus viruses fever disease flu influenza strain outbreak-strain encephalitis"
 )
 
+#: Words before a name that make it a place ("in Fargo", "near Oakland").
+LOCATIVES: frozenset[str] = _words(
+    "in at near from to into outside inside across throughout toward towards via"
+)
+
+#: Capitalised words that the gazetteer knows as some place but that, alone, are organisations or words.
+NOT_PLACES: frozenset[str] = _words(
+    """hamas hezbollah hizbollah taliban duma wal olympic olympics superior leader chamber rodeo warden
+    arab baha bahai earth god internet web council assembly parliament congress senate"""
+)
+
 #: Metonyms: institutions or addresses standing for a country -> place id.
 METONYMS: dict[str, str] = {
     "Kremlin": "country:RUS",
@@ -454,6 +465,7 @@ NAME_CONNECTORS: frozenset[str] = _words(
 #: Cities that are also very common given names or surnames: need support from the article to count.
 PERSON_NAMES: frozenset[str] = _words(
     """
+    mary paul david martin nelson george chad
     aurora austin bradley carson charlotte chester clinton dallas douglas eugene florence franklin
     george hamilton houston howard jackson jordan kent lafayette lee lincoln logan madison marion
     milton orlando paris raleigh sydney troy tyler victoria vladimir warren washington
