@@ -42,8 +42,8 @@ KINDS: tuple[str, ...] = ("length", "border_share", "adjacency", "area", "distan
 
 _TOLERANCE = {
     "length": (
-        f"consistent if within {LENGTH_TOL:.0%} of the computed geodesic length: Natural Earth 1:10m borders "
-        "and the authored pipeline routes are generalised (about 1 km detail), which shortens winding lines"
+        f"consistent if within {LENGTH_TOL:.0%} of the computed geodesic length: the bundled routes are "
+        "authored from published landfalls and waypoints at about 1:10m detail, which shortens winding lines"
     ),
     "border_length": (
         f"consistent if the computed border is at most {BORDER_SHORT_TOL:.0%} shorter or "
@@ -526,6 +526,17 @@ _AFTER_DIST = re.compile(
     r"downtown\s+)?$",
     re.IGNORECASE,
 )
+_BEFORE_LEN_NOUN = re.compile(
+    rf"\b(?P<noun>{_ROUTE_NOUNS})\s*(?:,|\bof|\bis|\bmeasuring|\bmeasures|\bruns(?:\s+for)?|"
+    r"\bstretching(?:\s+for)?|\bstretches(?:\s+for)?)$",
+    re.IGNORECASE,
+)
+_DIST_SUBJECT_GAP = re.compile(
+    r"(?:['’]s)?\s*(?:,[^,]{0,80},\s*)?(?:is|are|was|were|lies|lie|lay|sits|stands|is\s+located|is\s+situated)"
+    r"(?:\s+(?:only|just|about|around|some|roughly|nearly|almost|approximately|more\s+than|less\s+than|"
+    r"over|under|at\s+least|barely))?\s*",
+    re.IGNORECASE,
+)
 _AFTER_AREA_PART = re.compile(r"^\s*(?:\([^()]{0,40}\)\s*)?(?:of|in)\b", re.IGNORECASE)
 _BORDER_WORD = re.compile(r"\b(?:land\s+)?(?:borders?|frontiers?|boundar(?:y|ies))\b", re.IGNORECASE)
 _SHARE_FILLER = frozenset(
@@ -539,8 +550,14 @@ _ADJ_VERB = re.compile(
     r"has\s+(?:a\s+)?(?:common\s+|land\s+)?borders?\s+with)\b",
     re.IGNORECASE,
 )
+_ADJ_NEXT_SUBJECT = re.compile(
+    r"\s*(?:,\s*(?:which|that)\s+)?(?:also\s+|now\s+|still\s+|does\s+not\s+|doesn['’]t\s+)?"
+    r"(?:borders|border|bordered|neighbou?rs|adjoins|shares?|has|is\s+adjacent)\b",
+    re.IGNORECASE,
+)
 _ADJ_GAP_BEFORE = re.compile(
-    r"^(?:['’]s)?\s*(?:,\s*(?:which|that)\s+|\s)?\s*(?:also|now|still|directly|both|itself)?\s*$",
+    r"^(?:['’]s)?\s*(?:,(?:[^,]|,(?=\d)){1,60},\s*)?(?:,\s*(?:which|that)\s+|\s)?\s*"
+    r"(?:also|now|still|directly|both|itself)?\s*$",
     re.IGNORECASE,
 )
 _PAIR_SHARE = re.compile(
@@ -649,9 +666,14 @@ class _Finder:
             noun_at = q.end + m.start("noun")
             self._length(clause, q, alt, ms, m.group("noun").lower(), noun_at, q.end + m.end("noun"))
             return
-        if _AFTER_LEN_LONG.match(after) or _BEFORE_LEN_VERB.search(
-            before[: len(before) - len(q.hedge or "")]
-        ):
+        bare = _HEDGE_RE.sub("", before.rstrip()).rstrip()  # "a border of about " -> "a border of"
+        bn = _BEFORE_LEN_NOUN.search(bare)
+        if bn:
+            # "a border of about 300km", "the pipeline, 1,230km, ..."
+            noun_at = clause.start + bn.start("noun")
+            self._length(clause, q, alt, ms, bn.group("noun").lower(), noun_at, clause.start + bn.end("noun"))
+            return
+        if _AFTER_LEN_LONG.match(after) or _BEFORE_LEN_VERB.search(bare + " "):
             # "X is 1,230 km long", "X stretches for 1,230 km": the subject comes before the number.
             subj = next((x for x in reversed(ms) if x.end <= q.start and x.kind == "pipeline"), None)
             if subj is None:
@@ -816,11 +838,15 @@ class _Finder:
                 break
         a = None
         if b is not None:
+            # "X is (about) 750 km from Y": X must be the subject of the verb right before the number.
             a = next(
                 (
                     x
                     for x in reversed(ms)
-                    if x.end <= q.start and x.type != "demonym" and x.kind != "alliance"
+                    if x.end <= q.start
+                    and x.type != "demonym"
+                    and x.kind != "alliance"
+                    and _DIST_SUBJECT_GAP.fullmatch(self.text[x.end : q.start])
                 ),
                 None,
             )
@@ -910,7 +936,10 @@ class _Finder:
         if _AFTER_AREA_PART.match(after):
             return  # "seized 1,000 sq km of territory": a part of a place, not its area
         areas = [x for x in ms if x.kind in AREA_KINDS]
-        subj = next((x for x in reversed(areas) if x.end <= q.start and x.type != "demonym"), None)
+        before = [x for x in areas if x.end <= q.start and x.type != "demonym"]
+        # "Ukraine, Europe's second largest country, covers ...": a possessive is a modifier, not the subject.
+        plain = [x for x in before if not re.match(r"['’]s\b", self.text[x.end : x.end + 3])]
+        subj = (plain or before or [None])[-1]
         anaphor = None
         # "the 27,000 sq km Crimean peninsula": a place named right after the number.
         nxt = next((x for x in areas if x.start >= q.end), None)
@@ -1101,6 +1130,8 @@ class _Finder:
                 )
                 if not re.fullmatch(pattern, gap, re.IGNORECASE):
                     break
+                if objs and _ADJ_NEXT_SUBJECT.match(text, x.end, clause.end):
+                    break  # "..., and Lithuania borders Russia": the subject of the next statement
                 objs.append(x)
                 pos = x.end
             for b in objs:

@@ -530,3 +530,40 @@ def test_a_place_unknown_to_the_data_cannot_be_checked_without_a_traceback():
                   "kind": "country", "type": "literal"})  # fmt: skip
     (c,) = check_claims(text, on=D, mentions=ms)
     assert c.kind == "adjacency" and c.verdict == "cannot check" and "country:ATL" in c.reason
+
+
+def test_reader_rules_subjects_and_lists():
+    text = (
+        "Poland borders Belarus, and Lithuania borders Russia. "
+        "Ukraine, Europe's second largest country, covers 603,500 sq km. "
+        "Estonia and Russia share a border of about 300km. "
+        "Donbas, an area of about 53,000 sq km, borders Russia. "
+        "Inflation in Russia hit 6% and its troops are 30km from Ukraine."
+    )
+    pairs = [
+        ("Poland", "country:POL"),
+        ("Belarus", "country:BLR"),
+        ("Lithuania", "country:LTU"),
+        ("Russia", "country:RUS"),
+        ("Ukraine", "country:UKR"),
+        ("Europe", "continent:europe"),
+        ("Estonia", "country:EST"),
+        ("Russia", "country:RUS"),
+        ("Donbas", "region:donbas"),
+        ("Russia", "country:RUS"),
+        ("Russia", "country:RUS"),
+        ("Ukraine", "country:UKR"),
+    ]
+    got = [
+        (c.kind, c.subject, c.object, c.verdict)
+        for c in check_claims(text, on=D, mentions=mentions(text, *pairs))
+    ]
+    assert got == [
+        ("adjacency", "country:POL", "country:BLR", "consistent"),  # not Poland-Lithuania
+        ("adjacency", "country:LTU", "country:RUS", "consistent"),
+        ("area", "country:UKR", None, "consistent"),  # not Europe's area
+        ("length", "country:EST", "country:RUS", "consistent"),  # "a border of about 300km"
+        ("adjacency", "region:donbas", "country:RUS", "consistent"),
+        ("area", "region:donbas", None, "consistent"),
+        # "its troops are 30km from Ukraine": the troops' distance, not Russia's: no claim
+    ]
