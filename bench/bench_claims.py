@@ -48,6 +48,16 @@ def main() -> None:
         f"text side on {len(big) / 1e6:.2f} MB: {len(sents)} sentences, {qs} quantities, "
         f"{len(big) / 1e6 / dt:.1f} MB/s"
     )
+    t0 = time.perf_counter()
+    big_mentions = geoparse(big, on=art.date)
+    geo_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    big_claims = check_claims(big, on=art.date, mentions=big_mentions)
+    dt = time.perf_counter() - t0
+    print(
+        f"check_claims on {len(big) / 1e6:.2f} MB ({len(big_mentions)} mentions, geoparse {geo_s:.1f} s): "
+        f"{len(big_claims)} claims in {dt:.2f} s, {len(big) / 1e6 / dt:.1f} MB/s"
+    )
     for c in claims:
         print(
             f"  {c.kind:12} {c.subject_name!s:14} stated {c.stated!s:>7} {c.unit or '':3} "

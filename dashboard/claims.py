@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from bisect import bisect_left, bisect_right
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -330,17 +331,33 @@ def _as_m(m: Any) -> _M:
     )
 
 
-def _in(span: Span, mentions: list[_M]) -> list[_M]:
-    return [m for m in mentions if m.start >= span.start and m.end <= span.end]
+class _Index:
+    """Mentions sorted by offset, with per-kind lists: look-ups by bisection keep long texts linear."""
 
+    def __init__(self, mentions: list[_M]):
+        self.all = sorted(mentions, key=lambda m: (m.start, m.end))
+        self.starts = [m.start for m in self.all]
+        self.by_kind: dict[str, tuple[list[int], list[_M]]] = {}
+        for m in self.all:
+            if m.type != "demonym":  # "Russian" names no feature a pronoun could refer to
+                ends, ms = self.by_kind.setdefault(m.kind, ([], []))
+                ends.append(m.end)
+                ms.append(m)
 
-def _resolve_back(mentions: list[_M], before: int, kinds: frozenset[str]) -> _M | None:
-    """The nearest named feature of one of ``kinds`` mentioned before offset ``before``."""
-    best = None
-    for m in mentions:
-        if m.end <= before and m.kind in kinds and m.type != "demonym":
-            best = m
-    return best
+    def within(self, span: Span) -> list[_M]:
+        lo, hi = bisect_left(self.starts, span.start), bisect_right(self.starts, span.end)
+        return [m for m in self.all[lo:hi] if m.end <= span.end]
+
+    def back(self, before: int, kinds: frozenset[str]) -> _M | None:
+        """The nearest named feature of one of ``kinds`` mentioned before offset ``before``."""
+        best = None
+        for kind in kinds:
+            ends, ms = self.by_kind.get(kind, ([], []))
+            i = bisect_right(ends, before) - 1
+            # ends are sorted as starts are (mentions don't nest), so ms[i] ends last before ``before``.
+            if i >= 0 and (best is None or ms[i].end > best.end):
+                best = ms[i]
+        return best
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -572,7 +589,7 @@ class _Finder:
 
     def __init__(self, text: str, mentions: list[_M], on: date | None):
         self.text = text
-        self.mentions = sorted(mentions, key=lambda m: m.start)
+        self.index = _Index(mentions)
         self.on = on
         self.claims: list[Claim] = []
 
@@ -589,11 +606,11 @@ class _Finder:
         for m in reversed(list(_ANAPHOR_RE.finditer(window))):
             noun_kinds = _ANAPHOR_KINDS[m.group(1).lower()]
             if noun_kinds & kinds:
-                ref = _resolve_back(self.mentions, clause.start + m.start(), noun_kinds & kinds)
+                ref = self.index.back(clause.start + m.start(), noun_kinds & kinds)
                 return ref, m.group(0)
         p = list(_PRONOUN_RE.finditer(window))
         if p:
-            ref = _resolve_back(self.mentions, clause.start + p[-1].start(), kinds)
+            ref = self.index.back(clause.start + p[-1].start(), kinds)
             return ref, p[-1].group(0)
         return None, None
 
@@ -618,7 +635,7 @@ class _Finder:
         return self.claims
 
     def _clause(self, clause: Span) -> None:
-        ms = _in(clause, self.mentions)
+        ms = self.index.within(clause)
         qs = find_quantities(clause.text, clause.start)
         used: set[int] = set()
         for i, q in enumerate(qs):
@@ -1007,7 +1024,7 @@ class _Finder:
             subj = next((x for x in inner if x.kind == "country"), None)
             if subj is None and "its" in words:
                 subj, anaphor = self._antecedent(clause, q.start, frozenset({"country"}))
-                subj = subj or _resolve_back(self.mentions, lo, frozenset({"country"}))
+                subj = subj or self.index.back(lo, frozenset({"country"}))
                 anaphor = anaphor or "its"
             border_end = q.end + bw.end()
         else:
@@ -1114,7 +1131,7 @@ class _Finder:
                     r"\b(it|which)\s+(?:also\s+|now\s+|still\s+)?$", text[clause.start : vs], re.IGNORECASE
                 )
                 if pm and pm.group(1).lower() == "it":
-                    a = _resolve_back(self.mentions, clause.start + pm.start(), frozenset({"country"}))
+                    a = self.index.back(clause.start + pm.start(), frozenset({"country"}))
                     anaphor = "it"
             if a is None:
                 continue
@@ -1152,7 +1169,7 @@ class _Finder:
         pair = {a.place_id, b.place_id}
         if any(
             c.start == clause.start and c.kind == "length" and {c.subject, c.object} == pair
-            for c in self.claims
+            for c in reversed(self.claims[-8:])  # this clause's claims are the last few
         ):
             return
         seen.add(key)
