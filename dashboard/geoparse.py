@@ -357,7 +357,8 @@ class Geoparser:
                     continue
                 if single and personish and sentence_start:
                     continue
-            if c.kind == "city" and sentence_start and single and c.population < 50_000 and not c.primary:
+            # A sentence's first word is capitalised anyway: an alternate name of a town there is weak evidence.
+            if c.kind == "city" and sentence_start and single and c.population < 1_000_000 and not c.primary:
                 continue
             out.append(c)
         return out
@@ -397,6 +398,11 @@ class Geoparser:
         # Votes cast by the same word do not count: four "Georgia"s are no evidence for either Georgia.
         same_country: Counter[tuple[str, str]] = Counter()
         same_total: Counter[str] = Counter()
+        # Provinces named or implied by the other picks (a US local article's towns share a state).
+        prov_votes: Counter[str] = Counter()
+        same_prov: Counter[tuple[str, str]] = Counter()
+        same_prov_total: Counter[str] = Counter()
+        prov_total = 0
         for surf, b in zip(surfs, picks, strict=True):
             if b.country:
                 country_votes[b.country] += 1
@@ -404,6 +410,12 @@ class Geoparser:
                 same_total[surf] += 1
             place_votes[b.place_id] += 1
             same_surface[(surf, b.place_id)] += 1
+            prov = b.place_id if b.kind == "province" else b.province
+            if prov:
+                prov_votes[prov] += 1
+                same_prov[(surf, prov)] += 1
+                prov_total += 1
+                same_prov_total[surf] += 1
         total = sum(country_votes.values())
         out = []
         for (_s, _e, cands), surf in zip(spans, surfs, strict=True):
@@ -420,13 +432,16 @@ class Geoparser:
                         score -= 0.5  # a small town in a country the article never mentions: distrust
                     # The province it lies in is named elsewhere (not by this same word: "New York").
                     if c.province and place_votes[c.province] - same_surface[(surf, c.province)] > 0:
-                        score += 1.0
+                        score += 0.8
+                    pden = prov_total - same_prov_total[surf]
+                    if c.province and pden > 0:
+                        score += 1.0 * (prov_votes[c.province] - same_prov[(surf, c.province)]) / pden
                     if c.capital:
                         score += 0.4
                 scored.append((score, c, share))
             scored.sort(key=lambda x: -x[0])
             best_score, best, best_share = scored[0]
-            # Never an area resolved to an obscure town of the same name, unless the article supports the town.
+            # Never an area resolved to an obscure town of the same name, unless the article supports it.
             if best.kind == "city" and best.population < 100_000:
                 areas = [x for x in scored if x[1].kind in _AREA_KINDS]
                 if areas and areas[0][0] > best_score - 0.5 and areas[0][2] >= best_share:
