@@ -357,7 +357,7 @@ class Geoparser:
                     continue
                 if single and personish and sentence_start:
                     continue
-            # A sentence's first word is capitalised anyway: an alternate name of a town there is weak evidence.
+            # A sentence's first word is capitalised anyway: a town's alternate name there is weak evidence.
             if c.kind == "city" and sentence_start and single and c.population < 1_000_000 and not c.primary:
                 continue
             out.append(c)

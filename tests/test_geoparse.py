@@ -72,7 +72,7 @@ def test_sample_nord_stream_2_when_pipelines_are_bundled(sample):
 
 
 def test_sample_no_people_or_words(sample):
-    art, ms = sample
+    _art, ms = sample
     texts = {m.text for m in ms}
     for word in (
         "Putin",
