@@ -14,3 +14,5 @@ if [ ! -x /usr/bin/chromium ]; then
     echo "setup: /usr/bin/chromium is missing; install Debian's chromium (apt-get install chromium) for the browser tests" >&2
   fi
 fi
+# Natural Earth admin-1 (Debian qgis-common) for the geodata rebuild test (tests/test_geodata.py, slow).
+bash scripts/fetch_geodata_sources.sh || echo "setup: could not fetch qgis-common; the geodata rebuild test will fail" >&2
