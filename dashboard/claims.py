@@ -216,10 +216,8 @@ _HEDGES = (
     "just",
     "over",
     "under",
-    "some",
     "an estimated",
     "c.",
-    "~",
 )
 _HEDGE_RE = re.compile(r"(?:\b(" + "|".join(re.escape(h) for h in _HEDGES) + r"))\s*$", re.IGNORECASE)
 # Direction of a hedge: >= stated, <= stated, or about.
@@ -1297,6 +1295,8 @@ def claims_command(paths: list[str], fmt: str = "json", output: str | None = Non
             print(f"error: {path}: {e}", file=sys.stderr)
             return 1
         out.extend({"source": path, **c.to_dict()} for c in claims)
+    if paths and not read:
+        return 1  # every file was reported on stderr; no empty result to mistake for "no claims"
     payload = json.dumps(out, ensure_ascii=False, indent=2) + "\n"
     if output:
         try:
@@ -1307,4 +1307,4 @@ def claims_command(paths: list[str], fmt: str = "json", output: str | None = Non
             return 2
     else:
         sys.stdout.write(payload)
-    return 0 if read or not paths else 1
+    return 0

@@ -325,8 +325,8 @@ def test_claims_command_reports_bad_files_and_skips_them(tmp_path, capsys):
     bad.write_bytes(b"\x00\x01binary")
     missing = tmp_path / "missing.txt"
     assert claims_command([str(bad), str(missing)], "json", None) == 1
-    err = capsys.readouterr().err
-    assert "bad.txt" in err and "missing.txt" in err and "Traceback" not in err
+    out, err = capsys.readouterr()
+    assert "bad.txt" in err and "missing.txt" in err and "Traceback" not in err and out == ""
     assert claims_command([str(SAMPLE)], "xml", None) == 2
 
 
@@ -567,3 +567,15 @@ def test_reader_rules_subjects_and_lists():
         ("area", "region:donbas", None, "consistent"),
         # "its troops are 30km from Ukraine": the troops' distance, not Russia's: no claim
     ]
+
+
+def test_cli_reads_stdin_and_skips_a_missing_file():
+    cmd = [sys.executable, "-m", "dashboard", "claims", "-", "missing-file.txt", "--format", "json"]
+    text = "date 2024-06-01 Test\nAbout 12% of Russia's borders touch Nato countries."
+    res = subprocess.run(
+        cmd, input=text, capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120, check=False
+    )
+    assert res.returncode == 0 and "missing-file.txt" in res.stderr and "Traceback" not in res.stderr
+    (c,) = json.loads(res.stdout)
+    assert (c["source"], c["kind"], c["verdict"]) == ("-", "border_share", "consistent")
+    assert c["details"]["date"] == "2024-06-01" and 10.5 <= c["computed"] <= 13.5
