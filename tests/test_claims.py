@@ -579,3 +579,19 @@ def test_cli_reads_stdin_and_skips_a_missing_file():
     (c,) = json.loads(res.stdout)
     assert (c["source"], c["kind"], c["verdict"]) == ("-", "border_share", "consistent")
     assert c["details"]["date"] == "2024-06-01" and 10.5 <= c["computed"] <= 13.5
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict"),
+    [
+        ("Nord Stream 2 is more than 1,000 km long.", "consistent"),
+        ("Nord Stream 2 is less than 1,000 km long.", "differs"),
+        ("Nord Stream 2 is 1,000 km long.", "differs"),
+    ],
+)
+def test_hedges_set_the_direction_of_the_comparison(text, verdict):
+    c = only(
+        check_claims(text, on=D, mentions=mentions(text, ("Nord Stream 2", "pipeline:nord_stream_2"))),
+        "length",
+    )
+    assert c.verdict == verdict and c.stated == 1000
