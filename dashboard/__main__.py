@@ -121,27 +121,12 @@ def geoparse_command(paths: list[str], fmt: str, output: str | None, full_geomet
             by_place: dict[str, list] = {}
             for m in ms:
                 by_place.setdefault(m.place_id, []).append(m)
+            latlon: dict[str, tuple[float | None, float | None]] = {}
             for pid, group in by_place.items():
                 m0 = group[0]
                 k, geom = geometry(pid, m0.kind, day)
                 if fmt == "jsonl":
-                    lat, lon = _representative(geom)
-                    for m in group:
-                        rec = {
-                            "source": a.source,
-                            "place_id": pid,
-                            "name": m.name,
-                            "kind": m.kind,
-                            "country": m.country,
-                            "start": m.start,
-                            "end": m.end,
-                            "text": m.text,
-                            "type": m.type,
-                            "confidence": m.confidence,
-                            "lat": lat,
-                            "lon": lon,
-                        }
-                        lines.append((m.start, a.source, json.dumps(rec, ensure_ascii=False)))
+                    latlon[pid] = _representative(geom)
                     continue
                 if k not in gjson_cache:
                     gjson_cache[k] = json.dumps(export.geometry_json(geom), allow_nan=False)
@@ -159,13 +144,28 @@ def geoparse_command(paths: list[str], fmt: str, output: str | None, full_geomet
                 if m0.kind == "alliance":
                     props["members"] = list(gaz.members(pid, day))
                 props_json = json.dumps(props, ensure_ascii=False, allow_nan=False)
-                lines.append(
-                    (0, "", f'{{"type":"Feature","geometry":{gjson_cache[k]},"properties":{props_json}}}')
-                )
+                lines.append(f'{{"type":"Feature","geometry":{gjson_cache[k]},"properties":{props_json}}}')
+            for m in ms if fmt == "jsonl" else ():
+                lat, lon = latlon[m.place_id]
+                rec = {
+                    "source": a.source,
+                    "place_id": m.place_id,
+                    "name": m.name,
+                    "kind": m.kind,
+                    "country": m.country,
+                    "start": m.start,
+                    "end": m.end,
+                    "text": m.text,
+                    "type": m.type,
+                    "confidence": m.confidence,
+                    "lat": lat,
+                    "lon": lon,
+                }
+                lines.append(json.dumps(rec, ensure_ascii=False))
         if fmt == "jsonl":
-            text = "".join(line + "\n" for *_, line in lines)
+            text = "".join(line + "\n" for line in lines)
         else:
-            text = '{"type":"FeatureCollection","features":[' + ",\n".join(x[2] for x in lines) + "]}\n"
+            text = '{"type":"FeatureCollection","features":[' + ",\n".join(lines) + "]}\n"
         rc = _write(text, output)
     if rc != EXIT_OK:
         return rc
