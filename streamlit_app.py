@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import time
 from datetime import date
@@ -56,6 +57,12 @@ def check_claims(text: str, on: date | None, _mentions: list[Any], key: str) -> 
     except ImportError:
         return None
     return [c.to_dict() for c in _check(text, on=on, mentions=_mentions)]
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def summarize(key: str, _mentions: list[Any], _places: Any) -> report.Summary:
+    """The metric panels' figures (cached by content key)."""
+    return report.summarize(_mentions, _places)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -247,7 +254,8 @@ def main() -> None:
     kinds, types = set(st.session_state["kinds"]), set(st.session_state["types"])
     shown_mentions = [m for m in mentions if m.kind in kinds and m.type in types]
 
-    show_metrics(report.summarize(mentions, places))
+    # Filled after the map is drawn: the area union is the slowest panel and the map matters most.
+    metrics_box = st.container()
     dates = sorted({a.date.isoformat() for a in articles if a.date})
     st.caption(
         f"{len(articles)} article(s): "
@@ -257,6 +265,8 @@ def main() -> None:
 
     show_map(shown, places, text, text_key, highlight)
     st.caption(settings.GEONAMES_ATTRIBUTION + " · Boundaries: Natural Earth (public domain)")
+    with metrics_box:
+        show_metrics(summarize(text_key, mentions, places))
     st.session_state["_render_s"] = time.perf_counter() - t0
 
     show_downloads(shown, shown_mentions, text, text_key, claims)
@@ -306,25 +316,28 @@ def show_downloads(
     cols = st.columns(3)
     cols[0].download_button(
         "Download all mapped places (GeoJSON)",
-        export_geojson(key, shown, text),
+        functools.partial(export_geojson, key, shown, text),
         file_name="places.geojson",
         mime="application/geo+json",
         key="dl_all",
+        on_click="ignore",
     )
     cols[1].download_button(
         "Download mentions (CSV)",
-        export_csv(digest(key, len(mentions)), mentions, text),
+        functools.partial(export_csv, digest(key, len(mentions)), mentions, text),
         file_name="mentions.csv",
         mime="text/csv",
         key="dl_csv",
+        on_click="ignore",
     )
     if claims:
         cols[2].download_button(
             "Download claims (JSON)",
-            pd.DataFrame(claims).to_json(orient="records", force_ascii=False),
+            functools.partial(pd.DataFrame(claims).to_json, orient="records", force_ascii=False),
             file_name="claims.json",
             mime="application/json",
             key="dl_claims",
+            on_click="ignore",
         )
     with st.expander("One GeoJSON per layer"):
         present = [s for s in mapview.LAYERS if (shown["kind"] == s.kind).any()]
@@ -332,10 +345,11 @@ def show_downloads(
             rows = shown[shown["kind"] == style.kind]
             col.download_button(
                 f"{style.label} (GeoJSON)",
-                export_geojson(digest(key, style.kind), rows, text),
+                functools.partial(export_geojson, digest(key, style.kind), rows, text),
                 file_name=f"{style.kind}.geojson",
                 mime="application/geo+json",
                 key=f"dl_{style.kind}",
+                on_click="ignore",
             )
 
 

@@ -71,8 +71,9 @@ _TILES = {
 
 HIGHLIGHT_COLOR = "#ffd60a"
 _LAND_STYLE = {"fillColor": "#f2efe6", "fillOpacity": 1, "color": "#b9b4a7", "weight": 0.6}
-#: Decimals kept in map geometries: 4 decimals is about 11 m, far below what 1:10m data resolves.
-MAP_DECIMALS = 4
+#: Decimals kept in map geometries: 3 decimals is about 100 m, below what the simplified display
+#: geometry resolves.
+MAP_DECIMALS = 3
 #: Sentences listed in a popup before "and N more".
 POPUP_SENTENCES = 8
 
@@ -129,6 +130,35 @@ def ensure_local_assets(source: Path | None = None, dest: Path | None = None) ->
 
 def _round_geometry(geom: Any, decimals: int = MAP_DECIMALS) -> Any:
     return shapely.transform(geom, lambda xy: np.round(xy, decimals))
+
+
+def map_geometry(geom: Any, decimals: int = MAP_DECIMALS) -> Any:
+    """Lighten a geometry for the browser: simplify in proportion to its size, drop specks, round.
+
+    The tolerance grows with the square root of the area (0.4 % of its "diameter", 0.005 to 0.1
+    degrees), so Russia loses detail invisible at the zoom that shows it whole while Crimea keeps
+    its shape; polygon parts smaller than a few tolerances (Arctic islets) are dropped. This is
+    what keeps the sample's page payload small.
+
+    Parameters
+    ----------
+    geom : shapely geometry
+        In EPSG:4326.
+    decimals : int
+        Decimals kept in coordinates.
+
+    Returns
+    -------
+    shapely geometry
+    """
+    if geom.geom_type not in ("Polygon", "MultiPolygon"):
+        return _round_geometry(geom, decimals)
+    tol = float(np.clip(0.004 * np.sqrt(geom.area), 0.005, 0.1))
+    parts = [p for p in _polygons([geom]) if p.area >= (4 * tol) ** 2]
+    if not parts:
+        parts = [max(_polygons([geom]), key=lambda p: p.area)]
+    simple = shapely.simplify(shapely.MultiPolygon(parts), tol, preserve_topology=True)
+    return _round_geometry(simple, decimals)
 
 
 def popup_html(name: str, kind: str, mentions: Iterable[Mapping[str, Any]], text: str) -> str:
@@ -225,7 +255,7 @@ def layer_geojson(places: pd.DataFrame, text: str, highlight: Iterable[str] = ()
             {
                 "type": "Feature",
                 "id": row["place_id"],
-                "geometry": shapely.geometry.mapping(_round_geometry(geom)),
+                "geometry": shapely.geometry.mapping(map_geometry(geom)),
                 "properties": {
                     "place_id": row["place_id"],
                     "name": name,
@@ -241,7 +271,7 @@ def layer_geojson(places: pd.DataFrame, text: str, highlight: Iterable[str] = ()
     return {"type": "FeatureCollection", "features": features}
 
 
-def land_geojson(land: pd.DataFrame, tolerance: float = 0.05) -> dict[str, Any]:
+def land_geojson(land: pd.DataFrame, tolerance: float = 0.25) -> dict[str, Any]:
     """A light, non-interactive land background built from the gazetteer's countries layer.
 
     Simplified further than the display layer because it is only a backdrop; this keeps the page
@@ -260,9 +290,10 @@ def land_geojson(land: pd.DataFrame, tolerance: float = 0.05) -> dict[str, Any]:
         A GeoJSON FeatureCollection with one MultiPolygon.
     """
     geoms = [g for g in land.geometry if g is not None and not g.is_empty]
-    simplified = shapely.simplify(shapely.coverage_simplify(geoms, tolerance), 0)
-    kept = [g for g in simplified if not g.is_empty and shapely.area(g) > tolerance**2]
-    merged = _round_geometry(shapely.MultiPolygon(_polygons(kept)), 2)
+    # Coverage simplification keeps shared borders identical, so no slivers open between countries.
+    simplified = shapely.coverage_simplify(geoms, tolerance)
+    kept = [p for p in _polygons(simplified) if p.area >= (6 * tolerance) ** 2]
+    merged = _round_geometry(shapely.MultiPolygon(kept), 2)
     return {
         "type": "FeatureCollection",
         "features": [{"type": "Feature", "properties": {}, "geometry": shapely.geometry.mapping(merged)}],
