@@ -116,9 +116,18 @@ class Geoparser:
     names : pandas.DataFrame
         Every matchable name: columns ``place_id, name, kind, country, population, primary``; optional
         ``province`` (the province id a city lies in) and ``capital`` (bool).
+    province : dict, optional
+        City place id -> id of the province it lies in (instead of a ``province`` column).
+    capital : set, optional
+        Place ids of national capitals (instead of a ``capital`` column).
     """
 
-    def __init__(self, names: pd.DataFrame) -> None:
+    def __init__(
+        self,
+        names: pd.DataFrame,
+        province: dict[str, str] | None = None,
+        capital: set[str] | None = None,
+    ) -> None:
         index: dict[str, list[_Cand]] = {}
         info: dict[str, tuple[str, str, str | None, int, str | None, bool]] = {}
         cols = set(names.columns)
@@ -137,10 +146,13 @@ class Geoparser:
             col("country", None),
             col("population", 0),
             col("primary", True),
-            col("province", None),
-            col("capital", False),
+            col("province", None) if province is None else [None] * n,
+            col("capital", False) if capital is None else [False] * n,
             strict=True,
         ):
+            if province is not None:
+                pv = province.get(pid)
+                cp = pid in capital if capital is not None else cp
             if not isinstance(name, str) or not name.strip():
                 continue
             country = country if isinstance(country, str) and country else None
@@ -475,47 +487,34 @@ def default_parser() -> Geoparser:
     """The geoparser over the bundled gazetteer (built once per process)."""
     from dashboard.gazetteer import get_gazetteer
 
-    return Geoparser(_names_with_context(get_gazetteer()))
+    gaz = get_gazetteer()
+    province, capital = _city_context(gaz)
+    return Geoparser(gaz.names(), province, capital)
 
 
-def _names_with_context(gaz: Any) -> pd.DataFrame:
-    """The gazetteer's names table plus, for cities, the province they lie in and their capital flag."""
-    names = gaz.names()
+def _city_context(gaz: Any) -> tuple[dict[str, str], set[str]]:
+    """City id -> province id (from GeoNames admin1 codes) and the set of capitals' ids."""
     try:
         cities = gaz.layer("city")
-        provinces = gaz.layer("province")
     except Exception:  # an incomplete gazetteer still parses, with less context
-        return names
-    # GeoNames admin1 codes -> province ids: ISO 3166-2 ("US" + "GA") or FIPS 10-4 ("AN" + "02").
-    prov_by_code: dict[str, str] = {}
-    fips_prefix: dict[str, str] = {}
-    pcols = provinces.columns
-    iso = provinces["iso_3166_2"] if "iso_3166_2" in pcols else [None] * len(provinces)
-    fips = provinces["fips"] if "fips" in pcols else [None] * len(provinces)
-    for pid, code, fp, c3 in zip(provinces["id"], iso, fips, provinces["country"], strict=True):
-        if isinstance(code, str):
-            prov_by_code[code] = pid
-        if isinstance(fp, str) and len(fp) > 2:
-            prov_by_code.setdefault(f"fips:{fp}", pid)
-            if isinstance(c3, str):
-                fips_prefix.setdefault(c3, fp[:2])
-    province: dict[str, str | None] = {}
-    capital: dict[str, bool] = {}
+        return {}, set()
+    known = set(gaz.names()["place_id"].tolist())
+    province: dict[str, str] = {}
+    cols = cities.columns
     n = len(cities)
-    a1 = cities["admin1"] if "admin1" in cities.columns else [None] * n
-    caps = cities["capital"] if "capital" in cities.columns else [0] * n
-    cc2 = cities["iso_a2"] if "iso_a2" in cities.columns else [None] * n
-    for pid, a, cap, c2, c3 in zip(cities["id"], a1, caps, cc2, cities["country"], strict=True):
-        capital[pid] = bool(cap)
-        if isinstance(a, str) and a:
-            hit = prov_by_code.get(f"{c2}-{a}") if isinstance(c2, str) else None
-            if hit is None and isinstance(c3, str) and c3 in fips_prefix:
-                hit = prov_by_code.get(f"fips:{fips_prefix[c3]}{a}")
-            province[pid] = hit
-    names = names.copy()
-    names["province"] = names["place_id"].map(province)
-    names["capital"] = names["place_id"].map(capital).fillna(False).astype(bool)
-    return names
+    a1 = cities["admin1"].tolist() if "admin1" in cols else [None] * n
+    c2 = cities["iso_a2"].tolist() if "iso_a2" in cols else [None] * n
+    caps = cities["capital"].tolist() if "capital" in cols else [0] * n
+    capital = set()
+    for pid, a, cc, cap in zip(cities["id"].tolist(), a1, c2, caps, strict=True):
+        if cap:
+            capital.add(pid)
+        # ISO 3166-2 codes equal GeoNames admin1 codes for the US, Canada, Australia and others.
+        if isinstance(a, str) and isinstance(cc, str):
+            prov = f"province:{cc}-{a}"
+            if prov in known:
+                province[pid] = prov
+    return province, capital
 
 
 def geoparse(text: str, *, on: date | None = None) -> list[Mention]:
