@@ -17,7 +17,7 @@ from dashboard.geodata_build.shpzip import write_shp_zip
 from dashboard.settings import PROJECT_ROOT
 
 SIMFEROPOL = shapely.Point(34.10, 44.95)
-HELSINKI = shapely.Point(24.94, 60.17)
+TAMPERE = shapely.Point(23.76, 61.50)
 
 
 @pytest.fixture(scope="module")
@@ -107,8 +107,10 @@ def test_eu_and_csto_exits(gaz):
 
 
 def test_alliance_geometry_depends_on_date(gaz):
-    assert not gaz.geometry("alliance:nato", on="2022-01-28").contains(HELSINKI)
-    assert gaz.geometry("alliance:nato", on="2024-06-01", display=True).contains(HELSINKI)
+    assert not gaz.geometry("alliance:nato", on="2022-01-28").contains(TAMPERE)
+    assert gaz.geometry("alliance:nato", on="2024-06-01", display=True).contains(TAMPERE)
+    # The display union stays light enough for the map (the sample article shows NATO).
+    assert shapely.get_num_coordinates(gaz.geometry("alliance:nato", on="2024-06-01", display=True)) < 15_000
     with pytest.raises(ValueError, match="date"):
         gaz.geometry("alliance:nato")
 

@@ -17,7 +17,7 @@ from dashboard.settings import GEODATA_DIR, PROJECT_ROOT
 
 GEOD = Geod(ellps="WGS84")
 LAYERS = ["countries", "provinces", "cities", "regions", "seas", "pipelines"]
-DISPLAY = ["countries_display", "provinces_display", "seas_display"]
+DISPLAY = ["countries_display", "provinces_display", "regions_display", "seas_display"]
 
 
 def read(stem: str):

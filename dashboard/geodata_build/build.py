@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -19,8 +20,17 @@ from dashboard.geodata_build.text import clean
 
 CRS = "EPSG:4326"
 
-#: Coverage-simplification tolerance (degrees) of the display geometries; about 1-2 km.
-DISPLAY_TOLERANCE = {"countries": 0.02, "provinces": 0.05}
+#: Coverage-simplification tolerance (degrees) of the display geometries: about 10 km for countries (the
+#: world/continent map; keeps the sample article's map payload under 1 MB), 5 km for provinces.
+DISPLAY_TOLERANCE = {"countries": 0.1, "provinces": 0.05}
+
+#: Display countries drop islands smaller than this (square degrees; about 300 km² at 55 N) unless an island
+#: is the country's largest part or touches another country.
+DISPLAY_MIN_ISLAND = 0.05
+
+#: Regions and continents made of countries are dissolved from countries coverage-simplified this much
+#: (about 2 km): regions.shp.zip stays small, neighbouring regions still share edges.
+REGION_TOLERANCE = 0.02
 
 NAME_COLUMNS = ["place_id", "name", "kind", "country", "population", "primary"]
 
@@ -63,11 +73,30 @@ def _feature_names(gdf: gpd.GeoDataFrame) -> list[dict]:
     return out
 
 
-def coverage_display(gdf: gpd.GeoDataFrame, tolerance: float) -> gpd.GeoDataFrame:
-    """Topology-preserving simplification: neighbours keep sharing their simplified edges."""
-    simple = shapely.coverage_simplify(gdf.geometry.values, tolerance, simplify_boundary=True)
+def coverage_display(gdf: gpd.GeoDataFrame, tolerance: float, min_island: float = 0.0) -> gpd.GeoDataFrame:
+    """Topology-preserving simplification: neighbours keep sharing their simplified edges.
+
+    Parts smaller than ``min_island`` (square degrees) are dropped unless they are a feature's largest
+    part or touch another feature, so dropping them opens no gap between neighbours.
+    """
+    simple = np.array([polygonal(g) for g in shapely.coverage_simplify(gdf.geometry.values, tolerance)])
+    if min_island > 0:
+        tree = shapely.STRtree(simple)
+        for i, geom in enumerate(simple):
+            parts = shapely.get_parts(geom)
+            if len(parts) < 2:
+                continue
+            areas = shapely.area(parts)
+            keep = [
+                part
+                for j, part in enumerate(parts)
+                if areas[j] >= min_island
+                or j == int(np.argmax(areas))
+                or any(k != i for k in tree.query(part, predicate="intersects"))
+            ]
+            simple[i] = shapely.MultiPolygon(keep) if len(keep) > 1 else keep[0]
     out = gdf[["id", "name", "kind", "country"]].copy()
-    out["geometry"] = [polygonal(g) for g in simple]
+    out["geometry"] = list(simple)
     return gpd.GeoDataFrame(out, geometry="geometry", crs=CRS)
 
 
@@ -105,15 +134,19 @@ def build(out: Path, src: Path) -> None:
     _log(f"cities {len(cities)} ({time.perf_counter() - t0:.1f} s)")
     table = read_regions(src / "regions.csv")
     display = {
-        "countries": coverage_display(countries, DISPLAY_TOLERANCE["countries"]),
+        "countries": coverage_display(countries, DISPLAY_TOLERANCE["countries"], DISPLAY_MIN_ISLAND),
         "provinces": coverage_display(provinces, DISPLAY_TOLERANCE["provinces"]),
     }
-    # Regions and continents are dissolved from the display countries (about 2 km) to keep geodata/ in its
-    # size budget; they serve as map shapes and coarse containment. Province-built regions (Donbas,
-    # Crimea) use the full provinces. The gazetteer serves regions.shp.zip for display too.
+    # Regions made of countries are dissolved from simplified countries (size budget); province-built
+    # regions (Donbas, Crimea) use the full provinces. Display regions come from the display layers.
     coarse = countries.copy()
-    coarse["geometry"] = display["countries"].geometry.values
+    coarse["geometry"] = coverage_display(countries, REGION_TOLERANCE).geometry.values
     regions, more = build_regions(table, coarse, provinces)
+    shown_countries = countries.copy()
+    shown_countries["geometry"] = display["countries"].geometry.values
+    shown_provinces = provinces.copy()
+    shown_provinces["geometry"] = display["provinces"].geometry.values
+    display["regions"] = build_regions(table, shown_countries, shown_provinces)[0][regions.columns]
     names += more
     _log(f"regions {len(regions)} ({time.perf_counter() - t0:.1f} s)")
 
