@@ -38,7 +38,7 @@ LAYERS: tuple[LayerStyle, ...] = (
     LayerStyle("continent", "Continents", "#7f7f7f", 0.04, 1.0, "2 4"),
     LayerStyle("country", "Countries", "#a50f15", 0.55, 1.0),
     LayerStyle("province", "Provinces", "#6a3d9a", 0.45, 1.2),
-    LayerStyle("region", "Regions", "#e66101", 0.40, 2.0),
+    LayerStyle("region", "Regions", "#e66101", 0.18, 2.0),
     LayerStyle("sea", "Seas", "#0570b0", 0.45, 1.2),
     LayerStyle("pipeline", "Infrastructure", "#111111", 1.0, 4.0),
     LayerStyle("city", "Cities", "#d7301f", 0.85, 1.5),
@@ -310,11 +310,17 @@ def _polygons(geoms: Iterable[Any]) -> list[Any]:
     return out
 
 
+#: Places whose largest part covers more square degrees than this (Russia, the US, Canada, wide regions)
+#: do not steer the view when smaller places are mentioned too.
+HUGE_AREA_DEG2 = 400.0
+
+
 def fit_bounds(places: pd.DataFrame) -> list[list[float]] | None:
     """Bounds ``[[south, west], [north, east]]`` the view fits.
 
-    Countries and groupings contribute a representative point rather than their full extent, since
-    e.g. Russia or the US would otherwise stretch the view across the whole globe.
+    The view fits each place's largest part (mainland France, not French Guiana); alliances,
+    continents and continent-sized places only count when nothing smaller is mentioned, since Russia
+    or the US would otherwise stretch the view over the whole globe and hide the story's places.
 
     Parameters
     ----------
@@ -326,13 +332,15 @@ def fit_bounds(places: pd.DataFrame) -> list[list[float]] | None:
     list or None
         None when there is nothing to fit.
     """
-    boxes = []
+    focus, wide = [], []
     for kind, geom in zip(places["kind"], places.geometry, strict=True):
         if geom is None or geom.is_empty:
             continue
-        if kind in ("country", "alliance", "continent"):
-            geom = geom.point_on_surface()
-        boxes.append(geom.bounds)
+        parts = _polygons([geom])
+        main = max(parts, key=lambda p: p.area) if parts else geom
+        huge = kind in ("alliance", "continent") or main.area > HUGE_AREA_DEG2
+        (wide if huge else focus).append(main.bounds)
+    boxes = focus or wide
     if not boxes:
         return None
     b = np.array(boxes)

@@ -151,3 +151,14 @@ def test_map_geometry_is_rounded(decimals):
     layers = mapview.map_layers(_places(HOSTILE), HOSTILE)
     lon, lat = layers["city"]["features"][0]["geometry"]["coordinates"]
     assert (lon, lat) == (round(30.52, decimals), round(50.45, decimals))
+
+
+def test_continent_sized_places_do_not_steer_the_view():
+    places = _places(HOSTILE)
+    big = places.iloc[[4]].copy()
+    big["place_id"], big["name"] = "country:RUS", "Russia"
+    big["geometry"] = [Polygon([(30, 45), (180, 45), (180, 75), (30, 75)])]
+    (_, west), (_, east) = mapview.fit_bounds(gpd.pd.concat([places, big], ignore_index=True))
+    assert east < 41 and west > 12
+    (_, _), (_, east_only) = mapview.fit_bounds(big)
+    assert east_only > 179
