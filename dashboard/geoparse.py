@@ -31,6 +31,8 @@ _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\u
 _TOKEN = re.compile(r"(?:[^\W\d_]{1,3}\.){2,}|\w+")
 # What may separate the tokens of one multi-word name: spaces, a hyphen, an apostrophe, "St. Louis".
 _GAP_OK = re.compile(r"[ \t\u00a0]{0,3}|[ \t]?[-\u2010\u2011\u2013'\u2019][ \t]?|\.[ \t]{1,2}")
+# "Henry County", "Rapides Parish": US counties are not bundled; they resolve to the article's state.
+_COUNTY = re.compile(r"\b((?:[A-Z][\w'\u2019.-]*[ \t]){1,3})(County|Parish)\b")
 _SENTENCE_BREAK = re.compile(r"[.!?:;\n\"\u201c\u201d\u2022|()\[\]]")
 
 _KIND_PRIOR = {
@@ -106,6 +108,10 @@ def _city_prior(population: int, primary: bool) -> float:
     # log-population: a hamlet of 5,000 ~1.3, a town of 100,000 ~1.7, a city of 3 million ~2.2.
     p = 0.2 + 0.3 * math.log10(max(population, 1000))
     return p if primary else p - 0.4
+
+
+# Placeholder candidate of an "X County" span (resolved to the article's US state in _resolve).
+_COUNTY_CAND = _Cand("county:", "", "county", None, 0, True, "literal", False, 2.0, None, False)
 
 
 class Geoparser:
@@ -303,7 +309,19 @@ class Geoparser:
             cands = self._filter(text, toks, i, j, s, e, cands, matched_tok, persons)
             if cands:
                 kept.append((s, e, cands))
+        kept = self._add_counties(text, kept)
         return self._resolve(text, kept)
+
+    @staticmethod
+    def _add_counties(text: str, kept: list[tuple[int, int, list[_Cand]]]) -> list:
+        """Add "X County" spans (replacing a town match inside them), to be resolved to the state."""
+        counties = [(m.start(), m.end()) for m in _COUNTY.finditer(text)]
+        if not counties:
+            return kept
+        out = [k for k in kept if not any(cs < k[1] and k[0] < ce for cs, ce in counties)]
+        out += [(cs, ce, [_COUNTY_CAND]) for cs, ce in counties]
+        out.sort(key=lambda k: k[0])
+        return out
 
     def _filter(self, text, toks, i, j, s, e, cands, matched_tok, persons) -> list[_Cand]:
         """Apply the reader's rules (titles, person names, common words) to one span's candidates."""
@@ -345,6 +363,9 @@ class Geoparser:
             return []
         # An acronym ("HIV", "UN", "FAO") is a place only if the gazetteer name is itself an acronym.
         acronym = single and len(surface) <= 4 and surface.isupper()
+        # "US$5m", "HK$": a currency, not a place.
+        if text[e : e + 1] == "$":
+            return []
         # "Marburg virus", "Ebola fever", "Lyme disease": a disease named after a place.
         if next_tok is not None and next_tok[2].casefold() in lexicon.DISEASE_WORDS:
             return []
@@ -386,8 +407,21 @@ class Geoparser:
         for _round in range(2):
             results = self._score_round(spans, surfs, picks)
             picks = [r[1] for r in results]
+        # The state a US local article is about: the most voted US province among the picks.
+        us_states = Counter(
+            (b.place_id if b.kind == "province" else b.province)
+            for b in picks
+            if b.country == "USA" and (b.kind == "province" or b.province)
+        )
+        state = us_states.most_common(1)[0][0] if us_states else None
         mentions = []
         for (s, e, _cands), (best_score, best, margin) in zip(spans, results, strict=True):
+            if best is _COUNTY_CAND:
+                if state is None or state not in self._info:
+                    continue
+                name, kind, country = self._info[state][:3]
+                mentions.append(Mention(s, e, text[s:e], state, name, kind, country, "literal", 0.4))
+                continue
             if best_score < MIN_SCORE:
                 continue
             conf = max(0.05, min(0.99, 0.5 + 0.15 * (best_score - MIN_SCORE) + 0.2 * min(margin, 1.5)))

@@ -188,3 +188,16 @@ def test_empty_and_odd_text():
     assert geoparse("<html><body><p>Paris &amp; Berlin</p></body></html>")
     with pytest.raises(TypeError):
         geoparse(b"bytes")  # type: ignore[arg-type]
+
+
+def test_us_county_resolves_to_the_article_state():
+    ms = geoparse(
+        "Deputies in Laurel County, Kentucky, said London police helped. Laurel County jail is full."
+    )
+    counties = [m for m in ms if m.text == "Laurel County"]
+    assert len(counties) == 2 and {m.place_id for m in counties} == {"province:US-KY"}
+    assert not [m for m in ms if m.text == "Laurel"]
+
+
+def test_currency_prefix_is_not_a_place():
+    assert [m.text for m in geoparse("It cost US$5 million, the US said.")] == ["US"]
