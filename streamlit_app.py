@@ -218,7 +218,8 @@ def show_claims(claims: list[dict] | None) -> None:
         for verdict, n in verdicts.items():
             st.metric(str(verdict).capitalize(), int(n))
     with right:
-        cols = [c for c in ("text", "kind", "stated", "unit", "computed", "verdict", "method") if c in frame]
+        order = ("verdict", "text", "stated", "computed", "unit", "kind", "method")
+        cols = [c for c in order if c in frame]
         st.dataframe(frame[cols], hide_index=True, width="stretch")
 
 

@@ -72,6 +72,7 @@ def test_sample_loads_offline_within_budget(offline_page: Page, server: dict) ->
     page.wait_for_timeout(500)
     RESULTS.mkdir(exist_ok=True)
     page.screenshot(path=str(RESULTS / "dashboard-sample.png"), full_page=False)
+    page.screenshot(path=str(RESULTS / "dashboard-sample-full.png"), full_page=True)
     payload = page.stats["http_bytes"] + page.stats["ws_bytes"]
     budgets = {
         "server_start_s": round(server["startup_s"], 2),
