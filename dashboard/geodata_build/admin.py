@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -126,6 +128,8 @@ def _subdivision_index(iso2: str) -> dict[str, set[str]]:
     return index
 
 
+_GLIDE = re.compile(r"([aeiou])y([aeiou])")
+
 _GENERIC = {
     "oblast",
     "oblasti",
@@ -151,12 +155,14 @@ _GENERIC = {
 
 
 def _keys(text: str) -> set[str]:
-    """Matching keys: the folded name, and the name without generic words like 'oblast'."""
+    """Matching keys: the folded name, the name without generic words like 'oblast', and both with
+    'y' glides dropped (GeoNames 'Kyyivs'ka', 'Mykolayivs'ka' vs ISO 3166-2 'Kyivska', 'Mykolaivska')."""
     folded = fold(text)
     if not folded:
         return set()
     core = " ".join(w for w in folded.split() if w not in _GENERIC)
-    return {k for k in (folded, core) if k}
+    keys = {k for k in (folded, core) if k}
+    return keys | {_GLIDE.sub(r"\1\2", k.replace("yy", "y")) for k in keys}
 
 
 def build_provinces(countries: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, list[dict]]:
