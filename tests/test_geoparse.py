@@ -62,13 +62,10 @@ def test_sample_multiword_and_lowercase_names(sample):
     assert texts["Baltic Sea"] == {"sea:baltic_sea"}
 
 
-def test_sample_nord_stream_2_when_pipelines_are_bundled(sample):
-    from dashboard.gazetteer import get_gazetteer
-
-    if "pipeline:nord_stream_2" not in set(get_gazetteer().names()["place_id"]):
-        pytest.skip("pipelines layer not bundled yet")
+def test_sample_nord_stream_2_is_the_pipeline_not_the_french_province(sample):
     _art, ms = sample
-    assert "pipeline:nord_stream_2" in _ids(ms)
+    assert _by_text(ms)["Nord Stream 2"] == {"pipeline:nord_stream_2"}
+    assert "Nord" not in _by_text(ms)
 
 
 def test_sample_no_people_or_words(sample):
