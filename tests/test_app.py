@@ -154,3 +154,19 @@ def test_several_articles_combine_with_offsets_into_the_joined_text() -> None:
     assert all(text[m.start : m.end] == m.text for m in mentions)
     ukraine = places[places["place_id"] == "country:UKR"]
     assert int(ukraine["count"].iloc[0]) == 2
+
+
+def test_offline_mode_serves_leaflet_locally_and_online_mode_uses_tiles() -> None:
+    at = run_app()
+    (el,) = [e for e in at.get("component_instance") if "streamlit_folium" in e.proto.component_name]
+    args = json.loads(el.proto.json_args)
+    assert args["js_links"] == ["/app/static/vendor/leaflet/leaflet.js"]
+    assert (settings.PROJECT_ROOT / "static/vendor/leaflet/leaflet.js").is_file()
+    assert "tileLayer" not in args["script"]
+    at.toggle(key="offline").set_value(False).run()
+    at.radio(key="basemap").set_value("light").run()
+    assert not at.exception
+    (el,) = [e for e in at.get("component_instance") if "streamlit_folium" in e.proto.component_name]
+    args = json.loads(el.proto.json_args)
+    assert all(u.startswith("https://") for u in args["js_links"])
+    assert "basemaps.cartocdn.com" in args["script"]
