@@ -135,7 +135,7 @@ def _round_geometry(geom: Any, decimals: int = MAP_DECIMALS) -> Any:
 def map_geometry(geom: Any, decimals: int = MAP_DECIMALS) -> Any:
     """Lighten a geometry for the browser: simplify in proportion to its size, drop specks, round.
 
-    The tolerance grows with the square root of the area (0.4 % of its "diameter", 0.005 to 0.1
+    The tolerance grows with the square root of the area (0.5 % of its "diameter", 0.005 to 0.2
     degrees), so Russia loses detail invisible at the zoom that shows it whole while Crimea keeps
     its shape; polygon parts smaller than a few tolerances (Arctic islets) are dropped. This is
     what keeps the sample's page payload small.
@@ -153,7 +153,7 @@ def map_geometry(geom: Any, decimals: int = MAP_DECIMALS) -> Any:
     """
     if geom.geom_type not in ("Polygon", "MultiPolygon"):
         return _round_geometry(geom, decimals)
-    tol = float(np.clip(0.004 * np.sqrt(geom.area), 0.005, 0.1))
+    tol = float(np.clip(0.005 * np.sqrt(geom.area), 0.005, 0.2))
     parts = [p for p in _polygons([geom]) if p.area >= (4 * tol) ** 2]
     if not parts:
         parts = [max(_polygons([geom]), key=lambda p: p.area)]
