@@ -302,13 +302,13 @@ class Geoparser:
             matched_tok.update(range(i, j + 1))
         # Two passes: surnames met as part of a person's name ("Bruce Ivins") are distrusted everywhere.
         persons: set[str] = set()
-        for i, j, s, e, cands in spans:
-            self._filter(text, toks, i, j, s, e, cands, matched_tok, persons)
+        first = [self._filter(text, toks, i, j, s, e, c, matched_tok, persons) for i, j, s, e, c in spans]
         kept = []
-        for i, j, s, e, cands in spans:
-            cands = self._filter(text, toks, i, j, s, e, cands, matched_tok, persons)
-            if cands:
-                kept.append((s, e, cands))
+        for (i, j, s, e, cands), got in zip(spans, first, strict=True):
+            if persons and i == j and _norm(toks[i][2]) in persons:  # only these can change
+                got = self._filter(text, toks, i, j, s, e, cands, matched_tok, persons)
+            if got:
+                kept.append((s, e, got))
         kept = self._add_counties(text, kept)
         return self._resolve(text, kept)
 
