@@ -170,3 +170,33 @@ def test_offline_mode_serves_leaflet_locally_and_online_mode_uses_tiles() -> Non
     args = json.loads(el.proto.json_args)
     assert all(u.startswith("https://") for u in args["js_links"])
     assert "basemaps.cartocdn.com" in args["script"]
+
+
+def test_a_filter_change_rebuilds_only_the_layers_it_changes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dashboard import mapview
+
+    built: list[str] = []
+    real = mapview.layer_geojson
+
+    def spy(places, text, highlight=()):  # the real function, counted
+        built.extend(places["kind"].unique())
+        return real(places, text, highlight)
+
+    monkeypatch.setattr(mapview, "layer_geojson", spy)
+    at = run_app()
+    built.clear()
+    at.multiselect(key="kinds").set_value([k for k in at.multiselect(key="kinds").value if k != "sea"]).run()
+    assert not at.exception
+    assert built == []  # every remaining layer came from the cache
+    at.multiselect(key="types").set_value(["literal"]).run()
+    # Exactly the kinds with a non-literal mention change (and must be rebuilt), except the sea layer,
+    # which is filtered out, and kinds left with no literal mention at all (their layer disappears).
+    _, _, places = sample()
+    literal = report.filter_places(places, set(places["kind"]) - {"sea"}, ["literal"])
+    changed = {
+        kind
+        for kind in set(literal["kind"])
+        if sorted(literal.loc[literal["kind"] == kind, "count"])
+        != sorted(places.loc[places["kind"] == kind, "count"])
+    }
+    assert changed and set(built) == changed
