@@ -6,8 +6,10 @@ import csv
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import shapely
-from shapely.geometry import MultiPolygon, Point, Polygon
+from shapely.affinity import translate
+from shapely.geometry import MultiPolygon, Point, Polygon, box
 
 from dashboard.errors import GeodataError
 from dashboard.settings import CRS, GEODATA_DIR
@@ -35,18 +37,32 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def read_limit_polygons(path: Path = SEA_LIMITS_CSV) -> dict[str, Polygon]:
+def _split_antimeridian(poly: Polygon) -> Polygon | MultiPolygon:
+    """Cut a polygon authored with longitudes past 180° at the antimeridian; shift the east part by -360°.
+
+    Seas across 180° (Bering Sea, Pacific) are authored as one ring with longitudes up to 360°, so the ring
+    never jumps across the map; the output is a MultiPolygon within [-180, 180].
+    """
+    if poly.bounds[2] <= 180:
+        return poly
+    west = shapely.intersection(poly, box(-180, -90, 180, 90))
+    east = translate(shapely.intersection(poly, box(180, -90, 540, 90)), xoff=-360)
+    parts = [p for g in (west, east) for p in shapely.get_parts(g) if p.geom_type == "Polygon"]
+    return MultiPolygon(parts)
+
+
+def read_limit_polygons(path: Path = SEA_LIMITS_CSV) -> dict[str, Polygon | MultiPolygon]:
     """Read the authored limit polygons: sea id -> polygon (lon/lat, vertices in ``seq`` order).
 
     Parameters
     ----------
     path : Path
-        CSV with columns ``sea, seq, lon, lat, point``.
+        CSV with columns ``sea, seq, lon, lat, point``; ``lon`` goes past 180 for seas across 180°.
 
     Returns
     -------
-    dict of str to Polygon
-        One valid polygon per sea.
+    dict of str to Polygon or MultiPolygon
+        One valid polygon per sea, split at 180° into a MultiPolygon where it crosses the antimeridian.
     """
     vertices: dict[str, list[tuple[int, float, float]]] = {}
     for row in _read_csv(path):
@@ -58,23 +74,38 @@ def read_limit_polygons(path: Path = SEA_LIMITS_CSV) -> dict[str, Polygon]:
         if not poly.is_valid:
             msg = f"Limit polygon of {sea_id} in {path} is not valid: {shapely.is_valid_reason(poly)}"
             raise GeodataError(msg)
-        polygons[sea_id] = poly
+        polygons[sea_id] = _split_antimeridian(poly)
     return polygons
 
 
-def _water(limit: Polygon, land: gpd.GeoDataFrame) -> MultiPolygon:
-    """Return ``limit`` minus the land it touches, without slivers."""
-    idx = land.sindex.query(limit, predicate="intersects")
-    # Clip each country to the limit first: unioning all of Russia would cost seconds.
-    clipped = shapely.intersection(shapely.make_valid(land.geometry.values[idx]), limit)
-    local_land = shapely.union_all(clipped)
-    water = shapely.difference(limit, local_land)
-    parts = [p for p in shapely.get_parts(water) if p.geom_type == "Polygon" and p.area >= MIN_PART_DEG2]
-    out = shapely.set_precision(MultiPolygon(parts), GRID)
-    out = shapely.make_valid(out)
-    if out.geom_type == "Polygon":
-        out = MultiPolygon([out])
-    return shapely.normalize(out)
+def _water(
+    limit: Polygon | MultiPolygon, land: np.ndarray, tree: shapely.STRtree, seed: Point
+) -> MultiPolygon:
+    """Return ``limit`` minus ``land`` (valid geometries indexed by ``tree``), without slivers and lakes.
+
+    Water parts that touch no limit line are enclosed by land at 1:10m (Lake Maracaibo, lagoons); they are
+    dropped unless they hold the seed (the Caspian is such a part).
+    """
+    near = land[tree.query(limit, predicate="intersects")]
+    shapely.prepare(limit)
+    inside = shapely.contains(limit, near)
+    # Clip only the countries that cross the limit: intersecting all of Russia or Canada would cost seconds.
+    pieces = np.concatenate([near[inside], shapely.intersection(near[~inside], limit)])
+    pieces = pieces[~shapely.is_empty(pieces)]
+    # Countries share their borders exactly, so the fast coverage union applies; fall back if it does not.
+    local_land = shapely.coverage_union_all(pieces)
+    if not local_land.is_valid:
+        local_land = shapely.union_all(pieces)
+    # Overlay on the output grid: the result is snapped and valid in one step (a separate set_precision and
+    # make_valid would double the time of the oceans).
+    water = shapely.difference(limit, local_land, grid_size=GRID)
+    rim = limit.boundary
+    parts = [
+        p
+        for p in shapely.get_parts(water)
+        if p.geom_type == "Polygon" and p.area >= MIN_PART_DEG2 and (p.intersects(rim) or p.contains(seed))
+    ]
+    return shapely.normalize(MultiPolygon(parts))
 
 
 def build_seas(land: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -100,14 +131,18 @@ def build_seas(land: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         msg = f"Land must be in {CRS}, got {land.crs}."
         raise GeodataError(msg)
     limits = read_limit_polygons()
+    geoms = land.geometry.values
+    geoms = np.asarray(shapely.make_valid(geoms[~shapely.is_empty(geoms)]))
+    # One tree for all seas; geometries made valid once (a few NE countries have self-touching rings).
+    tree = shapely.STRtree(geoms)
     records = []
     for row in _read_csv(SEAS_CSV):
         sea_id = row["id"]
         if sea_id not in limits:
             msg = f"{sea_id} has no limit polygon in {SEA_LIMITS_CSV}."
             raise GeodataError(msg)
-        geom = _water(limits[sea_id], land)
         seed = Point(float(row["seed_lon"]), float(row["seed_lat"]))
+        geom = _water(limits[sea_id], geoms, tree, seed)
         if not geom.contains(seed):
             # The seed is a point known to be open water; missing it means the limits are wrong.
             msg = f"{sea_id}: seed point {seed.wkt} is not in the built water polygon."
