@@ -22,15 +22,15 @@ CRS = "EPSG:4326"
 
 #: Coverage-simplification tolerance (degrees) of the display geometries: about 10 km for countries (the
 #: world/continent map; keeps the sample article's map payload under 1 MB), 5 km for provinces.
-DISPLAY_TOLERANCE = {"countries": 0.1, "provinces": 0.05}
+DISPLAY_TOLERANCE = {"countries": 0.1, "provinces": 0.08, "seas": 0.05}
 
-#: Display countries drop islands smaller than this (square degrees; about 300 km² at 55 N) unless an island
-#: is the country's largest part or touches another country.
-DISPLAY_MIN_ISLAND = 0.05
+#: Display layers drop islands smaller than this (square degrees; 0.05 is about 300 km² at 55 N) unless an
+#: island is the feature's largest part or touches another feature.
+DISPLAY_MIN_ISLAND = {"countries": 0.05, "provinces": 0.01, "seas": 0.01}
 
 #: Regions and continents made of countries are dissolved from countries coverage-simplified this much
 #: (about 2 km): regions.shp.zip stays small, neighbouring regions still share edges.
-REGION_TOLERANCE = 0.02
+REGION_TOLERANCE = 0.04
 
 NAME_COLUMNS = ["place_id", "name", "kind", "country", "population", "primary"]
 
@@ -73,13 +73,20 @@ def _feature_names(gdf: gpd.GeoDataFrame) -> list[dict]:
     return out
 
 
-def coverage_display(gdf: gpd.GeoDataFrame, tolerance: float, min_island: float = 0.0) -> gpd.GeoDataFrame:
+def coverage_display(
+    gdf: gpd.GeoDataFrame, tolerance: float, min_island: float = 0.0, coverage: bool = True
+) -> gpd.GeoDataFrame:
     """Topology-preserving simplification: neighbours keep sharing their simplified edges.
 
     Parts smaller than ``min_island`` (square degrees) are dropped unless they are a feature's largest
-    part or touch another feature, so dropping them opens no gap between neighbours.
+    part or touch another feature, so dropping them opens no gap between neighbours. ``coverage=False``
+    simplifies each feature on its own (for overlapping layers such as seas and their gulfs).
     """
-    simple = np.array([polygonal(g) for g in shapely.coverage_simplify(gdf.geometry.values, tolerance)])
+    if coverage:
+        simple = shapely.coverage_simplify(gdf.geometry.values, tolerance)
+    else:
+        simple = shapely.simplify(gdf.geometry.values, tolerance, preserve_topology=True)
+    simple = np.array([polygonal(g) for g in simple])
     if min_island > 0:
         tree = shapely.STRtree(simple)
         for i, geom in enumerate(simple):
@@ -134,8 +141,8 @@ def build(out: Path, src: Path) -> None:
     _log(f"cities {len(cities)} ({time.perf_counter() - t0:.1f} s)")
     table = read_regions(src / "regions.csv")
     display = {
-        "countries": coverage_display(countries, DISPLAY_TOLERANCE["countries"], DISPLAY_MIN_ISLAND),
-        "provinces": coverage_display(provinces, DISPLAY_TOLERANCE["provinces"]),
+        key: coverage_display(gdf, DISPLAY_TOLERANCE[key], DISPLAY_MIN_ISLAND[key])
+        for key, gdf in (("countries", countries), ("provinces", provinces))
     }
     # Regions made of countries are dissolved from simplified countries (size budget); province-built
     # regions (Donbas, Crimea) use the full provinces. Display regions come from the display layers.
@@ -164,10 +171,9 @@ def build(out: Path, src: Path) -> None:
             _log(f"{key} {len(gdf)}")
 
     if seas is not None:
-        display["seas"] = seas[["id", "name", "kind", "country", "geometry"]].copy()
-        display["seas"]["geometry"] = [
-            polygonal(g) for g in shapely.simplify(seas.geometry.values, 0.01, preserve_topology=True)
-        ]
+        display["seas"] = coverage_display(
+            seas, DISPLAY_TOLERANCE["seas"], DISPLAY_MIN_ISLAND["seas"], coverage=False
+        )
     _log(f"display ({time.perf_counter() - t0:.1f} s)")
 
     out.mkdir(parents=True, exist_ok=True)

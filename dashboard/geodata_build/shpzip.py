@@ -33,6 +33,13 @@ def write_shp_zip(gdf: gpd.GeoDataFrame, path: Path) -> Path:
     if too_long:
         msg = f"shapefile field names longer than 10 characters: {too_long}"
         raise ValueError(msg)
+    for col in gdf.columns.drop("geometry"):
+        if gdf[col].dtype == object or str(gdf[col].dtype).startswith("str"):
+            long = gdf[col].dropna().astype(str).map(lambda s: len(s.encode("utf-8")) > 254)
+            if long.any():
+                # DBF text holds 254 bytes; say so loudly rather than let GDAL cut the value quietly.
+                n = int(long.sum())
+                print(f"geodata_build: WARNING: {path.name}: {col} cut to 254 bytes in {n} rows")
     stem = path.name.removesuffix(".shp.zip")
     with tempfile.TemporaryDirectory() as tmp:
         shp = Path(tmp) / f"{stem}.shp"
