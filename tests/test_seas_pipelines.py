@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import time
 from pathlib import Path
 
 import geopandas as gpd
@@ -273,19 +274,18 @@ def test_sea_aliases(seas: gpd.GeoDataFrame) -> None:
 
 
 def test_seas_build_fast(land: gpd.GeoDataFrame) -> None:
-    # Budget: about 2 s on the shared build machine; the bench figure is printed by bench/, this only
-    # guards against a regression by an order of magnitude.
-    import time
-
+    # Budget about 2 s on the shared machine; this guards against an order-of-magnitude regression.
     start = time.perf_counter()
     build_seas(land)
     assert time.perf_counter() - start < 10
 
 
 def test_seas_are_water(seas: gpd.GeoDataFrame, land: gpd.GeoDataFrame) -> None:
-    for geom in seas.geometry:
+    for sea in seas.itertuples():
+        geom = sea.geometry
         overlap = sum(g.intersection(geom).area for g in land.geometry[land.intersects(geom)])
-        assert overlap < 1e-4 * geom.area
+        # Oceans are cut with a land simplified by about 2 km (size budget): a little more overlap.
+        assert overlap < (1e-3 if sea.id.endswith("_ocean") else 1e-4) * geom.area, sea.id
 
 
 def test_seas_are_deterministic(land: gpd.GeoDataFrame, seas: gpd.GeoDataFrame) -> None:

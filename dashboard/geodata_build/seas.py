@@ -23,6 +23,10 @@ SEA_LIMITS_CSV: Path = SRC_DIR / "sea_limits.csv"
 #: between the limit polygon and the 1:10m coast; they are dropped.
 MIN_PART_DEG2: float = 1e-3
 
+#: Oceans (ids ending in ``_ocean``) are cut with land coverage-simplified by this tolerance (degrees, about
+#: 1-2 km at the coast): the full 1:10m coast of every continent would triple the size of the seas layer.
+OCEAN_LAND_SIMPLIFY: float = 0.02
+
 #: Output coordinates are snapped to this grid (degrees, about 0.1 m) so rebuilds are identical.
 GRID: float = 1e-6
 
@@ -79,7 +83,11 @@ def read_limit_polygons(path: Path = SEA_LIMITS_CSV) -> dict[str, Polygon | Mult
 
 
 def _water(
-    limit: Polygon | MultiPolygon, land: np.ndarray, tree: shapely.STRtree, seed: Point
+    limit: Polygon | MultiPolygon,
+    land: np.ndarray,
+    tree: shapely.STRtree,
+    seed: Point,
+    simplify: float = 0.0,
 ) -> MultiPolygon:
     """Return ``limit`` minus ``land`` (valid geometries indexed by ``tree``), without slivers and lakes.
 
@@ -92,6 +100,9 @@ def _water(
     # Clip only the countries that cross the limit: intersecting all of Russia or Canada would cost seconds.
     pieces = np.concatenate([near[inside], shapely.intersection(near[~inside], limit)])
     pieces = pieces[~shapely.is_empty(pieces)]
+    if simplify:
+        # Simplifies shared borders once, so neighbouring countries still fit together.
+        pieces = shapely.coverage_simplify(pieces, simplify)
     # Countries share their borders exactly, so the fast coverage union applies; fall back if it does not.
     local_land = shapely.coverage_union_all(pieces)
     if not local_land.is_valid:
@@ -142,7 +153,8 @@ def build_seas(land: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             msg = f"{sea_id} has no limit polygon in {SEA_LIMITS_CSV}."
             raise GeodataError(msg)
         seed = Point(float(row["seed_lon"]), float(row["seed_lat"]))
-        geom = _water(limits[sea_id], geoms, tree, seed)
+        simplify = OCEAN_LAND_SIMPLIFY if sea_id.endswith("_ocean") else 0.0
+        geom = _water(limits[sea_id], geoms, tree, seed, simplify)
         if not geom.contains(seed):
             # The seed is a point known to be open water; missing it means the limits are wrong.
             msg = f"{sea_id}: seed point {seed.wkt} is not in the built water polygon."
