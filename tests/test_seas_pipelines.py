@@ -273,6 +273,12 @@ def test_sea_aliases(seas: gpd.GeoDataFrame) -> None:
     assert len(every) == len(set(every)), "a name or alias names two seas"
 
 
+def test_sea_text_fits_a_shapefile(seas: gpd.GeoDataFrame) -> None:
+    # DBF text fields hold 254 bytes; the full limit descriptions live in SEAS_AND_PIPELINES.md.
+    for field in ("name", "aliases", "limits"):
+        assert seas[field].map(lambda s: len(s.encode("utf-8")) <= 254).all(), field
+
+
 def test_seas_build_fast(land: gpd.GeoDataFrame) -> None:
     # Budget about 2 s on the shared machine; this guards against an order-of-magnitude regression.
     start = time.perf_counter()
