@@ -33,6 +33,8 @@ _TOKEN = re.compile(r"(?:[^\W\d_]{1,3}\.){2,}|\w+")
 _GAP_OK = re.compile(r"[ \t\u00a0]{0,3}|[ \t]?[-\u2010\u2011\u2013'\u2019][ \t]?|\.[ \t]{1,2}")
 # "Henry County", "Rapides Parish": US counties are not bundled; they resolve to the article's state.
 _COUNTY = re.compile(r"\b((?:[A-Z][\w'\u2019.-]*[ \t]){1,3})(County|Parish)\b")
+# ", 54," after a name: a person's age.
+_AGE = re.compile(r",[ \t]\d{1,3}\b")
 _SENTENCE_BREAK = re.compile(r"[.!?:;\n\"\u201c\u201d\u2022|()\[\]]")
 
 _KIND_PRIOR = {
@@ -232,6 +234,8 @@ class Geoparser:
             add(surface, f"country:{iso}", "demonym", 2.6)
         for surface, pid in lexicon.DEMONYM_PLACES.items():
             add(surface, pid, "demonym", 2.4)
+        for surface, pid in lexicon.REGION_DEMONYMS.items():
+            add(surface, pid, "demonym", 2.65)
         for surface, pid in lexicon.ABBREVIATIONS.items():
             add(surface, pid, "literal", 3.2)
         for surface, code in lexicon.US_STATE_ABBREVIATIONS.items():
@@ -353,14 +357,37 @@ class Geoparser:
             and prev_word not in lexicon.NAME_CONNECTORS
         )
         next_proper = False
-        if next_tok is not None and next_tok[2][0].isupper() and (j + 1) not in matched_tok:
+        next_cap = False  # a capitalised word right after, separated by one space
+        nword = next_tok[2].casefold() if next_tok is not None else ""
+        if next_tok is not None and next_tok[2][0].isupper():
             gap = text[e : next_tok[0]]
-            nword = next_tok[2].casefold()
-            next_proper = gap in (" ", "\u00a0") and nword not in lexicon.COMMON_WORDS
+            next_cap = gap in (" ", "\u00a0") and nword not in lexicon.PLACE_HEADS
+            next_proper = next_cap and (j + 1) not in matched_tok and nword not in lexicon.COMMON_WORDS
         personish = key in lexicon.PERSON_NAMES
         surface = text[s:e]
         if single and key in lexicon.NOT_PLACES:
             return []
+        # Person cues: "Gary Wilson", "Andrew Trapani" (a given name before), "Mary Middleton" (a given name
+        # followed by a capitalised word), "Baker said", "said Hopkins", "Wilson, 54," (an age).
+        surname = (
+            single
+            and prev_tok is not None
+            and text[prev_tok[1] : s] == " "
+            and prev_tok[2][0].isupper()
+            and prev_word in lexicon.FIRST_NAMES
+        )
+        given = single and key in lexicon.FIRST_NAMES and next_cap and nword not in lexicon.COMMON_WORDS
+        # Only a name that is no sizeable place ("Moscow said" is metonymy, "Tbilisi says" too).
+        speaker = (
+            single
+            and not locative
+            and all(c.kind == "city" and c.population < 100_000 for c in cands if c.type == "literal")
+            and (
+                (nword in lexicon.SPEECH_VERBS and text[e : next_tok[0]] == " ")
+                or (prev_word == "said" and text[prev_tok[1] : s] == " ")
+                or _AGE.match(text, e) is not None
+            )
+        )
         # An acronym ("HIV", "UN", "FAO") is a place only if the gazetteer name is itself an acronym.
         acronym = single and len(surface) <= 4 and surface.isupper()
         # "US$5m", "HK$": a currency, not a place.
@@ -378,6 +405,15 @@ class Geoparser:
                 continue
             if acronym:
                 continue
+            if c.kind in ("city", "province"):
+                if surname or given:
+                    if surname:  # later "Wilson" alone is the same person
+                        persons.update((key, "!" + key))
+                    continue
+                # "Moscow said" is metonymy; "Baker said" is a person: only small places are doubted.
+                if speaker:
+                    persons.update((key, "!" + key))
+                    continue
             if single and key in lexicon.COMMON_WORDS and c.kind in ("city", "province", "region"):
                 continue
             if not locative:
@@ -386,7 +422,8 @@ class Geoparser:
                     if prev_proper and c.kind == "city":  # "Bruce Ivins": later "Ivins" alone is him too
                         persons.add(key)
                     continue
-                if single and key in persons and c.kind == "city":
+                # "!" marks strong person evidence, which also outweighs a province ("Andrew Trapani").
+                if single and (c.kind == "city" or "!" + key in persons) and key in persons:
                     continue
                 if single and personish and sentence_start:
                     continue

@@ -209,6 +209,33 @@ DEMONYM_PLACES: dict[str, str] = {
     "Crimean": "region:crimea",
 }
 
+#: Demonyms of sub-national or cross-border regions -> region ids; they beat a country demonym of the same
+#: word ("Tibetan", "Kurdish") when the gazetteer has the region, and are skipped when it does not.
+REGION_DEMONYMS: dict[str, str] = {
+    "South Ossetian": "region:south_ossetia",
+    "South Ossetians": "region:south_ossetia",
+    "Ossetian": "region:south_ossetia",
+    "Abkhaz": "region:abkhazia",
+    "Abkhazian": "region:abkhazia",
+    "Abkhazians": "region:abkhazia",
+    "Kashmiri": "region:kashmir",
+    "Kashmiris": "region:kashmir",
+    "Kurdish": "region:kurdistan",
+    "Kurds": "region:kurdistan",
+    "Tibetan": "region:tibet",
+    "Tibetans": "region:tibet",
+    "Uighur": "region:xinjiang",
+    "Uighurs": "region:xinjiang",
+    "Uyghur": "region:xinjiang",
+    "Uyghurs": "region:xinjiang",
+    "Darfuri": "region:darfur",
+    "Darfuris": "region:darfur",
+    "Siberian": "region:siberia",
+    "Javanese": "region:java",
+    "Sumatran": "region:sumatra",
+    "Bornean": "region:borneo",
+}
+
 # Plural and irregular plural demonyms that don't follow "+s".
 _IRREGULAR_PLURALS: dict[str, str] = {
     "Filipinos": "Filipino",
@@ -297,6 +324,9 @@ ABBREVIATIONS: dict[str, str] = {
     "D.C.": "city:4140963",
     "Washington D.C.": "city:4140963",
     "Washington DC": "city:4140963",
+    "L.A.": "city:5368361",
+    "NYC": "city:5128581",
+    "N.Y.C.": "city:5128581",
 }
 
 #: US state abbreviations (AP style and postal with periods) -> ISO 3166-2 (matched only with their period).
@@ -469,5 +499,58 @@ PERSON_NAMES: frozenset[str] = _words(
     aurora austin bradley carson charlotte chester clinton dallas douglas eugene florence franklin
     george hamilton houston howard jackson jordan kent lafayette lee lincoln logan madison marion
     milton orlando paris raleigh sydney troy tyler victoria vladimir warren washington
+    """
+)
+
+#: Capitalised words that follow a place name in the name of its institutions ("Fargo Mayor", "Oakland
+#: Police", "Paris Public Library"): the place is still meant, so they do not make it part of a person's name.
+PLACE_HEADS: frozenset[str] = _words(
+    """
+    mayor mayors police public library libraries commissioner commissioners commission council
+    councils department dept fire board sheriff chief utilities municipal regional environmental
+    transit zoo museum city county township schools school high middle elementary hospital medical
+    clinic area chamber housing water airport district court courts jail council's officials
+    residents downtown metro community memorial state planning parks recreation
+    """
+)
+
+#: Words after a one-word name that make it a person speaking ("Baker said", "Hopkins told").
+SPEECH_VERBS: frozenset[str] = _words(
+    """
+    said says told added explained noted recalled argued wrote asked answered replied admitted
+    testified acknowledged agreed declined stated
+    """
+)
+
+#: Common English given names: a capitalised word right after one is a surname ("Gary Wilson", "Andrew
+#: Trapani"), and one right before a capitalised word is a first name ("Mary Middleton"). Names that are
+#: mostly places in the news (Georgia, Jordan, Austin, Paris, Florence, Victoria, ...) are left out.
+FIRST_NAMES: frozenset[str] = _words(
+    """
+    aaron adam adrian alan albert alex alexander alfred alice alicia allen allison alvin amanda amber amy
+    andrea andrew andy angela angie ann anna anne annie anthony antonio april arthur ashley audrey barbara
+    barry becky ben benjamin bernard beth betty beverly bill billy bob bobby bonnie brad brandon brenda
+    brent brett brian bruce bryan carl carla carlos carol carole caroline carolyn cassie catherine cathy
+    chad charles charlie cheryl chris christina christine christopher cindy claire clara clarence claude
+    clif cliff clifford clint cody colleen connie craig curtis cynthia dale dan dana daniel danny darlene
+    darrell daryl dave david dawn dean debbie deborah debra denise dennis derek diana diane don donald donna
+    doris dorothy doug douglas duane dustin dwight earl ed eddie edgar edith edward eileen elaine eleanor
+    elizabeth ellen emily emma eric erica erik erin ernest esther ethel eugene evelyn frances francis frank
+    fred frederick gail gary gene geoffrey george gerald geraldine gina glen glenn gloria gordon grace greg
+    gregory hannah harold harry harvey haywood heather heidi helen henry herbert holly howard ian irene
+    jack jacob jacqueline james jamie jan jana jane janet janice jason jean jeanne jeff jeffrey jennifer
+    jenny jeremy jerome jerry jesse jessica jill jim jimmy jo joan joanne joe joel john johnny jon jonathan
+    joseph josephine josh joshua joy joyce juan judith judy julia julie justin karen karl kate katherine
+    kathleen kathryn kathy katie keith kelly ken kenneth kevin kim kimberly kirk kristen kurt kyle larry
+    laura lauren lawrence leah leon leonard leslie lillian linda lisa lloyd lois lori louis louise lucy
+    luis lynn marc marcia margaret maria marie marilyn mark marsha martha marvin mary matt matthew maureen
+    max megan melissa michael michele michelle mike mildred misty mitch monica nancy natalie nathan neil
+    nicholas nick nicole norma norman pam pamela pat patricia patrick patty paul paula peggy peter phil
+    philip phillip phyllis rachel ralph randall randy ray raymond rebecca regina rhonda richard rick ricky
+    rita rob robert roberta robin rodney roger ron ronald rose roy ruby russell ruth ryan sally samantha
+    samuel sandra sandy sara sarah scott sean sharon shawn sheila shelby shirley stacy stanley stephanie
+    stephen steve steven sue susan suzanne tammy tanya teresa terri terry theresa thomas tim timothy tina
+    todd tom tommy tony tracy travis troy valerie vanessa vernon veronica vicki vickie victor vincent
+    virgil wade walter wanda wayne wendy wesley william willie yvonne zachary
     """
 )
