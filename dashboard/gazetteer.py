@@ -130,21 +130,28 @@ class Gazetteer:
 
     @functools.cached_property
     def _names(self) -> pd.DataFrame:
-        path = self.root / "names.csv"
+        path = self.root / "names.csv.gz"
         if not path.is_file():
             msg = f"{path} is missing; rebuild with `python -m dashboard.geodata_build`."
             raise GeodataError(msg)
         try:
-            df = pd.read_csv(path, dtype=str, keep_default_na=False, engine="pyarrow")
+            df = pd.read_csv(path, dtype=str, keep_default_na=False, engine="pyarrow", compression="gzip")
         except Exception as exc:
             msg = f"cannot read {path}: {exc}"
             raise GeodataError(msg) from exc
         df["population"] = pd.to_numeric(df["population"].replace("", None)).astype("Int64")
         df["primary"] = df["primary"].eq("True")
+        if "capital" in df:
+            df["capital"] = df["capital"].eq("True")
         return df
 
     def names(self) -> pd.DataFrame:
-        """Every matchable name: place_id, name, kind, country, population, primary (bool)."""
+        """Every matchable name.
+
+        Columns: place_id, name, kind, country, population, primary (bool), iso_a2, admin1 (GeoNames admin-1
+        code: cities' own, provinces' derived, counties' state postal code), capital (bool, cities) and
+        province (id of the province a city or county lies in; else "").
+        """
         return self._names
 
     @functools.cached_property

@@ -69,8 +69,11 @@ def test_place_and_unknown_ids(gaz):
 
 def test_names_table(gaz):
     names = gaz.names()
-    assert list(names.columns) == ["place_id", "name", "kind", "country", "population", "primary"]
-    assert names["primary"].dtype == bool
+    assert list(names.columns)[:6] == ["place_id", "name", "kind", "country", "population", "primary"]
+    assert {"iso_a2", "admin1", "capital", "province"} <= set(names.columns)
+    assert names["primary"].dtype == bool and names["capital"].dtype == bool
+    kyiv = names[(names["place_id"] == "city:703448") & names["primary"]].iloc[0]
+    assert kyiv["capital"] and kyiv["province"] == "province:UA-30" and kyiv["iso_a2"] == "UA"
     assert str(names["population"].dtype) == "Int64"
     assert "city:703448" in gaz.lookup("kiev")
     assert gaz.lookup("the Baltics") == ("region:baltic_states",)
@@ -145,7 +148,7 @@ def _write(tmp_path, gdf):
 def test_missing_geodata_is_a_clear_error(tmp_path):
     with pytest.raises(GeodataError, match=r"python -m dashboard\.geodata_build"):
         Gazetteer(tmp_path).layer("country")
-    with pytest.raises(GeodataError, match=r"names\.csv is missing"):
+    with pytest.raises(GeodataError, match=r"names\.csv\.gz is missing"):
         Gazetteer(tmp_path).names()
 
 

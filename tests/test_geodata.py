@@ -27,6 +27,17 @@ def read(stem: str):
     return pyogrio.read_dataframe(f"/vsizip/{path}")
 
 
+def read_names() -> pd.DataFrame:
+    path = GEODATA_DIR / "names.csv.gz"
+    if not path.is_file():
+        pytest.fail(f"{path} is missing: run python -m dashboard.geodata_build")
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+NAME_COLUMNS = ["place_id", "name", "kind", "country", "population", "primary"]
+NAME_COLUMNS += ["iso_a2", "admin1", "capital", "province"]
+
+
 def area_km2(geom) -> float:
     return abs(GEOD.geometry_area_perimeter(geom)[0]) / 1e6
 
@@ -53,8 +64,8 @@ def test_layer_is_wgs84_valid_unique_and_named(stem):
 
 
 def test_every_feature_has_a_name_in_the_names_table():
-    names = pd.read_csv(GEODATA_DIR / "names.csv", dtype=str, keep_default_na=False)
-    assert list(names.columns) == ["place_id", "name", "kind", "country", "population", "primary"]
+    names = read_names()
+    assert list(names.columns) == NAME_COLUMNS
     assert not names.duplicated(["place_id", "name"]).any()
     assert names.equals(names.sort_values(["place_id", "primary", "name"], ascending=[True, False, True]))
     primaries = names[names["primary"] == "True"]
@@ -70,8 +81,88 @@ def test_every_feature_has_a_name_in_the_names_table():
     assert {"European Union", "EU"} <= set(names.loc[names["place_id"] == "alliance:eu", "name"])
 
 
+def test_names_gzip_is_reproducible_bytes():
+    head = (GEODATA_DIR / "names.csv.gz").read_bytes()[:10]
+    assert head[:2] == b"\x1f\x8b"
+    assert head[4:8] == b"\0\0\0\0"  # mtime 0
+    assert not head[3] & 0x08  # no file name stored
+
+
+@pytest.mark.parametrize(
+    ("city", "iso2", "country"),
+    [("Sydney", "AU", "AUS"), ("Melbourne", "AU", "AUS"), ("Paris", "FR", "FRA"), ("Oslo", "NO", "NOR"),
+     ("London", "GB", "GBR"), ("Amsterdam", "NL", "NLD"), ("Copenhagen", "DK", "DNK"),
+     ("Beijing", "CN", "CHN"), ("Chicago", "US", "USA"), ("São Paulo", "BR", "BRA")],
+)  # fmt: skip
+def test_cities_take_the_main_country_of_their_iso2(city, iso2, country):
+    cities = read("cities")
+    biggest = cities[(cities["name"] == city) & (cities["iso_a2"] == iso2)].nlargest(1, "population")
+    assert list(biggest["country"]) == [country]
+
+
+def test_no_city_of_a_main_iso2_lands_in_a_dependency():
+    cities, countries = read("cities"), read("countries")
+    main = countries[countries["ne_type"].isin(["Sovereign country", "Country"])]
+    for iso2, a3 in zip(main["iso_a2"], main["country"], strict=True):
+        if iso2 in ("AU", "FR", "BR", "NO", "GB", "US", "NL", "DK", "CN"):
+            assert cities.loc[cities["iso_a2"] == iso2, "country"].value_counts().index[0] == a3, iso2
+    assert (cities.loc[cities["iso_a2"] == "AU", "country"] == "AUS").sum() > 1400
+
+
+def test_a_country_name_is_no_other_places_alternate():
+    names = read_names()
+    owners = set(names.loc[(names["name"] == "Australia") & (names["primary"] == "False"), "place_id"])
+    assert owners <= {"country:AUS"}
+    countries = read("countries")
+    main = countries[countries["ne_type"].isin(["Sovereign country", "Country"])]
+    owner = dict(zip(main["name"], main["id"], strict=True))
+    alts = names[names["primary"] == "False"]
+    clash = alts[alts["name"].map(owner).notna() & alts["name"].map(owner).ne(alts["place_id"])]
+    assert clash.empty, clash.head()
+
+
+def test_names_carry_admin1_iso2_capital_and_province():
+    names = read_names()
+    rows = names[names["primary"] == "True"].set_index("place_id")
+    atlanta = rows.loc["city:4180439"]
+    assert (atlanta["admin1"], atlanta["iso_a2"], atlanta["province"]) == ("GA", "US", "province:US-GA")
+    assert atlanta["capital"] == "False"
+    assert rows.loc["city:703448", "capital"] == "True" and rows.loc["city:703448", "iso_a2"] == "UA"
+    sydney = rows.loc["city:2147714"]
+    assert (sydney["country"], sydney["province"]) == ("AUS", "province:AU-NSW")
+    assert rows.loc["province:US-GA", "admin1"] == "GA"
+    assert set(names["capital"]) == {"True", "False"}
+    assert set(names.loc[names["kind"] != "city", "capital"]) == {"False"}
+
+
+def test_provinces_carry_the_geonames_admin1_code():
+    provinces = read("provinces").set_index("id")
+    assert provinces.loc["province:US-GA", "gn_a1"] == "US.GA"
+    assert provinces.loc["province:UA-14", "gn_a1"] == "UA.05"  # Donetsk in GeoNames' numbering
+    assert provinces.loc["province:AU-NSW", "gn_a1"] == "AU.02"
+    assert provinces["gn_a1"].fillna("").ne("").mean() > 0.9
+    # City -> province by code agrees with city -> province by geometry for most cities outside the US.
+    cities = read("cities")
+    cities = cities[(cities["iso_a2"] != "US") & cities["province"].ne("")]
+    code = cities["province"].map(provinces["gn_a1"])
+    assert (code == cities["iso_a2"] + "." + cities["admin1"]).mean() > 0.85
+
+
+def test_province_ids_use_iso_3166_2_where_it_matches():
+    provinces = read("provinces").set_index("id")
+    for pid, name in [
+        ("province:AU-NSW", "New South Wales"),
+        ("province:AU-ACT", "Australian Capital Territory"),
+        ("province:UA-43", "Crimea"),
+        ("province:CA-ON", "Ontario"),
+        ("province:IN-MH", "Maharashtra"),
+    ]:
+        assert provinces.loc[pid, "name"] == name  # fmt: skip
+    assert provinces["iso_3166_2"].fillna("").ne("").sum() >= 3700
+
+
 def test_alternate_names_are_latin_and_not_codes():
-    names = pd.read_csv(GEODATA_DIR / "names.csv", dtype=str, keep_default_na=False)
+    names = read_names()
     kyiv = set(names.loc[names["place_id"] == "city:703448", "name"])
     assert {"Kyiv", "Kiev"} <= kyiv
     assert not any("Київ" in n or n.startswith("http") for n in kyiv)
@@ -129,7 +220,7 @@ def test_regions_and_continents_present():
     assert regions.geometry.loc["region:baltic_states"].contains(riga)
     assert regions.geometry.loc["region:former_soviet_union"].contains(riga)
     assert not regions.geometry.loc["region:scandinavia"].contains(riga)
-    names = pd.read_csv(GEODATA_DIR / "names.csv", dtype=str, keep_default_na=False)
+    names = read_names()
     baltic = set(names.loc[names["place_id"] == "region:baltic_states", "name"])
     assert {"the Baltics", "Baltic states", "Baltic republics", "Baltic countries"} <= baltic
 

@@ -119,12 +119,34 @@ def _name_rows(
     return out
 
 
+_BRACKET = re.compile(r"\[([^\]]*)\]")
+
+
+def _iso_names(text: str) -> list[str]:
+    """Readable forms of an ISO 3166-2 name: ``"Galicia [Galicia]"`` -> both parts; ``"Madrid, Comunidad
+    de"`` -> ``"Madrid"`` and ``"Comunidad de Madrid"``; ``"Newport [Casnewydd GB-CNW]"`` -> ``"Newport"``."""
+    out = [_BRACKET.sub("", text).strip()]
+    out += [b.split(" GB-")[0].strip() for b in _BRACKET.findall(text)]
+    more = []
+    for name in out:
+        if ", " in name:
+            head, tail = name.split(", ", 1)
+            more += [head, f"{tail} {head}"]
+    return [n for n in out + more if n]
+
+
 def _subdivision_index(iso2: str) -> dict[str, set[str]]:
     index: dict[str, set[str]] = {}
+    derived: dict[str, set[str]] = {}
     for sub in pycountry.subdivisions.get(country_code=iso2) or []:
         for text in (sub.name, getattr(sub, "local_name", "") or ""):
-            for key in _keys(text):
-                index.setdefault(key, set()).add(sub.code)
+            for j, name in enumerate(_iso_names(text)):
+                for key in _keys(name):
+                    (index if j == 0 else derived).setdefault(key, set()).add(sub.code)
+    # Derived forms ("Madrid" from "Madrid, Comunidad de") only where no subdivision is called that
+    # outright (the province ES-M), so they never make a match ambiguous.
+    for key, subs in derived.items():
+        index.setdefault(key, subs)
     return index
 
 
@@ -151,6 +173,39 @@ _GENERIC = {
     "city",
     "misto",
     "gorod",
+    # v2: Chinese, Indian, Latin, Arabic and other generic terms ("Guangdong Sheng", "Union Territory of
+    # Daman and Diu", "Departamento de ...", "Muhafazat ...", "Tibet Autonomous Region").
+    "sheng",
+    "shi",
+    "zizhiqu",
+    "union",
+    "territory",
+    "department",
+    "departement",
+    "departamento",
+    "prefecture",
+    "governorate",
+    "muhafazat",
+    "wilayah",
+    "wilaya",
+    "voivodeship",
+    "wojewodztwo",
+    "county",
+    "district",
+    "municipality",
+    "municipio",
+    "canton",
+    "kanton",
+    "estado",
+    "de",
+    "del",
+    "do",
+    "da",
+    "and",
+    "special",
+    "administrative",
+    "capital",
+    "federal",
 }
 
 
@@ -162,7 +217,40 @@ def _keys(text: str) -> set[str]:
         return set()
     core = " ".join(w for w in folded.split() if w not in _GENERIC)
     keys = {k for k in (folded, core) if k}
-    return keys | {_GLIDE.sub(r"\1\2", k.replace("yy", "y")) for k in keys}
+    keys |= {_GLIDE.sub(r"\1\2", k.replace("yy", "y")) for k in keys}
+    # Hyphens and spaces vary between sources ("Nordrhein-Westfalen", "Baden Wurttemberg").
+    return keys | {k.replace(" ", "") for k in keys}
+
+
+#: Name fields of the admin-1 source in matching order; the rank (position in _RANK_FIELDS) settles an ISO
+#: code claimed by two provinces: a match on the province's own ``name`` beats one on ``woe_name``.
+_MATCH_FIELDS = ("gn_name", "name", "woe_name", "woe_label")
+_RANK_FIELDS = ("name", "gn_name", "woe_name", "woe_label")
+
+
+def _match_code(index: dict[str, set[str]], rec: object) -> tuple[str, int]:
+    """ISO 3166-2 code of one admin-1 record and the rank of the best field matching it (else "", 9)."""
+    texts = {
+        "gn_name": clean(rec.gn_name),
+        "name": clean(rec.name),
+        "woe_name": clean(rec.woe_name),
+        "woe_label": clean(rec.woe_label).split(",")[0],
+    }
+    hits = {
+        f: set().union(*(index.get(k, set()) for k in _keys(t))) if t else set() for f, t in texts.items()
+    }
+    for field in _MATCH_FIELDS:
+        found = hits[field]
+        if len(found) > 1:
+            # Several codes for one name (a region and its department): keep those other fields confirm.
+            confirmed = found & set().union(*(hits[f] for f in _MATCH_FIELDS if f != field))
+            found = confirmed if confirmed else found
+        if len(found) == 1:
+            code = next(iter(found))
+            return code, min(r for r, f in enumerate(_RANK_FIELDS) if code in hits[f])
+        if found:
+            return "", 9
+    return "", 9
 
 
 def build_provinces(countries: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, list[dict]]:
@@ -184,22 +272,26 @@ def build_provinces(countries: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, list
 
     indexes: dict[str, dict[str, set[str]]] = {}
     codes: list[str] = []
+    ranks: list[int] = []
     for i, rec in enumerate(src.itertuples(index=False)):
-        found: set[str] = set()
+        code, rank = "", 9
         for iso2 in dict.fromkeys([iso2_of.get(de_jure[i], ""), clean(rec.iso_a2)]):
-            if not iso2 or found:
+            if not iso2 or code:
                 continue
             index = indexes.setdefault(iso2, _subdivision_index(iso2))
-            for text in (rec.gn_name, rec.name, rec.woe_name, clean(rec.woe_label).split(",")[0]):
-                for key in _keys(clean(text)):
-                    found |= index.get(key, set())
-                if found:
-                    break
-        codes.append(next(iter(found)) if len(found) == 1 else "")
+            code, rank = _match_code(index, rec)
+        codes.append(code)
+        ranks.append(rank)
     codes_s = pd.Series(codes)
-    # An ISO code claimed by two NE provinces identifies neither.
-    dup = codes_s.ne("") & codes_s.duplicated(keep=False)
-    codes_s[dup] = ""
+    # An ISO code claimed by several NE provinces goes to the one matching it by its own name (New South
+    # Wales) rather than by a parent's name in woe_name (Lord Howe Island); a tie identifies neither.
+    ranks_s = pd.Series(ranks)
+    claimed = codes_s.ne("")
+    best = ranks_s[claimed].groupby(codes_s[claimed]).transform("min")
+    n_best = (ranks_s[claimed] == best).groupby(codes_s[claimed]).transform("sum")
+    lose = claimed.copy()
+    lose[claimed] = (ranks_s[claimed] != best) | (n_best > 1)
+    codes_s[lose & claimed] = ""
 
     rows, names = [], []
     for i, rec in enumerate(src.itertuples(index=False)):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import importlib
 import time
 from pathlib import Path
@@ -13,7 +14,7 @@ import shapely
 
 from dashboard.geodata_build import sources
 from dashboard.geodata_build.admin import build_countries, build_provinces, polygonal
-from dashboard.geodata_build.cities import build_cities
+from dashboard.geodata_build.cities import build_cities, province_admin1
 from dashboard.geodata_build.regions import build_regions, read_regions
 from dashboard.geodata_build.shpzip import write_shp_zip
 from dashboard.geodata_build.text import clean
@@ -33,6 +34,8 @@ DISPLAY_MIN_ISLAND = {"countries": 0.05, "provinces": 0.01, "seas": 0.01}
 REGION_TOLERANCE = 0.04
 
 NAME_COLUMNS = ["place_id", "name", "kind", "country", "population", "primary"]
+#: v2 columns of names.csv.gz, filled from the layers so the geoparser needs no layer to rank names.
+NAME_EXTRA = ["iso_a2", "admin1", "capital", "province"]
 
 
 def _log(msg: str) -> None:
@@ -120,6 +123,61 @@ def _memberships(src: Path, countries: gpd.GeoDataFrame) -> pd.DataFrame:
     return df.sort_values(["alliance", "country", "joined"], ignore_index=True)
 
 
+def write_gzip_csv(frame: pd.DataFrame, path: Path) -> Path:
+    """Write ``frame`` as a reproducible gzip CSV (no file name, mtime 0 in the gzip header)."""
+    data = frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
+        gz.write(data)
+    return path
+
+
+def _names_frame(
+    names: list[dict], layers: dict[str, gpd.GeoDataFrame], countries: gpd.GeoDataFrame
+) -> pd.DataFrame:
+    """The names table: one row per distinct (place, name), sorted, with the v2 columns.
+
+    A sovereign country's primary name ("Australia") is dropped as an alternate of any other place
+    (Ashmore and Cartier Islands, a city's alternate names), so it resolves to the country alone.
+    """
+    frame = pd.DataFrame(names, columns=NAME_COLUMNS)
+    frame["population"] = frame["population"].astype("Int64")
+    frame["country"] = frame["country"].fillna("")
+    frame = frame.drop_duplicates(["place_id", "name"])
+    main = countries[countries["ne_type"].isin(["Sovereign country", "Country"])]
+    taken = dict(zip(main["name"], main["id"], strict=True))
+    owner = frame["name"].map(taken)
+    frame = frame[~(owner.notna() & owner.ne(frame["place_id"]) & ~frame["primary"])]
+    # iso_a2: a city's own GeoNames code (Reunion RE), else its country's; admin1/province/capital from the
+    # layers (provinces: GeoNames admin-1 code without the country prefix).
+    iso2 = dict(zip(countries["country"], countries["iso_a2"], strict=True))
+    frame["iso_a2"] = frame["country"].map(iso2).fillna("")
+    extra = []
+    for key in ("cities", "provinces", "counties"):
+        gdf = layers.get(key)
+        if gdf is None:
+            continue
+        part = pd.DataFrame({"place_id": gdf["id"]})
+        if key == "provinces":
+            part["admin1"] = gdf["gn_a1"].str.split(".", n=1).str[-1].fillna("")
+        else:
+            part["admin1"] = gdf["admin1"] if key == "cities" else gdf["state"]
+            part["province"] = gdf["province"]
+        if key == "cities":
+            part["iso_a2_own"] = gdf["iso_a2"]
+            part["capital"] = gdf["capital"].astype(bool)
+        extra.append(part)
+    attrs = pd.concat(extra, ignore_index=True).set_index("place_id")
+    for col in ("admin1", "province", "iso_a2_own", "capital"):
+        frame[col] = frame["place_id"].map(attrs[col]) if col in attrs else None
+    own = frame.pop("iso_a2_own")
+    frame["iso_a2"] = own.where(own.notna() & own.ne(""), frame["iso_a2"])
+    frame["admin1"] = frame["admin1"].fillna("")
+    frame["province"] = frame["province"].fillna("")
+    frame["capital"] = frame["capital"].fillna(False).astype(bool)
+    frame = frame.sort_values(["place_id", "primary", "name"], ascending=[True, False, True], kind="stable")
+    return frame[NAME_COLUMNS + NAME_EXTRA].reset_index(drop=True)
+
+
 def build(out: Path, src: Path) -> None:
     """Build every layer and table of geodata/ into ``out``.
 
@@ -138,6 +196,7 @@ def build(out: Path, src: Path) -> None:
     _log(f"countries {len(countries)}, provinces {len(provinces)} ({time.perf_counter() - t0:.1f} s)")
     cities, more = build_cities(countries, provinces)
     names += more
+    provinces.insert(int(provinces.columns.get_loc("iso_3166_2")) + 1, "gn_a1", province_admin1(provinces))
     _log(f"cities {len(cities)} ({time.perf_counter() - t0:.1f} s)")
     table = read_regions(src / "regions.csv")
     display = {
@@ -195,12 +254,9 @@ def build(out: Path, src: Path) -> None:
                     "primary": alias == rec.name,
                 }
             )
-    frame = pd.DataFrame(names, columns=NAME_COLUMNS)
-    frame["population"] = frame["population"].astype("Int64")
-    frame["country"] = frame["country"].fillna("")
-    frame = frame.drop_duplicates(["place_id", "name"])
-    frame = frame.sort_values(["place_id", "primary", "name"], ascending=[True, False, True], kind="stable")
-    frame.to_csv(out / "names.csv", index=False, lineterminator="\n")
+    frame = _names_frame(names, layers, countries)
+    write_gzip_csv(frame, out / "names.csv.gz")
+    (out / "names.csv").unlink(missing_ok=True)  # v1 file, replaced by names.csv.gz
     _memberships(src, countries).to_csv(out / "memberships.csv", index=False, lineterminator="\n")
     _log(f"names {len(frame)}; done in {time.perf_counter() - t0:.1f} s -> {out}")
     sizes = {p.name: p.stat().st_size for p in sorted(out.iterdir()) if p.is_file()}

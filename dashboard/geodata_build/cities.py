@@ -60,6 +60,54 @@ def _containing(points: np.ndarray, polygons: gpd.GeoDataFrame) -> list[str]:
     return list(out)
 
 
+#: Natural Earth TYPE values of a main country (France, not Clipperton Island, for FR).
+_MAIN_TYPES = ("Sovereign country", "Country")
+
+
+def main_country_of_iso2(countries: gpd.GeoDataFrame) -> dict[str, str]:
+    """ISO2 -> ADM0_A3 of the main country carrying that code.
+
+    Several NE features share an ISO2 (AU: Australia, Ashmore and Cartier Islands, Indian Ocean Territories;
+    FR: France, Clipperton; BR: Brazil, Brazilian Island). The main one has ADM0_A3 == ISO_A3, else a
+    sovereign/country TYPE, else the most populous; ties break by ADM0_A3 so the build stays deterministic.
+    """
+    out: dict[str, tuple] = {}
+    for r in countries.itertuples():
+        if not r.iso_a2:
+            continue
+        rank = (r.country == r.iso_a3, r.ne_type in _MAIN_TYPES, r.pop_est, r.country)
+        if r.iso_a2 not in out or rank > out[r.iso_a2]:
+            out[r.iso_a2] = rank
+    return {iso2: rank[-1] for iso2, rank in out.items()}
+
+
+def province_admin1(provinces: gpd.GeoDataFrame, min_share: float = 0.5) -> list[str]:
+    """GeoNames admin-1 code (``"UA.14"``, ``"US.GA"``) of each province, by a vote of the places inside it.
+
+    The qgis admin-1 extract has no GeoNames code column, so every GeoNames place of ``cities1000.json``
+    (about 140,000, all sizes) votes with its ``country.admin1`` code for the province containing it; the
+    most common code wins if it holds at least ``min_share`` of the votes (ties: the smaller code).
+    Provinces with no GeoNames place inside (small islands) get "".
+    """
+    small = _load("cities1000.json")
+    recs = sorted(small.values(), key=lambda r: int(r["geonameid"]))
+    codes = [f"{r['countrycode']}.{clean(r.get('admin1code'))}" for r in recs]
+    points = shapely.points([[r["longitude"], r["latitude"]] for r in recs])
+    tree = shapely.STRtree(provinces.geometry.values)
+    pt, poly = tree.query(points, predicate="within")
+    votes: dict[int, dict[str, int]] = {}
+    for p, q in zip(pt, poly, strict=True):
+        if not codes[p].endswith(".") and not codes[p].endswith(".00"):
+            box = votes.setdefault(int(q), {})
+            box[codes[p]] = box.get(codes[p], 0) + 1
+    out = [""] * len(provinces)
+    for q, box in votes.items():
+        code, n = min(box.items(), key=lambda kv: (-kv[1], kv[0]))
+        if n >= min_share * sum(box.values()):
+            out[q] = code
+    return out
+
+
 def build_cities(
     countries: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame, min_pop: int = 5000
 ) -> tuple[gpd.GeoDataFrame, list[dict]]:
@@ -82,7 +130,7 @@ def build_cities(
     if missing:
         extra = _capitals({k: v for k, v in small.items() if v["countrycode"] in missing}, gn_countries)
         capitals.update(extra)
-    a3_of = {r.iso_a2: r.country for r in countries.itertuples() if r.iso_a2}
+    a3_of = main_country_of_iso2(countries)
     rows, names = [], []
     for gid in capitals:
         rec = big.get(str(gid)) or small[str(gid)]
