@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import time
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -78,11 +80,11 @@ def render_layer(key: str, _rows: Any, _text: str, highlight: tuple[str, ...]) -
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def export_geojson(key: str, _places: Any, _text: str) -> str:
-    """RFC 7946 GeoJSON of the given places (cached by content key)."""
+def export_geojson(key: str, _places: Any, _text: str, _claims: list[dict] | None = None) -> str:
+    """RFC 7946 GeoJSON of the given places, with their claims (cached by content key)."""
     from dashboard import export
 
-    return export.places_geojson(report.export_frame(_places, _text))
+    return export.places_geojson(report.export_frame(_places, _text, _claims))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -91,6 +93,16 @@ def export_csv(key: str, _mentions: list[Any], _text: str) -> str:
     from dashboard import export
 
     return export.mentions_csv(_mentions, _text)
+
+
+@contextlib.contextmanager
+def timed(step: str) -> Iterator[None]:
+    """Record how long a step of this script run took (``st.session_state["_timings"]``, for the bench)."""
+    t0 = time.perf_counter()
+    try:
+        yield
+    finally:
+        st.session_state.setdefault("_timings", {})[step] = round(time.perf_counter() - t0, 4)
 
 
 def digest(*parts: Any) -> str:
@@ -149,14 +161,35 @@ def sidebar() -> None:
         st.header("Articles")
         seeds = seed_names()
         st.multiselect("Sample articles", seeds, default=seeds[:1], key="seeds")
-        st.text_area("Paste an article", key="pasted", height=120, placeholder="date 2022-01-28 Title\nText…")
+        st.text_area(
+            "Paste an article",
+            key="pasted",
+            height=120,
+            placeholder="date 2022-01-28 Title\nText…",
+            help="An optional first line `date YYYY-MM-DD Title` gives the article's date, which decides "
+            "alliance membership (map and border claims). Without it, today's date is used.",
+        )
         st.file_uploader(
             "Upload articles (.txt, .md, .html)", type=UPLOAD_TYPES, accept_multiple_files=True, key="uploads"
         )
         st.header("Filters")
         kinds = [s.kind for s in mapview.LAYERS]
-        st.multiselect("Place kinds", kinds, default=kinds, key="kinds", format_func=_kind_label)
-        st.multiselect("Mention types", MENTION_TYPES, default=list(MENTION_TYPES), key="types")
+        st.multiselect(
+            "Place kinds",
+            kinds,
+            default=kinds,
+            key="kinds",
+            format_func=_kind_label,
+            help="Map layers, tables and downloads show only these kinds. The metrics count every place.",
+        )
+        st.multiselect(
+            "Mention types",
+            MENTION_TYPES,
+            default=list(MENTION_TYPES),
+            key="types",
+            help="literal: the place's name; demonym: e.g. 'Russian'; metonymic: a capital or seat of power "
+            "standing for a government ('the Kremlin'); alliance: a group of countries such as Nato.",
+        )
         st.header("Map")
         offline_ok = local_assets()
         st.toggle(
@@ -173,11 +206,12 @@ def sidebar() -> None:
             format_func=mapview.BASEMAPS.get,
             key="basemap",
             disabled=st.session_state.get("offline", offline_ok),
+            help="Tiles come from the internet; turn offline mode off to choose them.",
         )
 
 
 def _kind_label(kind: str) -> str:
-    return mapview.STYLES[kind].label
+    return mapview.style_for(kind).label
 
 
 # --- page ----------------------------------------------------------------------------------------------
@@ -185,45 +219,78 @@ def _kind_label(kind: str) -> str:
 
 def show_metrics(summary: report.Summary) -> None:
     cols = st.columns(5)
-    cols[0].metric("Mentions", summary.mentions)
+    cols[0].metric("Mentions", summary.mentions, help="Place mentions in the text, of every kind and type.")
     cols[1].metric("Distinct places", summary.places)
-    cols[2].metric("Countries mentioned", summary.countries)
+    cols[2].metric("Countries mentioned", summary.countries, help="By name, demonym or capital.")
     cols[3].metric(
         "Most mentioned",
         summary.top_place or "-",
         f"{summary.top_count} mentions" if summary.top_place else None,
         delta_color="off",
+        delta_arrow="off",
     )
     cols[4].metric(
         "Area covered (km²)",
         f"{summary.area_km2:,.0f}",
-        help="Geodesic area of the union of the mentioned countries, provinces, regions and seas "
-        "(overlaps counted once), on the simplified display geometry.",
+        help="Geodesic area of the union of the mentioned countries, provinces, counties, regions and seas "
+        "(overlaps counted once; alliances and continents left out), on the simplified display geometry.",
     )
 
 
-def show_claims(claims: list[dict] | None) -> None:
-    st.subheader("Claims check")
+#: Tile colour per verdict: green, red, grey.
+VERDICT_COLOR = {"consistent": "normal", "differs": "inverse"}
+
+
+def show_claim_tiles(claims: list[dict] | None) -> None:
+    """One metric tile per checked claim: stated / computed, the verdict as the delta, details as help."""
     if claims is None:
         st.info("Claims check not available (dashboard.claims is not installed).")
         return
     if not claims:
-        st.caption("No checkable geographic claims found.")
+        st.caption("Claims check: no checkable claim (length, border, area, distance) in the text.")
         return
-    frame = pd.DataFrame(claims)
-    verdicts = frame["verdict"].value_counts()
-    left, right = st.columns([1, 3])
-    with left:
-        st.metric("Claims checked", len(frame))
-        for verdict, n in verdicts.items():
-            st.metric(str(verdict).capitalize(), int(n))
-    with right:
-        order = ("verdict", "text", "stated", "computed", "unit", "kind", "method")
-        cols = [c for c in order if c in frame]
-        st.dataframe(frame[cols], hide_index=True, width="stretch")
+    per_row = 3
+    for i in range(0, len(claims), per_row):
+        cols = st.columns(per_row)
+        for col, claim in zip(cols, claims[i : i + per_row], strict=False):
+            tile = report.claim_tile(claim)
+            # Labels and help are Markdown; the help quotes article text, so everything is escaped.
+            col.metric(
+                report.escape_markdown(tile.label),
+                tile.value,
+                tile.verdict + (f" · {tile.note}" if tile.note else ""),
+                delta_color=VERDICT_COLOR.get(tile.verdict, "off"),
+                delta_arrow="off",
+                help=report.escape_markdown(tile.help),
+                border=True,
+            )
+
+
+def show_claims_table(claims: list[dict] | None) -> None:
+    if claims:
+        n = len(claims)
+        title = f"Claims table: {n} checked claim{'s' if n != 1 else ''}, verdicts, methods, sentences"
+        with st.expander(title):
+            st.dataframe(report.claims_table(claims), hide_index=True, width="stretch")
+
+
+def dates_caption(articles: list[Any]) -> str:
+    """Which article is shown and which date its alliance layer and claims use (today's when none given)."""
+    today = date.today().isoformat()
+    parts = []
+    for a in articles:
+        name = a.title or a.source
+        when = a.date.isoformat() if a.date else f"no date given, today's date {today} used"
+        parts.append(f"{name} ({when})")
+    return (
+        f"{len(articles)} article{'s' if len(articles) != 1 else ''}: "
+        + "; ".join(parts)
+        + ". Alliance layers and border claims use NATO/EU membership on the article's date."
+    )
 
 
 def main() -> None:
+    st.session_state["_timings"] = {}
     sidebar()
     st.title("News geo dashboard")
     articles, problems = gather_articles()
@@ -235,69 +302,77 @@ def main() -> None:
 
     t0 = time.perf_counter()
     try:
-        parts = []
-        for a in articles:
-            mentions, places = parse(a.text, a.date)
-            parts.append((a.text, mentions, places))
+        with timed("geoparse"):
+            parts = []
+            for a in articles:
+                mentions, places = parse(a.text, a.date)
+                parts.append((a.text, mentions, places))
     except DashboardError as exc:
         st.error(f"Could not analyse the articles: {exc}")
         return
     text, mentions, places = report.combine(parts)
     text_key = digest(text, [a.date for a in articles])
+    st.caption(dates_caption(articles))
 
-    claims: list[dict] | None = []
-    for a, (_t, ms, _p) in zip(articles, parts, strict=True):
-        found = check_claims(a.text, a.date, ms, digest(a.text, a.date))
-        claims = None if found is None or claims is None else claims + found
+    with timed("claims"):
+        claims: list[dict] | None = []
+        for a, (_t, ms, _p) in zip(articles, parts, strict=True):
+            found = check_claims(a.text, a.date, ms, digest(a.text, a.date))
+            claims = None if found is None or claims is None else claims + found
     highlight = tuple(sorted({pid for c in claims or [] for pid in c.get("place_ids") or []}))
 
-    shown = report.filter_places(places, st.session_state["kinds"], st.session_state["types"])
-    kinds, types = set(st.session_state["kinds"]), set(st.session_state["types"])
+    # Kinds nobody has styled yet (new in the gazetteer) are always shown rather than silently dropped.
+    kinds = set(st.session_state["kinds"]) | (set(places["kind"]) - set(mapview.STYLES))
+    types = set(st.session_state["types"])
+    shown = report.filter_places(places, kinds, types)
     shown_mentions = [m for m in mentions if m.kind in kinds and m.type in types]
 
     # Filled after the map is drawn: the area union is the slowest panel and the map matters most.
     metrics_box = st.container()
-    dates = sorted({a.date.isoformat() for a in articles if a.date})
+    with timed("claims_panel"):
+        show_claim_tiles(claims)
+        show_claims_table(claims)
+    with timed("map"):
+        show_map(shown, places, text, text_key, highlight)
     st.caption(
-        f"{len(articles)} article(s): "
-        + ", ".join(f"{a.title or a.source}" for a in articles)
-        + f" · Alliance layers show membership on: {', '.join(dates) or 'today (no date in the article)'}"
+        settings.GEONAMES_ATTRIBUTION
+        + " · Boundaries: Natural Earth (public domain) · Outlined in yellow: places in a checked claim"
     )
-
-    show_map(shown, places, text, text_key, highlight)
-    st.caption(settings.GEONAMES_ATTRIBUTION + " · Boundaries: Natural Earth (public domain)")
-    with metrics_box:
+    with metrics_box, timed("metrics"):
         show_metrics(summarize(text_key, mentions, places))
     st.session_state["_render_s"] = time.perf_counter() - t0
 
-    show_downloads(shown, shown_mentions, text, text_key, claims)
-    show_claims(claims)
-
-    st.subheader("Places")
-    st.dataframe(report.places_table(shown), hide_index=True, width="stretch")
-    st.subheader("Mentions")
-    st.dataframe(report.mentions_table(shown_mentions, text), hide_index=True, width="stretch")
-    st.subheader("Article text")
-    st.html(
-        "<div style='max-height:420px;overflow:auto;border:1px solid #ddd;padding:8px;"
-        "font-family:sans-serif;line-height:1.5'>" + report.highlight_html(text, shown_mentions) + "</div>"
-    )
+    # Below the fold: built after the map and metrics; download data is built only when clicked.
+    with timed("below_fold"):
+        show_downloads(shown, shown_mentions, text, text_key, claims)
+        st.subheader("Places")
+        st.dataframe(report.places_table(shown), hide_index=True, width="stretch")
+        st.subheader("Mentions")
+        st.dataframe(report.mentions_table(shown_mentions, text), hide_index=True, width="stretch")
+        st.subheader("Article text")
+        st.html(
+            "<div style='max-height:420px;overflow:auto;border:1px solid #ddd;padding:8px;"
+            "font-family:sans-serif;line-height:1.5'>"
+            + report.highlight_html(text, shown_mentions)
+            + "</div>"
+        )
 
 
 def show_map(shown: Any, places: Any, text: str, text_key: str, highlight: tuple[str, ...]) -> None:
     offline = bool(st.session_state.get("offline"))
     basemap = "none" if offline else st.session_state.get("basemap", "none")
     land = land_layer() if basemap == "none" else None
-    # Fit all places (not only the filtered ones) so a filter change keeps the map and view as they are.
-    m = mapview.base_map(mapview.fit_bounds(places), basemap=basemap, offline=offline, land=land)
+    # Fit (and list in the legend) all places, not only the filtered ones, so a filter change keeps the
+    # map and its view as they are and only swaps layers.
+    m = mapview.base_map(
+        mapview.fit_bounds(places), basemap=basemap, offline=offline, land=land, kinds=places["kind"]
+    )
     groups = []
-    for style in mapview.LAYERS:
-        rows = shown[shown["kind"] == style.kind]
-        if not len(rows):
-            continue
+    for kind in mapview.layer_kinds(shown["kind"]):
+        rows = shown[shown["kind"] == kind]
         lit = tuple(h for h in highlight if h in set(rows["place_id"]))
         layer = render_layer(layer_key(rows, text_key, lit), rows, text, lit)
-        groups.append(mapview.feature_group(style.kind, layer))
+        groups.append(mapview.feature_group(kind, layer))
     st_folium(
         m,
         key="map",
@@ -317,11 +392,13 @@ def show_downloads(
     cols = st.columns(3)
     cols[0].download_button(
         "Download all mapped places (GeoJSON)",
-        functools.partial(export_geojson, key, shown, text),
+        functools.partial(export_geojson, key, shown, text, claims),
         file_name="places.geojson",
         mime="application/geo+json",
         key="dl_all",
         on_click="ignore",
+        help="The places on the map (the filters apply), with mention types, the sentences that mention "
+        "them and the checked claims they are part of.",
     )
     cols[1].download_button(
         "Download mentions (CSV)",
@@ -341,15 +418,15 @@ def show_downloads(
             on_click="ignore",
         )
     with st.expander("One GeoJSON per layer"):
-        present = [s for s in mapview.LAYERS if (shown["kind"] == s.kind).any()]
-        for col, style in zip(st.columns(max(len(present), 1)), present, strict=False):
-            rows = shown[shown["kind"] == style.kind]
+        present = mapview.layer_kinds(shown["kind"])
+        for col, kind in zip(st.columns(max(len(present), 1)), present, strict=False):
+            rows = shown[shown["kind"] == kind]
             col.download_button(
-                f"{style.label} (GeoJSON)",
-                functools.partial(export_geojson, digest(key, style.kind), rows, text),
-                file_name=f"{style.kind}.geojson",
+                f"{mapview.style_for(kind).label} (GeoJSON)",
+                functools.partial(export_geojson, digest(key, kind), rows, text, claims),
+                file_name=f"{kind}.geojson",
                 mime="application/geo+json",
-                key=f"dl_{style.kind}",
+                key=f"dl_{kind}",
                 on_click="ignore",
             )
 

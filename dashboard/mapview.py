@@ -38,12 +38,39 @@ LAYERS: tuple[LayerStyle, ...] = (
     LayerStyle("continent", "Continents", "#7f7f7f", 0.04, 1.0, "2 4"),
     LayerStyle("country", "Countries", "#a50f15", 0.55, 1.0),
     LayerStyle("province", "Provinces", "#6a3d9a", 0.45, 1.2),
+    # US counties: an own overlay above provinces (states), thin lines, so both can be toggled apart.
+    LayerStyle("county", "Counties", "#8c6bb1", 0.35, 0.8),
     LayerStyle("region", "Regions", "#e66101", 0.18, 2.0),
     LayerStyle("sea", "Seas", "#0570b0", 0.45, 1.2),
     LayerStyle("pipeline", "Infrastructure", "#111111", 1.0, 4.0),
     LayerStyle("city", "Cities", "#d7301f", 0.85, 1.5),
 )
 STYLES: dict[str, LayerStyle] = {s.kind: s for s in LAYERS}
+#: Kinds drawn as points (circle markers) and as lines (no fill).
+POINT_KINDS: frozenset[str] = frozenset({"city"})
+LINE_KINDS: frozenset[str] = frozenset({"pipeline"})
+#: Kinds that group whole countries; they do not steer the view when smaller places are mentioned.
+GROUP_KINDS: frozenset[str] = frozenset({"alliance", "continent"})
+
+
+def style_for(kind: str) -> LayerStyle:
+    """The style of ``kind``; a kind not in :data:`LAYERS` gets a neutral style labelled after it.
+
+    New kinds from the gazetteer are drawn (and listed in the layer control) before anyone styles them.
+    """
+    style = STYLES.get(kind)
+    if style is None:
+        label = kind.replace("_", " ").strip().capitalize() or "Other"
+        style = LayerStyle(kind, label if label.endswith("s") else f"{label}s", "#4d4d4d", 0.3, 1.2)
+    return style
+
+
+def layer_kinds(kinds: Iterable[str]) -> list[str]:
+    """The distinct ``kinds`` in drawing order: the kinds of :data:`LAYERS` first, then others by name."""
+    present = set(kinds)
+    known = [s.kind for s in LAYERS if s.kind in present]
+    return known + sorted(present - set(STYLES))
+
 
 #: Country shading: (lowest mention count, fill colour); a sequential ColorBrewer "Reds" scale.
 COUNTRY_CLASSES: tuple[tuple[int, str], ...] = (
@@ -230,7 +257,7 @@ def layer_geojson(places: pd.DataFrame, text: str, highlight: Iterable[str] = ()
         if geom is None or geom.is_empty:
             continue
         kind, name, count = row["kind"], str(row["name"]), int(row["count"])
-        style = STYLES.get(kind, STYLES["region"])
+        style = style_for(kind)
         mentions = list(row["mentions"])
         extra = ""
         if kind == "alliance":
@@ -247,9 +274,9 @@ def layer_geojson(places: pd.DataFrame, text: str, highlight: Iterable[str] = ()
         }
         if style.dash:
             css["dashArray"] = style.dash
-        if kind == "city":
+        if kind in POINT_KINDS:
             css.update(radius=5 + min(count, 10), color=HIGHLIGHT_COLOR if lit else "#ffffff")
-        if kind == "pipeline":
+        if kind in LINE_KINDS:
             css.update(fill=False)
         features.append(
             {
@@ -338,7 +365,7 @@ def fit_bounds(places: pd.DataFrame) -> list[list[float]] | None:
             continue
         parts = _polygons([geom])
         main = max(parts, key=lambda p: p.area) if parts else geom
-        huge = kind in ("alliance", "continent") or main.area > HUGE_AREA_DEG2
+        huge = kind in GROUP_KINDS or main.area > HUGE_AREA_DEG2
         (wide if huge else focus).append(main.bounds)
     boxes = focus or wide
     if not boxes:
@@ -379,20 +406,22 @@ class Legend(MacroElement):
         """
     )
 
-    def __init__(self) -> None:
+    def __init__(self, kinds: Iterable[str] | None = None) -> None:
         super().__init__()
         self._name = "Legend"
+        # Only the layers on the map, so the legend does not list kinds the article never mentions.
+        styles = [style_for(k) for k in layer_kinds(kinds)] if kinds is not None else list(LAYERS)
         rows = ["<b>Countries: mentions</b>"]
         bounds = [low for low, _ in COUNTRY_CLASSES[1:]] + [None]
         for (low, color), nxt in zip(COUNTRY_CLASSES, bounds, strict=True):
             label = f"{low}+" if nxt is None else (f"{low}" if nxt - 1 == low else f"{low}–{nxt - 1}")
             rows.append(f"<span><i style='background:{color}'></i>{label}</span><br>")
         rows.append("<b>Layers</b>")
-        for s in LAYERS:
+        for s in styles:
             if s.kind == "country":
                 continue
-            shape = "border-radius:6px" if s.kind == "city" else ""
-            shape = "height:3px;border:0" if s.kind == "pipeline" else shape
+            shape = "border-radius:6px" if s.kind in POINT_KINDS else ""
+            shape = "height:3px;border:0" if s.kind in LINE_KINDS else shape
             rows.append(f"<span><i style='background:{s.color};{shape}'></i>{s.label}</span><br>")
         rows.append(
             f"<span><i style='background:#fff;border:3px solid {HIGHLIGHT_COLOR}'></i>in a claim</span>"
@@ -406,6 +435,7 @@ def base_map(
     basemap: str = "none",
     offline: bool = True,
     land: Mapping[str, Any] | None = None,
+    kinds: Iterable[str] | None = None,
 ) -> folium.Map:
     """The map without the place layers: basemap, legend, view, and where Leaflet is loaded from.
 
@@ -419,6 +449,8 @@ def base_map(
         Load Leaflet from ``/app/static/vendor`` (see :func:`ensure_local_assets`) and draw no tiles.
     land : dict, optional
         The land background (:func:`land_geojson`) drawn when the basemap is "none".
+    kinds : iterable of str, optional
+        The kinds on the map, listed in the legend (default: every kind of :data:`LAYERS`).
 
     Returns
     -------
@@ -440,14 +472,9 @@ def base_map(
             name="Land",
             control=False,
             interactive=False,
-            style_function=lambda _f: {
-                "fillColor": "#f2efe6",
-                "fillOpacity": 1,
-                "color": "#b9b4a7",
-                "weight": 0.6,
-            },
+            style_function=lambda _f: _LAND_STYLE,
         ).add_to(m)
-    Legend().add_to(m)
+    Legend(kinds).add_to(m)
     if bounds:
         m.fit_bounds(bounds)
     return m
@@ -472,11 +499,11 @@ def feature_group(kind: str, layer: Mapping[str, Any]) -> folium.FeatureGroup:
     folium.FeatureGroup
         Named "<Label> (<number of features>)".
     """
-    style = STYLES.get(kind, STYLES["region"])
+    style = style_for(kind)
     n = len(layer["features"])
     group = folium.FeatureGroup(name=f"{style.label} ({n})", overlay=True, show=True)
     if n:
-        marker = folium.CircleMarker(radius=6, fill=True) if kind == "city" else None
+        marker = folium.CircleMarker(radius=6, fill=True) if kind in POINT_KINDS else None
         folium.GeoJson(
             layer,
             name=style.label,
@@ -492,12 +519,10 @@ def feature_group(kind: str, layer: Mapping[str, Any]) -> folium.FeatureGroup:
 def map_layers(places: pd.DataFrame, text: str, highlight: Iterable[str] = ()) -> dict[str, dict[str, Any]]:
     """Split places by kind into styled layers, in drawing order (kinds with no places left out)."""
     highlight = list(highlight)
-    out = {}
-    for s in LAYERS:
-        rows = places[places["kind"] == s.kind]
-        if len(rows):
-            out[s.kind] = layer_geojson(rows, text, highlight)
-    return out
+    return {
+        kind: layer_geojson(places[places["kind"] == kind], text, highlight)
+        for kind in layer_kinds(places["kind"])
+    }
 
 
 def build_map(
@@ -519,7 +544,7 @@ def build_map(
     folium.Map
         With one FeatureGroup per non-empty kind and an expanded LayerControl.
     """
-    m = base_map(fit_bounds(places), basemap=basemap, offline=offline, land=land)
+    m = base_map(fit_bounds(places), basemap=basemap, offline=offline, land=land, kinds=places["kind"])
     for kind, layer in map_layers(places, text, highlight).items():
         feature_group(kind, layer).add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)

@@ -19,7 +19,7 @@ from dashboard.errors import InputError
 
 #: Kinds whose polygons count towards the "area covered" metric. Alliances and continents are
 #: groupings of countries rather than areas the article talks about, so they are left out.
-AREA_KINDS: tuple[str, ...] = ("country", "province", "region", "sea")
+AREA_KINDS: tuple[str, ...] = ("country", "province", "county", "region", "sea")
 
 _GEOD = Geod(ellps="WGS84")
 # A sentence ends at . ! or ? followed by space, or at a line break; keeps "Mr Putin" together.
@@ -320,6 +320,142 @@ def highlight_html(text: str, mentions: Iterable[Any], extra: Iterable[tuple[int
     return "".join(out).replace("\n", "<br>\n")
 
 
+# --- checked claims (dicts of dashboard.claims.Claim.to_dict) ------------------------------------------
+
+#: How a claim's unit is written on the page.
+UNIT_LABELS: dict[str, str] = {"km": "km", "mi": "miles", "km2": "km²", "sq mi": "sq mi", "%": "%"}
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:=^&])")
+
+
+def escape_markdown(text: str) -> str:
+    """Backslash-escape Markdown, Streamlit directives (``:red[...]``) and HTML so ``text`` shows literally.
+
+    For labels and help texts, which Streamlit renders as Markdown.
+    """
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def format_number(x: float | None, unit: str | None = None) -> str:
+    """``1190.7`` -> ``"1,191"``, ``5.66`` -> ``"5.7"``, ``6.0`` -> ``"6"``; the unit appended when given."""
+    if x is None or x != x:
+        return "-"
+    digits = f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.1f}".removesuffix(".0")
+    if not unit:
+        return digits
+    label = UNIT_LABELS.get(unit, unit)
+    return f"{digits} {label}"
+
+
+@dataclass(frozen=True)
+class ClaimTile:
+    """What a metric tile shows for one checked claim (plain text; escape before Markdown)."""
+
+    label: str
+    value: str
+    verdict: str
+    note: str
+    help: str
+
+
+def _names(claim: dict[str, Any]) -> tuple[str, str]:
+    subject = claim.get("subject_name") or claim.get("subject") or "?"
+    obj = claim.get("object_name") or claim.get("object") or ""
+    return str(subject), str(obj)
+
+
+def claim_tile(claim: dict[str, Any]) -> ClaimTile:
+    """Label, value, verdict, note and help of the metric tile for one checked claim.
+
+    Parameters
+    ----------
+    claim : dict
+        A checked claim (``Claim.to_dict()``: kind, subject_name, object_name, stated, unit, computed,
+        verdict, method, tolerance, reason, details).
+
+    Returns
+    -------
+    ClaimTile
+        E.g. label "Nord Stream 2 length: stated / computed", value "1,225 km / 1,191 km".
+    """
+    kind, unit = claim.get("kind"), claim.get("unit")
+    stated, computed = claim.get("stated"), claim.get("computed")
+    details = claim.get("details") or {}
+    subject, obj = _names(claim)
+    note = ""
+    if kind == "adjacency":
+        says = details.get("stated_adjacent", True)
+        label = f"{subject} {'borders' if says else 'does not border'} {obj}"
+        shared = details.get("shared_border_km", computed)
+        if details.get("adjacent"):
+            value = f"yes, {format_number(shared, 'km')} shared"
+        else:
+            value = "no shared border" if computed is not None else "-"
+    elif kind == "border_share":
+        on = details.get("date") or "the article's date"
+        label = f"{subject}'s border with {obj}: stated / on {on}"
+        value = f"{format_number(stated, unit)} / {format_number(computed, unit)}"
+        now = details.get("now") or {}
+        if now.get("computed") is not None and now.get("date") != details.get("date"):
+            note = f"{format_number(now['computed'], unit)} with today's {obj} ({now.get('date')})"
+    else:
+        what = {"length": "length", "area": "area", "distance": "distance to"}.get(str(kind), str(kind))
+        label = f"{subject} {what} {obj}".strip() if kind == "distance" else f"{subject} {what}"
+        if kind == "length" and obj:
+            label = f"{subject}-{obj} border length"
+        label += ": stated / computed"
+        value = f"{format_number(stated, unit)} / {format_number(computed, unit)}"
+    verdict = str(claim.get("verdict") or "cannot check")
+    parts = [f"Sentence: {claim.get('text', '')}", f"Verdict: {verdict}"]
+    parts += [str(claim[k]) for k in ("reason", "method", "tolerance") if claim.get(k)]
+    return ClaimTile(label, value, verdict, note, "\n\n".join(parts))
+
+
+def claims_table(claims: Iterable[dict[str, Any]]) -> pd.DataFrame:
+    """The claims as a table: kind, subject, object, stated (with unit), computed, verdict, method, sentence.
+
+    Parameters
+    ----------
+    claims : iterable of dict
+        Checked claims (``Claim.to_dict()``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per claim; the sentence (article text, shown as plain text) last.
+    """
+    rows = []
+    for c in claims:
+        subject, obj = _names(c)
+        unit, details = c.get("unit"), c.get("details") or {}
+        stated = format_number(c.get("stated"), unit) if c.get("stated") is not None else ""
+        computed_unit = "km" if c.get("kind") == "adjacency" else unit
+        rows.append(
+            {
+                "kind": str(c.get("kind", "")).replace("_", " "),
+                "subject": subject,
+                "object": obj,
+                "stated": stated or ("yes" if details.get("stated_adjacent", True) else "no"),
+                "computed": format_number(c.get("computed"), computed_unit),
+                "verdict": c.get("verdict", ""),
+                "method": c.get("method", ""),
+                "note": c.get("reason") or "",
+                "sentence": c.get("text", ""),
+            }
+        )
+    columns = ["kind", "subject", "object", "stated", "computed", "verdict", "method", "note", "sentence"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def claims_by_place(claims: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """For each place id involved in a claim, short records of its claims (for the GeoJSON download)."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for c in claims:
+        record = {k: c.get(k) for k in ("kind", "text", "stated", "unit", "computed", "verdict")}
+        for pid in dict.fromkeys(c.get("place_ids") or []):
+            out.setdefault(pid, []).append(record)
+    return out
+
+
 # --- input: uploaded files ---------------------------------------------------------------------------
 
 HTML_SUFFIXES: tuple[str, ...] = (".html", ".htm", ".xhtml")
@@ -462,7 +598,9 @@ def combine(parts: Sequence[tuple[str, Sequence[Any], pd.DataFrame]]) -> tuple[s
     return ARTICLE_SEPARATOR.join(texts), all_mentions, merged
 
 
-def export_frame(places: pd.DataFrame, text: str) -> pd.DataFrame:
+def export_frame(
+    places: pd.DataFrame, text: str, claims: Iterable[dict[str, Any]] | None = None
+) -> pd.DataFrame:
     """The places frame with the properties a download promises: mention types and contexts.
 
     Parameters
@@ -471,6 +609,9 @@ def export_frame(places: pd.DataFrame, text: str) -> pd.DataFrame:
         A ``places_frame`` (possibly filtered).
     text : str
         The text the mentions' offsets index.
+    claims : iterable of dict, optional
+        Checked claims; when given, adds ``claims``: per place the claims it is involved in (kind, text,
+        stated, unit, computed, verdict), an empty list for the others.
 
     Returns
     -------
@@ -484,4 +625,7 @@ def export_frame(places: pd.DataFrame, text: str) -> pd.DataFrame:
         list(dict.fromkeys(context_of(text, _get(m, "start"), _get(m, "end"), spans).plain() for m in ms))
         for ms in places["mentions"]
     ]
+    if claims is not None:
+        by_place = claims_by_place(claims)
+        out["claims"] = [by_place.get(pid, []) for pid in places["place_id"]]
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from functools import cache
 
 import pytest
@@ -112,12 +113,74 @@ def test_no_article_gives_a_warning_not_an_error() -> None:
     assert any("No article" in w.value for w in at.warning)
 
 
-def test_claims_panel_is_there(app: AppTest) -> None:
-    headers = [h.value for h in app.subheader]
-    assert "Claims check" in headers
-    labels = metrics(app)
-    infos = " ".join(i.value for i in app.info)
-    assert "Claims checked" in labels or "not available" in infos
+@cache
+def sample_claims() -> list[dict]:
+    """The sample's claims through the real claims checker: what the panel should show."""
+    from dashboard.claims import check_claims
+
+    article, mentions, _ = sample()
+    return [c.to_dict() for c in check_claims(article.text, on=article.date, mentions=mentions)]
+
+
+def claim(kind: str) -> dict:
+    return next(c for c in sample_claims() if c["kind"] == kind)
+
+
+def test_claims_panel_has_a_tile_per_sample_claim_above_the_map(app: AppTest) -> None:
+    tiles = {m.label: m for m in app.metric}
+    pipeline = claim("length")
+    (ns2,) = [t for label, t in tiles.items() if label.startswith("Nord Stream 2 length")]
+    assert ns2.value == f"1,225 km / {pipeline['computed']:,.0f} km"
+    assert ns2.proto.delta.startswith(pipeline["verdict"])
+    (share,) = [t for label, t in tiles.items() if "border with NATO" in label]
+    assert share.value.startswith("6 % / ") and "2022" in share.label
+    assert "today" in share.proto.delta  # what the share is with today's NATO
+    (adj,) = [t for label, t in tiles.items() if label.startswith("Belarus borders Ukraine")]
+    assert adj.value == f"yes, {claim('adjacency')['computed']:,.0f} km shared"
+    table = table_with(app, "verdict")
+    assert list(table.columns[:6]) == ["kind", "subject", "object", "stated", "computed", "verdict"]
+    assert table.columns[-1] == "sentence" and len(table) == len(sample_claims())
+    assert "1,225 km" in set(table["stated"])
+
+
+def table_with(at: AppTest, column: str):
+    return next(df.value for df in at.dataframe if column in df.value.columns)
+
+
+def test_claims_go_into_the_places_geojson(tmp_path) -> None:
+    import geopandas as gpd
+
+    from dashboard import export
+
+    article, _, places = sample()
+    path = tmp_path / "places.geojson"
+    path.write_text(export.places_geojson(report.export_frame(places, article.text, sample_claims())))
+    back = gpd.read_file(path).set_index("place_id")
+    ns2 = back.loc["pipeline:nord_stream_2", "claims"]
+    ns2 = json.loads(ns2) if isinstance(ns2, str) else ns2
+    assert [c["kind"] for c in ns2] == ["length"] and ns2[0]["stated"] == 1225
+    belarus = back.loc["country:BLR", "claims"]
+    assert "adjacency" in str(belarus)
+    unrelated = back.loc["country:FRA", "claims"]
+    assert unrelated in ([], "[]", None)
+
+
+def test_claim_text_is_escaped_in_tiles() -> None:
+    hostile = dict(claim("length"), subject_name="*Nord* :red[Stream] <img src=x>", text="<script>x</script>")
+    tile = report.claim_tile(hostile)
+    label, help_ = report.escape_markdown(tile.label), report.escape_markdown(tile.help)
+    assert "\\<img" in label and "\\*Nord\\*" in label and "\\:red\\[" in label
+    assert "\\<script\\>" in help_
+
+
+def test_pasted_article_without_date_says_today_is_used() -> None:
+    at = run_app()
+    at.multiselect(key="seeds").set_value([]).run()
+    at.text_area(key="pasted").input("Finland joined Nato. Helsinki watches Russia.").run()
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption)
+    assert "today's date" in captions and date.today().isoformat() in captions
+    assert metrics(at)["Mentions"] != "0"
 
 
 @pytest.mark.parametrize(

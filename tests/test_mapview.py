@@ -162,3 +162,29 @@ def test_continent_sized_places_do_not_steer_the_view():
     assert east < 41 and west > 12
     (_, _), (_, east_only) = mapview.fit_bounds(big)
     assert east_only > 179
+
+
+def _with_kind(kind: str, name: str) -> gpd.GeoDataFrame:
+    places = _places(HOSTILE)
+    extra = places.iloc[[0]].copy()
+    extra["place_id"], extra["name"], extra["kind"] = f"{kind}:x", name, kind
+    extra["geometry"] = [Polygon([(-96, 40), (-95, 40), (-95, 41)])]
+    return gpd.GeoDataFrame(gpd.pd.concat([places, extra], ignore_index=True), crs="EPSG:4326")
+
+
+def test_counties_get_their_own_overlay_and_legend_row():
+    places = _with_kind("county", "Cook County")
+    html = _html(mapview.build_map(places, HOSTILE))
+    assert "Counties (1)" in html and "Provinces" not in html  # legend lists only the kinds on the map
+    assert "county" in [s.kind for s in mapview.LAYERS]  # so the kind filter lists it
+    layers = mapview.map_layers(places, HOSTILE)
+    assert list(layers).index("county") < list(layers).index("region")
+    assert layers["county"]["features"][0]["properties"]["style"]["color"] == mapview.STYLES["county"].color
+
+
+def test_a_kind_nobody_styled_yet_is_drawn_with_a_neutral_style():
+    places = _with_kind("lake", "Lake Ladoga")
+    layers = mapview.map_layers(places, HOSTILE)
+    assert list(layers)[-1] == "lake"
+    assert mapview.style_for("lake").label == "Lakes"
+    assert "Lakes (1)" in _html(mapview.build_map(places, HOSTILE))

@@ -57,6 +57,16 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 
 
 @pytest.fixture(scope="session")
+def base_url() -> str | None:
+    """No base URL: the tests open the server's full URL.
+
+    Overrides pytest-playwright's fallback ``base_url``, a session fixture defined as an instance method,
+    which pytest 9 deprecates (PytestRemovedIn10Warning); the suite stays warning-free.
+    """
+    return None
+
+
+@pytest.fixture(scope="session")
 def browser_context_args(browser_context_args: dict) -> dict:
     return {**browser_context_args, "viewport": {"width": 1400, "height": 1000}, "accept_downloads": True}
 
