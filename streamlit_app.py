@@ -242,7 +242,7 @@ VERDICT_COLOR = {"consistent": "normal", "differs": "inverse"}
 
 
 def show_claim_tiles(claims: list[dict] | None) -> None:
-    """One metric tile per checked claim: stated / computed, the verdict as the delta, details as help."""
+    """One tile per checked claim: stated figure in the label, computed as the value, verdict as the delta."""
     if claims is None:
         st.info("Claims check not available (dashboard.claims is not installed).")
         return
@@ -258,7 +258,7 @@ def show_claim_tiles(claims: list[dict] | None) -> None:
             col.metric(
                 report.escape_markdown(tile.label),
                 tile.value,
-                tile.verdict + (f" · {tile.note}" if tile.note else ""),
+                tile.verdict + (f" {tile.note}" if tile.note else ""),
                 delta_color=VERDICT_COLOR.get(tile.verdict, "off"),
                 delta_arrow="off",
                 help=report.escape_markdown(tile.help),

@@ -375,35 +375,38 @@ def claim_tile(claim: dict[str, Any]) -> ClaimTile:
     Returns
     -------
     ClaimTile
-        E.g. label "Nord Stream 2 length: stated / computed", value "1,225 km / 1,191 km".
+        E.g. label "Nord Stream 2 length (stated 1,225 km)", value "1,191 km" (computed), verdict
+        "consistent"; adjacency: label "Belarus borders Ukraine", value "yes, 862 km" (shared border).
     """
     kind, unit = claim.get("kind"), claim.get("unit")
     stated, computed = claim.get("stated"), claim.get("computed")
     details = claim.get("details") or {}
     subject, obj = _names(claim)
     note = ""
+    # Tiles are narrow: the label carries the stated figure, the value the computed one, the verdict
+    # (and for border shares the date used and today's share) goes in the delta line.
     if kind == "adjacency":
         says = details.get("stated_adjacent", True)
         label = f"{subject} {'borders' if says else 'does not border'} {obj}"
         shared = details.get("shared_border_km", computed)
         if details.get("adjacent"):
-            value = f"yes, {format_number(shared, 'km')} shared"
+            value = f"yes, {format_number(shared, 'km')}"
         else:
-            value = "no shared border" if computed is not None else "-"
+            value = "no" if computed is not None else "-"
     elif kind == "border_share":
-        on = details.get("date") or "the article's date"
-        label = f"{subject}'s border with {obj}: stated / on {on}"
-        value = f"{format_number(stated, unit)} / {format_number(computed, unit)}"
+        label = f"{subject}-{obj} border share (stated {format_number(stated, unit)})"
+        value = format_number(computed, unit)
+        note = f"on {details['date']}" if details.get("date") else ""
         now = details.get("now") or {}
         if now.get("computed") is not None and now.get("date") != details.get("date"):
-            note = f"{format_number(now['computed'], unit)} with today's {obj} ({now.get('date')})"
+            note += f" · today {format_number(now['computed'], unit)}"
     else:
         what = {"length": "length", "area": "area", "distance": "distance to"}.get(str(kind), str(kind))
         label = f"{subject} {what} {obj}".strip() if kind == "distance" else f"{subject} {what}"
         if kind == "length" and obj:
             label = f"{subject}-{obj} border length"
-        label += ": stated / computed"
-        value = f"{format_number(stated, unit)} / {format_number(computed, unit)}"
+        label += f" (stated {format_number(stated, unit)})"
+        value = format_number(computed, unit)
     verdict = str(claim.get("verdict") or "cannot check")
     parts = [f"Sentence: {claim.get('text', '')}", f"Verdict: {verdict}"]
     parts += [str(claim[k]) for k in ("reason", "method", "tolerance") if claim.get(k)]

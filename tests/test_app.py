@@ -127,16 +127,18 @@ def claim(kind: str) -> dict:
 
 
 def test_claims_panel_has_a_tile_per_sample_claim_above_the_map(app: AppTest) -> None:
-    tiles = {m.label: m for m in app.metric}
+    # Labels are Markdown-escaped ("Russia\\-NATO"); compare them as they read on the page.
+    tiles = {m.label.replace("\\", ""): m for m in app.metric}
     pipeline = claim("length")
     (ns2,) = [t for label, t in tiles.items() if label.startswith("Nord Stream 2 length")]
-    assert ns2.value == f"1,225 km / {pipeline['computed']:,.0f} km"
+    assert "stated 1,225 km" in ns2.label.replace("\\", "") and ns2.value == f"{pipeline['computed']:,.0f} km"
     assert ns2.proto.delta.startswith(pipeline["verdict"])
-    (share,) = [t for label, t in tiles.items() if "border with NATO" in label]
-    assert share.value.startswith("6 % / ") and "2022" in share.label
-    assert "today" in share.proto.delta  # what the share is with today's NATO
+    share = claim("border_share")
+    (tile,) = [t for label, t in tiles.items() if label.startswith("Russia-NATO border share")]
+    assert "stated 6 %" in tile.label.replace("\\", "") and tile.value == f"{share['computed']:.1f} %"
+    assert "on 2022-01-28" in tile.proto.delta and "today" in tile.proto.delta  # share with today's NATO
     (adj,) = [t for label, t in tiles.items() if label.startswith("Belarus borders Ukraine")]
-    assert adj.value == f"yes, {claim('adjacency')['computed']:,.0f} km shared"
+    assert adj.value == f"yes, {claim('adjacency')['computed']:,.0f} km"
     table = table_with(app, "verdict")
     assert list(table.columns[:6]) == ["kind", "subject", "object", "stated", "computed", "verdict"]
     assert table.columns[-1] == "sentence" and len(table) == len(sample_claims())
