@@ -34,7 +34,7 @@ def main() -> None:
     parser = default_parser()
     gaz = get_gazetteer()
     fp, fn, wrong = Counter(), Counter(), Counter()
-    tp = n_pred = n_gold = hit = 0
+    tp = n_pred = n_gold = hit = n_geo = 0
     for d in docs:
         text, gold = d["text"], d["gold"]
         ms = parser.parse(text)
@@ -46,6 +46,7 @@ def main() -> None:
                 tp += 1
                 lat, lon = g[0][3], g[0][4]
                 if lat is not None:
+                    n_geo += 1
                     try:
                         geom = gaz.geometry(
                             m.place_id, display=True, on=__import__("datetime").date(2020, 1, 1)
@@ -62,7 +63,9 @@ def main() -> None:
             else:
                 fn[surf] += 1
     p, r = tp / max(n_pred, 1), hit / max(n_gold, 1)
-    print(f"P={p:.3f} R={r:.3f} F1={2 * p * r / max(p + r, 1e-9):.3f}  pred={n_pred} gold={n_gold}")
+    acc = 1 - sum(wrong.values()) / max(n_geo, 1)
+    f1 = 2 * p * r / max(p + r, 1e-9)
+    print(f"P={p:.3f} R={r:.3f} F1={f1:.3f} acc161={acc:.3f}  pred={n_pred} gold={n_gold}")
     for label, c in (("FALSE POSITIVES", fp), ("FALSE NEGATIVES", fn), ("WRONG PLACE (>161 km)", wrong)):
         print(f"\n== {label}: {sum(c.values())}")
         print("; ".join(f"{k} x{v}" for k, v in c.most_common(a.top)))

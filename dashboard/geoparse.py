@@ -7,10 +7,12 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
+
+import numpy as np
 
 from dashboard import lexicon
 
@@ -26,6 +28,9 @@ MAX_TOKENS = 6
 #: Mentions scoring below this are dropped (a lone hamlet with no support in the article).
 MIN_SCORE = 1.2
 
+#: Weight of the spatial-minimality bonus (a city near the article's other cities).
+PROXIMITY_WEIGHT = 1.0
+
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 # One compiled tokenizer: dotted abbreviations ("U.S.", "W.Va.") or runs of word characters.
 _TOKEN = re.compile(r"(?:[^\W\d_]{1,3}\.){2,}|\w+")
@@ -33,6 +38,8 @@ _TOKEN = re.compile(r"(?:[^\W\d_]{1,3}\.){2,}|\w+")
 _GAP_OK = re.compile(r"[ \t\u00a0]{0,3}|[ \t]?[-\u2010\u2011\u2013'\u2019][ \t]?|\.[ \t]{1,2}")
 # "Henry County", "Rapides Parish": US counties are not bundled; they resolve to the article's state.
 _COUNTY = re.compile(r"\b((?:[A-Z][\w'\u2019.-]*[ \t]){1,3})(County|Parish)\b")
+_APPOSITIVE_GAP = re.compile(r",[ \t]{0,2}")
+_FAMILY_SUFFIX = re.compile(r"[ \t]+(?:city|county|parish|township)$")
 # ", 54," after a name: a person's age.
 _AGE = re.compile(r",[ \t]\d{1,3}\b")
 _SENTENCE_BREAK = re.compile(r"[.!?:;\n\"\u201c\u201d\u2022|()\[\]]")
@@ -128,6 +135,8 @@ class Geoparser:
         City place id -> id of the province it lies in (instead of a ``province`` column).
     capital : set, optional
         Place ids of national capitals (instead of a ``capital`` column).
+    coords : callable, optional
+        Returns city id -> (lat, lon); called once, when an article first has an ambiguous city.
     """
 
     def __init__(
@@ -135,7 +144,10 @@ class Geoparser:
         names: pd.DataFrame,
         province: dict[str, str] | None = None,
         capital: set[str] | None = None,
+        coords: Callable[[], dict[str, tuple[float, float]]] | None = None,
     ) -> None:
+        self._coords: dict[str, tuple[float, float]] | None = None
+        self._coords_loader = coords
         index: dict[str, list[_Cand]] = {}
         info: dict[str, tuple[str, str, str | None, int, str | None, bool]] = {}
         cols = set(names.columns)
@@ -340,6 +352,9 @@ class Geoparser:
         sentence_start = not prev_adjacent
         # "in Fargo", "near Oakland": a locative preposition overrides the person-name doubts.
         locative = prev_word in lexicon.LOCATIVES
+        if not locative and next_tok is not None and text[e : next_tok[0]] == " ":
+            # "Paris police", "Fargo Mayor": an institution of the place is named, so the place is meant.
+            locative = next_tok[2].casefold() in lexicon.PLACE_HEADS
         # A title right before: "President Putin", "Mr Georgia", "Secretary-General Jens ..."
         if prev_word in lexicon.TITLES:
             cands = [c for c in cands if c.type == "demonym"]
@@ -440,10 +455,15 @@ class Geoparser:
         choices of the first, so a cluster of US towns pulls "Georgia" to the state and vice versa.
         """
         picks = [max(cands, key=lambda c: c.prior) for _s, _e, cands in spans]
-        surfs = [text[s:e].casefold() for s, e, _c in spans]
-        for _round in range(2):
-            results = self._score_round(spans, surfs, picks)
+        # "Dublin" and "Dublin City" are one word for voting: they cannot support each other.
+        surfs = [_FAMILY_SUFFIX.sub("", text[s:e].casefold()) for s, e, _c in spans]
+        apos = _appositives(text, spans)
+        near: list[dict[str, float]] = [{} for _ in spans]
+        for _round in range(3):
+            results = self._score_round(spans, surfs, picks, apos, near)
             picks = [r[1] for r in results]
+            if _round == 0:
+                near = self._proximity(spans, surfs, picks)
         # The state a US local article is about: the most voted US province among the picks.
         us_states = Counter(
             (b.place_id if b.kind == "province" else b.province)
@@ -472,8 +492,59 @@ class Geoparser:
             )
         return mentions
 
+    def _proximity(self, spans, surfs, picks) -> list[dict[str, float]]:
+        """Per span, a bonus for each city candidate close to the article's other cities.
+
+        Spatial minimality: of the Gainesvilles, the one 50 km from the article's Norman and Sherman.
+        The anchors are the current picks that are cities, never those of the same word.
+        """
+        out: list[dict[str, float]] = [{} for _ in spans]
+        ambiguous = [k for k, (_s, _e, c) in enumerate(spans) if sum(x.kind == "city" for x in c) > 1]
+        if not ambiguous:
+            return out
+        coords = self.coords()
+        if not coords:
+            return out
+        anchors: dict[tuple[str, str], tuple[float, float]] = {}
+        for surf, b in zip(surfs, picks, strict=True):
+            if b.kind == "city" and b.place_id in coords:
+                anchors.setdefault((surf, b.place_id), coords[b.place_id])
+        if not anchors:
+            return out
+        a_surf = [k[0] for k in anchors]
+        a_xy = np.radians(np.array(list(anchors.values()), dtype=float))
+        memo: dict[tuple[str, str], float] = {}
+        for k in ambiguous:
+            surf = surfs[k]
+            mask = np.array([x != surf for x in a_surf])
+            if not mask.any():
+                continue
+            lat2, lon2 = a_xy[mask, 0], a_xy[mask, 1]
+            for c in spans[k][2]:
+                key = (surf, c.place_id)
+                if c.kind != "city" or c.place_id not in coords:
+                    continue
+                if key not in memo:
+                    lat1, lon1 = np.radians(coords[c.place_id])
+                    h = (
+                        np.sin((lat2 - lat1) / 2) ** 2
+                        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+                    )
+                    d = 12742.0 * float(np.arcsin(np.sqrt(h.min())))
+                    # 20 km or closer: full bonus; 200 km: half; 2,000 km: none.
+                    memo[key] = max(0.0, min(1.0, 1.0 - math.log10(max(d, 20.0) / 20.0) / 2.0))
+                out[k][c.place_id] = memo[key]
+        return out
+
+    def coords(self) -> dict[str, tuple[float, float]]:
+        """City id -> (lat, lon), loaded on first need (empty when the parser has no coordinates)."""
+        if self._coords is None:
+            loader, self._coords_loader = self._coords_loader, None
+            self._coords = loader() if loader is not None else {}
+        return self._coords
+
     @staticmethod
-    def _score_round(spans, surfs, picks) -> list[tuple[float, _Cand, float]]:
+    def _score_round(spans, surfs, picks, apos, near) -> list[tuple[float, _Cand, float]]:
         """(score, candidate, margin over the runner-up) per span, given the current picks as votes."""
         country_votes: Counter[str] = Counter()
         place_votes: Counter[str] = Counter()
@@ -501,11 +572,16 @@ class Geoparser:
                 same_prov_total[surf] += 1
         total = sum(country_votes.values())
         out = []
-        for (_s, _e, cands), surf in zip(spans, surfs, strict=True):
+        for (_s, _e, cands), surf, apo, prox in zip(spans, surfs, apos, near, strict=True):
             denom = total - same_total[surf]
             scored = []
             for c in cands:
                 score = c.prior
+                # "Dublin, Ga.", "Paris, Tenn.", "Athens, Greece": the appositive names the container.
+                if apo and c.kind == "city" and (c.province in apo or c.country in apo):
+                    score += 2.5
+                if prox:
+                    score += PROXIMITY_WEIGHT * prox.get(c.place_id, 0.0)
                 share = 0.0
                 if denom > 0 and c.country:
                     share = (country_votes[c.country] - same_country[(surf, c.country)]) / denom
@@ -534,6 +610,23 @@ class Geoparser:
         return out
 
 
+def _appositives(text: str, spans: list[tuple[int, int, list[_Cand]]]) -> list[frozenset[str]]:
+    """Per span, the province ids and ISO3 codes named right after it as "X, <state or country>"."""
+    out: list[frozenset[str]] = []
+    for k, (_s, e, _cands) in enumerate(spans):
+        got: frozenset[str] = frozenset()
+        if k + 1 < len(spans):
+            ns, _ne, ncands = spans[k + 1]
+            if _APPOSITIVE_GAP.fullmatch(text, e, ns):
+                got = frozenset(
+                    c.place_id if c.kind == "province" else c.country
+                    for c in ncands
+                    if c.kind in ("province", "country") and c.type == "literal" and c.country
+                )
+        out.append(got)
+    return out
+
+
 def _caps_ok(toks: list[tuple[int, int, str]], i: int, j: int) -> bool:
     """Every word of a multi-word name is capitalised, except connectors ("of", "and") and a lowercase
     opener ("eastern Europe")."""
@@ -559,8 +652,26 @@ def default_parser() -> Geoparser:
     from dashboard.gazetteer import get_gazetteer
 
     gaz = get_gazetteer()
+    names = gaz.names()
+    if {"province", "capital"} <= set(names.columns):  # geodata v2: no need to read the city layer
+        return Geoparser(names, coords=lambda: _city_coords(gaz))
     province, capital = _city_context(gaz)
-    return Geoparser(gaz.names(), province, capital)
+    return Geoparser(names, province, capital, coords=lambda: _city_coords(gaz))
+
+
+def _city_coords(gaz: Any) -> dict[str, tuple[float, float]]:
+    """City id -> (lat, lon) from the city layer's points (empty if the layer cannot be read)."""
+    try:
+        cities = gaz.layer("city")
+    except Exception:  # an incomplete gazetteer still parses, without the spatial prior
+        return {}
+    import shapely
+
+    xy = shapely.get_coordinates(cities.geometry.values)
+    if len(xy) != len(cities):  # not one point per city: skip the prior rather than misalign
+        return {}
+    latlon = zip(xy[:, 1].tolist(), xy[:, 0].tolist(), strict=True)
+    return dict(zip(cities["id"].tolist(), latlon, strict=True))
 
 
 def _city_context(gaz: Any) -> tuple[dict[str, str], set[str]]:
