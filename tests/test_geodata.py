@@ -225,6 +225,36 @@ def test_regions_and_continents_present():
     assert {"the Baltics", "Baltic states", "Baltic republics", "Baltic countries"} <= baltic
 
 
+@pytest.mark.parametrize(
+    ("region", "lat", "lon"),
+    [("darfur", 13.63, 25.35), ("kurdistan_region", 36.19, 44.01), ("gaza_strip", 31.50, 34.47),
+     ("west_bank", 31.90, 35.20), ("siberia", 55.03, 82.92), ("java", -6.2, 106.85), ("sumatra", 3.59, 98.67),
+     ("borneo", 1.55, 110.34), ("tibet", 29.65, 91.1), ("xinjiang", 43.8, 87.6), ("catalonia", 41.39, 2.17),
+     ("patagonia", -42.91, -71.32), ("americas", 39.74, -104.99), ("north_africa", 30.04, 31.24),
+     ("west_africa", 12.0, 8.52), ("east_africa", -1.29, 36.82), ("southern_africa", -26.2, 28.05),
+     ("sub_saharan_africa", -1.29, 36.82), ("horn_of_africa", 9.03, 38.74), ("levant", 33.89, 35.5),
+     ("gulf_states", 25.29, 51.53), ("persian_gulf_states", 35.7, 51.4), ("south_asia", 28.61, 77.21),
+     ("east_asia", 35.68, 139.69), ("kashmir", 34.08, 74.8), ("abkhazia", 43.0, 41.02),
+     ("south_ossetia", 42.23, 43.97)],
+)  # fmt: skip
+def test_v2_regions_contain_their_places(region, lat, lon):
+    regions = read("regions").set_index("id")
+    assert regions.geometry.loc[f"region:{region}"].contains(shapely.Point(lon, lat))
+
+
+def test_v2_regions_exclude_and_measure():
+    regions = read("regions").set_index("id")
+    cairo, baku = shapely.Point(31.24, 30.04), shapely.Point(49.87, 40.41)
+    assert not regions.geometry.loc["region:sub_saharan_africa"].contains(cairo)
+    assert not regions.geometry.loc["region:siberia"].contains(baku)
+    assert not regions.geometry.loc["region:gulf_states"].contains(shapely.Point(51.4, 35.7))  # Tehran
+    assert 440_000 <= area_km2(regions.geometry.loc["region:darfur"]) <= 540_000
+    assert 30_000 <= area_km2(regions.geometry.loc["region:catalonia"]) <= 34_500
+    names = read_names()
+    assert "region:gaza_strip" in set(names.loc[names["name"] == "the Gaza Strip", "place_id"])
+    assert "region:kurdistan_region" in set(names.loc[names["name"] == "Iraqi Kurdistan", "place_id"])
+
+
 def test_cities_include_capitals_and_populations():
     cities = read("cities").set_index("id")
     assert len(cities) > 30_000

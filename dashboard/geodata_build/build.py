@@ -143,7 +143,11 @@ def _names_frame(
     frame["population"] = frame["population"].astype("Int64")
     frame["country"] = frame["country"].fillna("")
     frame = frame.drop_duplicates(["place_id", "name"])
-    main = countries[countries["ne_type"].isin(["Sovereign country", "Country"])]
+    # Main countries: sovereign/country TYPE, or the feature owning its ISO3 (Israel is "Disputed" in NE).
+    main = countries[
+        countries["ne_type"].isin(["Sovereign country", "Country"])
+        | countries["country"].eq(countries["iso_a3"])
+    ]
     taken = dict(zip(main["name"], main["id"], strict=True))
     owner = frame["name"].map(taken)
     frame = frame[~(owner.notna() & owner.ne(frame["place_id"]) & ~frame["primary"])]
