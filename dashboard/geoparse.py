@@ -8,6 +8,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -90,19 +91,27 @@ class _Cand(NamedTuple):
 @functools.lru_cache(maxsize=200_000)
 def _norm(token: str) -> str:
     """Case-, accent- and dot-insensitive form of one token."""
-    t = token.replace(".", "").casefold()
+    t = token.replace(".", "").casefold()  # keep in step with _keys
     if not t.isascii():
         t = _COMBINING.sub("", unicodedata.normalize("NFKD", t))
     return t
 
 
 def _keys(names: pd.Series) -> list[str]:
-    """Vectorised :func:`_key` for a column of names (the same keys, built without a Python loop)."""
-    s = names.astype(str).str.replace(".", "", regex=False).str.casefold()
-    s = s.str.normalize("NFKD").str.replace(_COMBINING.pattern, "", regex=True)
-    s = s.str.replace(r"[^\w]+", " ", regex=True).str.strip()
-    s = s.str.replace(r"^the (?=\S)", "", regex=True)
-    return s.tolist()
+    """Vectorised :func:`_key` for a column of names (the same keys, built in Arrow's C++ kernels)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    a = pa.array(names.to_numpy(dtype=object), type=pa.string())
+    a = pc.replace_substring(a, ".", "")
+    # casefold() = lower() + "ß" -> "ss" for every name in the gazetteer (checked on all 175,000).
+    a = pc.replace_substring(pc.utf8_lower(a), "\u00df", "ss")
+    a = pc.utf8_normalize(a, form="NFKD")
+    a = pc.replace_substring_regex(a, _COMBINING.pattern, "")
+    a = pc.replace_substring_regex(a, r"[^\pL\pN\pM_]+", " ")  # RE2's \w is ASCII-only
+    a = pc.utf8_trim_whitespace(a)
+    a = pc.replace_substring_regex(a, r"^the (\S)", r"\1")
+    return a.to_pylist()
 
 
 def _key(name: str) -> str:
@@ -148,69 +157,122 @@ class Geoparser:
     ) -> None:
         self._coords: dict[str, tuple[float, float]] | None = None
         self._coords_loader = coords
-        index: dict[str, list[_Cand]] = {}
-        info: dict[str, tuple[str, str, str | None, int, str | None, bool]] = {}
-        cols = set(names.columns)
-        n = len(names)
+        # Vectorised preparation of every row; candidates are materialised per key on first look-up, so
+        # building the index costs a few array operations instead of a Python loop over 175,000 names.
+        df = names[names["name"].notna()].reset_index(drop=True) if len(names) else names
+        n = len(df)
+        cols = set(df.columns)
+        keys = pd_series(_keys(df["name"]) if n else [])
+        ok = (keys != "") & (keys.str.count(" ") < MAX_TOKENS) if n else keys.astype(bool)
+        df, keys = df[ok.to_numpy()].reset_index(drop=True), keys[ok.to_numpy()].reset_index(drop=True)
+        n = len(df)
 
         def col(c: str, default: object) -> list:
             # Plain Python lists: iterating Arrow-backed columns element by element is slow.
-            return names[c].tolist() if c in cols else [default] * n
+            return df[c].tolist() if c in cols else [default] * n
 
-        keys = _keys(names["name"]) if n else []
-        for key, pid, name, kind, country, pop, primary, pv, cp in zip(
-            keys,
-            col("place_id", None),
-            col("name", None),
-            col("kind", None),
-            col("country", None),
-            col("population", 0),
-            col("primary", True),
-            col("province", None) if province is None else [None] * n,
-            col("capital", False) if capital is None else [False] * n,
-            strict=True,
-        ):
-            if province is not None:
-                pv = province.get(pid)
-                cp = pid in capital if capital is not None else cp
-            if not isinstance(name, str) or not name.strip():
-                continue
-            country = country if isinstance(country, str) and country else None
-            pv = pv if isinstance(pv, str) and pv else None
-            try:
-                pop = int(pop)
-            except (TypeError, ValueError):  # NaN, pd.NA, "" for places without a population
-                pop = 0
-            primary = bool(primary)
-            if primary or pid not in info:
-                info[pid] = (
-                    name if primary or pid not in info else info[pid][0],
-                    kind,
-                    country,
-                    pop,
-                    pv,
-                    bool(cp),
-                )
-            if kind == "city":
-                prior = _city_prior(pop, primary)
-            else:
-                prior = _KIND_PRIOR.get(kind, 0.0) - (0.0 if primary else 0.1)
-                if kind == "country":  # Australia over its Coral Sea Islands, which share the alternate name
-                    prior += 0.04 * math.log10(max(pop, 1)) - 0.3
-            typ = "alliance" if kind == "alliance" else "literal"
-            self._add(index, name, pid, kind, country, pop, primary, typ, prior, pv, bool(cp), key)
-        self._info = info
-        self._add_lexicon(index)
-        # Longest first within a key does not matter; keep the best prior first for the cheap path.
-        for cands in index.values():
-            cands.sort(key=lambda c: -c.prior)
-        self._index = index
+        kind = df["kind"].astype(str).to_numpy() if n else np.array([], dtype=str)
+        pop = np.nan_to_num(
+            np_float(df["population"]) if "population" in cols else np.zeros(n), nan=0.0
+        ).astype(np.int64)
+        primary = df["primary"].astype(bool).to_numpy() if "primary" in cols else np.ones(n, bool)
+        base = df["kind"].map(_KIND_PRIOR).astype("float64").fillna(0.0).to_numpy() - 0.1 * ~primary
+        city = kind == "city"
+        city_prior = 0.2 + 0.3 * np.log10(np.maximum(pop, 1000)) - 0.4 * ~primary
+        country_bonus = np.where(kind == "country", 0.04 * np.log10(np.maximum(pop, 1)) - 0.3, 0.0)
+        self._prior = np.where(city, city_prior, base + country_bonus).tolist()
+        stripped = df["name"].astype(str).str.replace(".", "", regex=False) if n else pd_series([])
+        self._upper = (stripped.str.isupper() & (stripped.str.len() <= 5)).tolist() if n else []
+        self._pid = col("place_id", None)
+        self._name = col("name", None)
+        self._kind = kind.tolist()
+        country = col("country", None)
+        self._country = [c if isinstance(c, str) and c else None for c in country]
+        self._pop = pop.tolist()
+        self._primary = primary.tolist()
+        if province is not None:
+            pv = [province.get(p) for p in self._pid]
+            cp = [p in capital for p in self._pid] if capital is not None else [False] * n
+        else:
+            pv = col("province", None)
+            cap = df["capital"].astype(str).isin(["True", "true", "1"]) if "capital" in cols else None
+            cp = cap.tolist() if cap is not None else [False] * n
+        self._province = [v if isinstance(v, str) and v else None for v in pv]
+        self._capital = cp
+        # key -> rows, by factorize + stable sort (rows keep names.csv order within a key).
+        codes, uniques = np_factorize(keys.to_numpy(dtype=object))
+        order = np.argsort(codes, kind="stable")
+        self._order = order.tolist()
+        self._starts = np.searchsorted(codes[order], np.arange(len(uniques) + 1)).tolist()
+        ukeys = uniques.tolist()
+        self._codes: dict[str, int] = dict(zip(ukeys, range(len(ukeys)), strict=True))
+        self._cache: dict[str, list[_Cand]] = {}
+        # Names with lowercase words of their own ("Baltic republics") may match with them lowercase.
+        lower = df["name"].astype(str).str.contains(r"\s[^\W\d_A-Z]", regex=True) if n else pd_series([])
+        _LOWER_OK.update(keys[lower.to_numpy(bool)].tolist() if n else [])
+        # place id -> its row (the primary name's row when it has one).
+        rank = pd_series(range(n)) if n else pd_series([])
+        firsts = (
+            pd_frame({"pid": self._pid, "row": rank, "p": self._primary})
+            .sort_values("p", ascending=False, kind="stable")
+            .drop_duplicates("pid")
+        )
+        self._row_of: dict[str, int] = dict(zip(firsts["pid"].tolist(), firsts["row"].tolist(), strict=True))
+        self._extra: dict[str, list[_Cand]] = {}
+        self._add_lexicon(self._extra)
+        for k in self._extra:
+            self._codes.setdefault(k, -1)
         prefixes: set[str] = set()
-        for k in index:
-            parts = k.split(" ")
-            for n in range(1, len(parts)):
-                prefixes.add(" ".join(parts[:n]))
+        for k in self._codes:
+            if " " in k:
+                parts = k.split(" ")
+                for m in range(1, len(parts)):
+                    prefixes.add(" ".join(parts[:m]))
         self._prefixes = prefixes
+
+    def _info(self, pid: str) -> tuple[str, str, str | None, int, str | None, bool] | None:
+        """(name, kind, country, population, province, capital) of an indexed place, or None."""
+        r = self._row_of.get(pid)
+        if r is None:
+            return None
+        return (
+            self._name[r],
+            self._kind[r],
+            self._country[r],
+            self._pop[r],
+            self._province[r],
+            self._capital[r],
+        )
+
+    def _cands(self, key: str) -> list[_Cand]:
+        """The candidates of one index key, best prior first (built on first use, then cached)."""
+        got = self._cache.get(key)
+        if got is not None:
+            return got
+        lst: list[_Cand] = []
+        code = self._codes.get(key, -1)
+        if code >= 0:
+            for r in self._order[self._starts[code] : self._starts[code + 1]]:
+                k = self._kind[r]
+                cand = _Cand(
+                    self._pid[r],
+                    self._name[r],
+                    k,
+                    self._country[r],
+                    self._pop[r],
+                    self._primary[r],
+                    "alliance" if k == "alliance" else "literal",
+                    self._upper[r],
+                    self._prior[r],
+                    self._province[r],
+                    self._capital[r],
+                )
+                _merge(lst, cand)
+        for cand in self._extra.get(key, ()):
+            _merge(lst, cand)
+        lst.sort(key=lambda c: -c.prior)
+        self._cache[key] = lst
+        return lst
 
     @staticmethod
     def _add(
@@ -223,23 +285,16 @@ class Geoparser:
         stripped = name.replace(".", "")
         upper = stripped.isupper() and len(stripped) <= 5
         cand = _Cand(pid, name, kind, country, pop, primary, typ, upper, prior, province, capital)
-        lst = index.setdefault(key, [])
         if " " in name and any(w[0].islower() for w in name.split()[1:]):
             _LOWER_OK.add(key)  # "Baltic republics": its own lowercase words may stay lowercase
-        for i, c in enumerate(lst):
-            if c.place_id == pid and c.type == typ:
-                if prior > c.prior:
-                    lst[i] = cand._replace(upper=c.upper and upper)
-                elif not upper and c.upper:
-                    lst[i] = c._replace(upper=False)
-                return
-        lst.append(cand)
+        _merge(index.setdefault(key, []), cand)
 
     def _add_lexicon(self, index: dict[str, list[_Cand]]) -> None:
         def add(surface: str, pid: str, typ: str, prior: float) -> None:
-            if pid not in self._info:
+            info = self._info(pid)
+            if info is None:
                 return  # the gazetteer lacks this place: skip rather than invent it
-            _name, kind, country, pop, pv, cp = self._info[pid]
+            _name, kind, country, pop, pv, cp = info
             self._add(index, surface, pid, kind, country, pop, True, typ, prior, pv, cp)
 
         for surface, iso in lexicon.demonym_forms().items():
@@ -259,7 +314,7 @@ class Geoparser:
 
     def place_info(self, place_id: str) -> tuple[str, str, str | None] | None:
         """(name, kind, country) of an indexed place, or None."""
-        i = self._info.get(place_id)
+        i = self._info(place_id)
         return (i[0], i[1], i[2]) if i else None
 
     # -- matching ----------------------------------------------------------------------------------------
@@ -267,7 +322,7 @@ class Geoparser:
     def _spans(self, text: str) -> tuple[list[tuple[int, int, str]], list[tuple]]:
         """Tokens, and longest-match spans (first token, last token, start, end, candidates)."""
         toks = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
-        index, prefixes = self._index, self._prefixes
+        index, prefixes = self._codes, self._prefixes
         openers = lexicon.LOWERCASE_OPENERS
         out = []
         i, n = 0, len(toks)
@@ -302,7 +357,7 @@ class Geoparser:
             if end < len(text) and text[end] == "." and text[s:end] + "." in lexicon.US_STATE_ABBREVIATIONS:
                 end += 1
             surface = text[s:end]
-            cands = [c for c in index[key] if not c.upper or surface.replace(".", "").isupper()]
+            cands = [c for c in self._cands(key) if not c.upper or surface.replace(".", "").isupper()]
             if cands:
                 out.append((i, j, s, end, cands))
             i = j + 1
@@ -474,9 +529,10 @@ class Geoparser:
         mentions = []
         for (s, e, _cands), (best_score, best, margin) in zip(spans, results, strict=True):
             if best is _COUNTY_CAND:
-                if state is None or state not in self._info:
+                info = self._info(state) if state is not None else None
+                if info is None:
                     continue
-                name, kind, country = self._info[state][:3]
+                name, kind, country = info[:3]
                 mentions.append(Mention(s, e, text[s:e], state, name, kind, country, "literal", 0.4))
                 continue
             if best_score < MIN_SCORE:
@@ -485,7 +541,7 @@ class Geoparser:
             typ = best.type
             if typ == "literal" and best.kind == "city" and best.capital and _metonymic_context(text, e):
                 typ = "metonymic"
-            info = self._info.get(best.place_id)
+            info = self._info(best.place_id)
             name = info[0] if info else best.name
             mentions.append(
                 Mention(s, e, text[s:e], best.place_id, name, best.kind, best.country, typ, round(conf, 3))
@@ -627,6 +683,46 @@ def _appositives(text: str, spans: list[tuple[int, int, list[_Cand]]]) -> list[f
     return out
 
 
+def _merge(lst: list[_Cand], cand: _Cand) -> None:
+    """Add a candidate to a key's list; one per (place, type): the best prior, all-caps only if all are."""
+    for i, c in enumerate(lst):
+        if c.place_id == cand.place_id and c.type == cand.type:
+            if cand.prior > c.prior:
+                lst[i] = cand._replace(upper=c.upper and cand.upper)
+            elif not cand.upper and c.upper:
+                lst[i] = c._replace(upper=False)
+            return
+    lst.append(cand)
+
+
+def pd_series(values: Any) -> pd.Series:
+    """A pandas Series (pandas is imported lazily: the module itself stays light)."""
+    import pandas as pd
+
+    return pd.Series(values, dtype=object if not len(values) else None)
+
+
+def pd_frame(data: dict) -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame(data)
+
+
+def np_factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes and unique values (numpy arrays) of an object array."""
+    import pandas as pd
+
+    codes, uniques = pd.factorize(values)
+    return np.asarray(codes), np.asarray(uniques, dtype=object)
+
+
+def np_float(s: pd.Series) -> np.ndarray:
+    """A numeric column (nullable, possibly strings) as float64 with NaN for missing values."""
+    import pandas as pd
+
+    return pd.to_numeric(s, errors="coerce").astype("float64").to_numpy()
+
+
 def _caps_ok(toks: list[tuple[int, int, str]], i: int, j: int) -> bool:
     """Every word of a multi-word name is capitalised, except connectors ("of", "and") and a lowercase
     opener ("eastern Europe")."""
@@ -652,11 +748,16 @@ def default_parser() -> Geoparser:
     from dashboard.gazetteer import get_gazetteer
 
     gaz = get_gazetteer()
+    # The city points (for the spatial prior) are read on a thread while the names index is built:
+    # pyogrio releases the GIL, so a cold process has both at about the cost of the slower one.
+    pool = ThreadPoolExecutor(max_workers=1)
+    coords = pool.submit(_city_coords, gaz)
+    pool.shutdown(wait=False)
     names = gaz.names()
     if {"province", "capital"} <= set(names.columns):  # geodata v2: no need to read the city layer
-        return Geoparser(names, coords=lambda: _city_coords(gaz))
+        return Geoparser(names, coords=coords.result)
     province, capital = _city_context(gaz)
-    return Geoparser(names, province, capital, coords=lambda: _city_coords(gaz))
+    return Geoparser(names, province, capital, coords=coords.result)
 
 
 def _city_coords(gaz: Any) -> dict[str, tuple[float, float]]:
