@@ -53,6 +53,7 @@ _KIND_PRIOR = {
     "sea": 2.7,
     "pipeline": 2.7,
     "province": 2.3,
+    "county": 2.0,  # US counties (geodata v2): the state named in the article decides between them
 }
 _AREA_KINDS = frozenset(_KIND_PRIOR) - {"pipeline"}
 # Keys of names that contain lowercase words of their own ("Baltic republics", "former Soviet states").
@@ -387,6 +388,9 @@ class Geoparser:
     def _add_counties(text: str, kept: list[tuple[int, int, list[_Cand]]]) -> list:
         """Add "X County" spans (replacing a town match inside them), to be resolved to the state."""
         counties = [(m.start(), m.end()) for m in _COUNTY.finditer(text)]
+        # Where the gazetteer has the county itself, its polygon is resolved instead of the state.
+        real = [(k[0], k[1]) for k in kept if any(c.kind == "county" for c in k[2])]
+        counties = [(cs, ce) for cs, ce in counties if not any(rs < ce and cs < re_ for rs, re_ in real)]
         if not counties:
             return kept
         out = [k for k in kept if not any(cs < k[1] and k[0] < ce for cs, ce in counties)]
@@ -642,6 +646,13 @@ class Geoparser:
                 if denom > 0 and c.country:
                     share = (country_votes[c.country] - same_country[(surf, c.country)]) / denom
                     score += 1.5 * share
+                if c.kind == "county":
+                    # The state it lies in is named elsewhere, or implied by the other places' states.
+                    if c.province and place_votes[c.province] - same_surface[(surf, c.province)] > 0:
+                        score += 0.8
+                    pden = prov_total - same_prov_total[surf]
+                    if c.province and pden > 0:
+                        score += 1.0 * (prov_votes[c.province] - same_prov[(surf, c.province)]) / pden
                 if c.kind == "city":
                     if share == 0 and c.population < 50_000:
                         score -= 0.5  # a small town in a country the article never mentions: distrust

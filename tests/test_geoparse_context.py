@@ -69,3 +69,22 @@ def test_lazy_index_matches_names_with_and_without_accents():
     parser = Geoparser(names)
     got = {m.text: m.place_id for m in parser.parse("From Strasse to Quebec and Québec.")}
     assert got == {"Strasse": "city:1", "Quebec": "province:X-1", "Québec": "province:X-1"}
+
+
+def test_county_resolves_to_the_county_in_the_article_state():
+    names = pd.DataFrame(
+        {
+            "place_id": ["county:01127", "county:13295", "province:US-GA", "city:9"],
+            "name": ["Walker County", "Walker County", "Georgia", "LaFayette"],
+            "kind": ["county", "county", "province", "city"],
+            "country": ["USA"] * 4,
+            "population": [None, None, None, 7000],
+            "primary": [True] * 4,
+            "province": ["province:US-AL", "province:US-GA", "", "province:US-GA"],
+        }
+    )
+    got = {
+        m.text: m.place_id
+        for m in Geoparser(names).parse("In LaFayette, Georgia, Walker County officials met.")
+    }
+    assert got["Walker County"] == "county:13295"
