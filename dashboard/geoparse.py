@@ -160,12 +160,15 @@ class Geoparser:
         self._coords_loader = coords
         # Vectorised preparation of every row; candidates are materialised per key on first look-up, so
         # building the index costs a few array operations instead of a Python loop over 175,000 names.
-        df = names[names["name"].notna()].reset_index(drop=True) if len(names) else names
+        # Only the columns used, so the filtered copy stays small (peak memory of a cold CLI).
+        wanted = ["place_id", "name", "kind", "country", "population", "primary", "province", "capital"]
+        df = names[[c for c in wanted if c in names.columns]]
+        df = df[df["name"].notna().to_numpy()] if len(df) else df
         n = len(df)
         cols = set(df.columns)
         keys = pd_series(_keys(df["name"]) if n else [])
-        ok = (keys != "") & (keys.str.count(" ") < MAX_TOKENS) if n else keys.astype(bool)
-        df, keys = df[ok.to_numpy()].reset_index(drop=True), keys[ok.to_numpy()].reset_index(drop=True)
+        ok = ((keys != "") & (keys.str.count(" ") < MAX_TOKENS)).to_numpy(bool) if n else np.zeros(0, bool)
+        df, keys = df[ok].reset_index(drop=True), keys[ok].reset_index(drop=True)
         n = len(df)
 
         def col(c: str, default: object) -> list:
@@ -574,9 +577,13 @@ class Geoparser:
         a_surf = [k[0] for k in anchors]
         a_xy = np.radians(np.array(list(anchors.values()), dtype=float))
         memo: dict[tuple[str, str], float] = {}
+        masks: dict[str, np.ndarray] = {}
+        a_surf_arr = np.array(a_surf, dtype=object)
         for k in ambiguous:
             surf = surfs[k]
-            mask = np.array([x != surf for x in a_surf])
+            mask = masks.get(surf)
+            if mask is None:
+                mask = masks[surf] = a_surf_arr != surf
             if not mask.any():
                 continue
             lat2, lon2 = a_xy[mask, 0], a_xy[mask, 1]
