@@ -192,7 +192,8 @@ def test_us_county_resolves_to_the_article_state():
         "Deputies in Laurel County, Kentucky, said London police helped. Laurel County jail is full."
     )
     counties = [m for m in ms if m.text == "Laurel County"]
-    assert len(counties) == 2 and {m.place_id for m in counties} == {"province:US-KY"}
+    # With the bundled US counties the county polygon itself is resolved (FIPS 21 = Kentucky).
+    assert len(counties) == 2 and {m.place_id for m in counties} == {"county:21125"}
     assert not [m for m in ms if m.text == "Laurel"]
 
 
