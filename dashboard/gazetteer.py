@@ -27,6 +27,7 @@ LAYER_FILES: dict[str, str] = {
     "continent": "regions",
     "sea": "seas",
     "pipeline": "pipelines",
+    "county": "counties",
 }
 
 _GEOD = Geod(ellps="WGS84")
@@ -104,7 +105,8 @@ class Gazetteer:
         Parameters
         ----------
         kind : str
-            ``country``, ``province``, ``city``, ``region``, ``continent``, ``sea`` or ``pipeline``.
+            ``country``, ``province``, ``city``, ``region``, ``continent``, ``sea``, ``pipeline`` or
+            ``county`` (US counties).
         display : bool
             Topology-preserving simplified geometry for the map (where the layer has one).
 

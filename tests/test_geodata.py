@@ -16,8 +16,8 @@ from pyproj import Geod
 from dashboard.settings import GEODATA_DIR, PROJECT_ROOT
 
 GEOD = Geod(ellps="WGS84")
-LAYERS = ["countries", "provinces", "cities", "regions", "seas", "pipelines"]
-DISPLAY = ["countries_display", "provinces_display", "regions_display", "seas_display"]
+LAYERS = ["countries", "provinces", "cities", "regions", "seas", "pipelines", "counties"]
+DISPLAY = ["countries_display", "provinces_display", "regions_display", "seas_display", "counties_display"]
 
 
 def read(stem: str):
@@ -253,6 +253,27 @@ def test_v2_regions_exclude_and_measure():
     names = read_names()
     assert "region:gaza_strip" in set(names.loc[names["name"] == "the Gaza Strip", "place_id"])
     assert "region:kurdistan_region" in set(names.loc[names["name"] == "Iraqi Kurdistan", "place_id"])
+
+
+def test_us_counties_layer():
+    counties = read("counties").set_index("id")
+    assert 3_000 <= len(counties) <= 3_300
+    assert set(counties["kind"]) == {"county"} and set(counties["country"]) == {"USA"}
+    assert counties.index.str.fullmatch(r"county:\d{5}").all()
+    atlanta = shapely.Point(-84.39, 33.75)
+    hits = counties[counties.contains(atlanta)]
+    assert list(hits.index) == ["county:13121"]
+    fulton = hits.iloc[0]
+    assert (fulton["name"], fulton["state"], fulton["province"]) == ("Fulton County", "GA", "province:US-GA")
+    assert counties.loc["county:22079", "name"] == "Rapides Parish"
+    # Cook County (Chicago) is about 4,230 km² including its part of Lake Michigan; the land part is 2,448.
+    assert 2_200 <= area_km2(counties.geometry.loc["county:17031"]) <= 2_700
+    provinces = set(read("provinces")["id"])
+    assert set(counties["province"]) <= provinces
+    names = read_names()
+    walker = set(names.loc[names["place_id"] == "county:13295", "name"])
+    assert walker == {"Walker County", "Walker Co."}
+    assert set(names.loc[names["place_id"] == "county:13295", "admin1"]) == {"GA"}
 
 
 def test_cities_include_capitals_and_populations():

