@@ -50,6 +50,8 @@ def warm(repeat: int = 200) -> dict[str, float]:
         "layer(province, display)": lambda: gaz.layer("province", display=True),
         "names()": gaz.names,
         "lookup('Kyiv')": lambda: gaz.lookup("Kyiv"),
+        "lookup('Fulton County')": lambda: gaz.lookup("Fulton County"),
+        "layer(county, display)": lambda: gaz.layer("county", display=True),
         "place('city:703448')": lambda: gaz.place("city:703448"),
         "geometry('country:UKR')": lambda: gaz.geometry("country:UKR"),
         "members(nato, 2024-06-01)": lambda: gaz.members("alliance:nato", "2024-06-01"),
