@@ -12,7 +12,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from anywhere
 
 from dashboard.article import read_article
-from dashboard.claims import check_claims, find_quantities, split_sentences
+from dashboard.claims import check_claims, find_quantities
+from dashboard.sentences import split_sentences
 from dashboard.gazetteer import get_gazetteer
 from dashboard.geoparse import geoparse
 

@@ -12,6 +12,8 @@ from datetime import date
 from functools import cache
 from typing import Any
 
+from dashboard.sentences import Span, split_clauses, split_sentences
+
 # ------------------------------------------------------------------------------------------------------------
 # Units, tolerances
 # ------------------------------------------------------------------------------------------------------------
@@ -109,77 +111,6 @@ class Claim:
 # ------------------------------------------------------------------------------------------------------------
 # Text side: sentences, quantities, hedges
 # ------------------------------------------------------------------------------------------------------------
-
-# Abbreviations that end in a period without ending the sentence.
-_ABBREV = re.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|Gen|Col|Lt|Sgt|Capt|Sen|Rep|Gov|Pres|Jr|Sr|No|vs|etc|approx|est|"
-    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Mt|Ft|sq|e\.g|i\.e)|\b[A-Z](?:\.[A-Z])*)\.$"
-)
-_SENT_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+)|\n+")
-
-
-@dataclass(frozen=True)
-class Span:
-    """A piece of the text with its offsets into the whole text."""
-
-    start: int
-    end: int
-    text: str
-
-
-def split_sentences(text: str) -> list[Span]:
-    """Split text into sentences, keeping offsets into the whole text.
-
-    Parameters
-    ----------
-    text : str
-        Any text; line breaks always end a sentence (articles put one paragraph per line).
-
-    Returns
-    -------
-    list of Span
-        Stripped, non-empty sentences; ``text[s.start:s.end] == s.text``.
-    """
-    out: list[Span] = []
-    start = 0
-    for m in _SENT_END.finditer(text):
-        # "Mr. Putin", "U.S. officials": a lone period after an abbreviation does not end the sentence.
-        if m.group().rstrip("\"'”’)]") == "." and _ABBREV.search(
-            text[max(0, m.start() - 12) : m.start() + 1]
-        ):
-            continue
-        _append_stripped(text, start, m.end(), out)
-        start = m.end()
-    _append_stripped(text, start, len(text), out)
-    return out
-
-
-def split_clauses(sentence: Span) -> list[Span]:
-    """Split a sentence at semicolons: each clause is one statement ("6% ... Nato countries; the ...")."""
-    out: list[Span] = []
-    start = sentence.start
-    for m in re.finditer(r";", sentence.text):
-        _append_stripped_from(sentence, start, sentence.start + m.start(), out)
-        start = sentence.start + m.end()
-    _append_stripped_from(sentence, start, sentence.end, out)
-    return out
-
-
-def _append_stripped(text: str, a: int, b: int, out: list[Span]) -> None:
-    piece = text[a:b]
-    lead = len(piece) - len(piece.lstrip())
-    trail = len(piece) - len(piece.rstrip())
-    if piece.strip():
-        out.append(Span(a + lead, b - trail, piece.strip()))
-
-
-def _append_stripped_from(sentence: Span, a: int, b: int, out: list[Span]) -> None:
-    piece = sentence.text[a - sentence.start : b - sentence.start]
-    lead = len(piece) - len(piece.lstrip())
-    trail = len(piece) - len(piece.rstrip())
-    if piece.strip():
-        out.append(Span(a + lead, b - trail, piece.strip()))
-
 
 _NUM = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 _MULT = r"(?:\s?(?P<mult>thousand|million|m|k)\b)?"

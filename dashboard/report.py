@@ -16,14 +16,13 @@ from pyproj import Geod
 
 from dashboard.article import Article, read_article
 from dashboard.errors import InputError
+from dashboard.sentences import split_sentences
 
 #: Kinds whose polygons count towards the "area covered" metric. Alliances and continents are
 #: groupings of countries rather than areas the article talks about, so they are left out.
 AREA_KINDS: tuple[str, ...] = ("country", "province", "county", "region", "sea")
 
 _GEOD = Geod(ellps="WGS84")
-# A sentence ends at . ! or ? followed by space, or at a line break; keeps "Mr Putin" together.
-_SENTENCE_END = re.compile(r"(?<!\b[A-Z][a-z])(?<!\b[A-Z])[.!?][\"')\]]*\s+|\n+")
 
 
 def escape_text(text: str) -> str:
@@ -58,21 +57,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     list of tuple of int
         Sentence offsets in order; ``text[start:end]`` is one sentence.
     """
-    spans: list[tuple[int, int]] = []
-    pos = 0
-    for match in _SENTENCE_END.finditer(text):
-        _add_span(text, pos, match.start() + len(match.group(0).rstrip()), spans)
-        pos = match.end()
-    _add_span(text, pos, len(text), spans)
-    return spans
-
-
-def _add_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
-    chunk = text[start:end]
-    stripped = chunk.strip()
-    if stripped:
-        lead = len(chunk) - len(chunk.lstrip())
-        spans.append((start + lead, start + lead + len(stripped)))
+    return [(s.start, s.end) for s in split_sentences(text)]
 
 
 @dataclass(frozen=True)

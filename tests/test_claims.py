@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dashboard import claims
-from dashboard.claims import check_claims, claims_command, find_quantities, split_sentences
+from dashboard.claims import check_claims, claims_command, find_quantities
+from dashboard.sentences import split_sentences
 from dashboard.settings import PROJECT_ROOT, SEEDS_DIR
 
 SAMPLE = SEEDS_DIR / "000_f76bc0d3d06c699a.txt"
