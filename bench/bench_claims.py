@@ -13,9 +13,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a scri
 
 from dashboard.article import read_article
 from dashboard.claims import check_claims, find_quantities
-from dashboard.sentences import split_sentences
 from dashboard.gazetteer import get_gazetteer
 from dashboard.geoparse import geoparse
+from dashboard.sentences import split_sentences
 
 SAMPLE = Path(__file__).resolve().parent.parent / "seeds" / "000_f76bc0d3d06c699a.txt"
 
