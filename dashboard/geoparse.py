@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 import math
 import re
 import unicodedata
@@ -211,6 +212,7 @@ class Geoparser:
         ukeys = uniques.tolist()
         self._codes: dict[str, int] = dict(zip(ukeys, range(len(ukeys)), strict=True))
         self._cache: dict[str, list[_Cand]] = {}
+        self._upper_keys: set[str] = set()  # keys with an all-caps candidate (the text must be caps too)
         # Names with lowercase words of their own ("Baltic republics") may match with them lowercase.
         lower = df["name"].astype(str).str.contains(r"\s[^\W\d_A-Z]", regex=True) if n else pd_series([])
         _LOWER_OK.update(keys[lower.to_numpy(bool)].tolist() if n else [])
@@ -275,6 +277,8 @@ class Geoparser:
         for cand in self._extra.get(key, ()):
             _merge(lst, cand)
         lst.sort(key=lambda c: -c.prior)
+        if any(c.upper for c in lst):
+            self._upper_keys.add(key)
         self._cache[key] = lst
         return lst
 
@@ -361,7 +365,9 @@ class Geoparser:
             if end < len(text) and text[end] == "." and text[s:end] + "." in lexicon.US_STATE_ABBREVIATIONS:
                 end += 1
             surface = text[s:end]
-            cands = [c for c in self._cands(key) if not c.upper or surface.replace(".", "").isupper()]
+            cands = self._cands(key)
+            if key in self._upper_keys and not surface.replace(".", "").isupper():
+                cands = [c for c in cands if not c.upper]
             if cands:
                 out.append((i, j, s, end, cands))
             i = j + 1
@@ -371,6 +377,17 @@ class Geoparser:
         """Find and resolve the place mentions in ``text`` (see :func:`geoparse`)."""
         if not text:
             return []
+        # Parsing allocates many small acyclic tuples: the cyclic collector would rescan them over and over
+        # (a fifth of the time on a 2 MB text) and has nothing to free, so it pauses for the call.
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._parse(text)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    def _parse(self, text: str) -> list[Mention]:
         toks, spans = self._spans(text)
         matched_tok = set()
         for i, j, *_ in spans:
@@ -458,12 +475,12 @@ class Geoparser:
         speaker = (
             single
             and not locative
-            and all(c.kind == "city" and c.population < 100_000 for c in cands if c.type == "literal")
             and (
                 (nword in lexicon.SPEECH_VERBS and text[e : next_tok[0]] == " ")
                 or (prev_word == "said" and text[prev_tok[1] : s] == " ")
                 or _AGE.match(text, e) is not None
             )
+            and all(c.kind == "city" and c.population < 100_000 for c in cands if c.type == "literal")
         )
         # An acronym ("HIV", "UN", "FAO") is a place only if the gazetteer name is itself an acronym.
         acronym = single and len(surface) <= 4 and surface.isupper()
@@ -516,16 +533,32 @@ class Geoparser:
         Votes start from each span's best candidate by prior alone; a second round re-votes with the
         choices of the first, so a cluster of US towns pulls "Georgia" to the state and vice versa.
         """
-        picks = [max(cands, key=lambda c: c.prior) for _s, _e, cands in spans]
         # "Dublin" and "Dublin City" are one word for voting: they cannot support each other.
-        surfs = [_FAMILY_SUFFIX.sub("", text[s:e].casefold()) for s, e, _c in spans]
-        apos = _appositives(text, spans)
-        near: list[dict[str, float]] = [{} for _ in spans]
+        all_surfs = [_FAMILY_SUFFIX.sub("", text[s:e].casefold()) for s, e, _c in spans]
+        all_apos = _appositives(text, spans)
+        # Spans with the same word, candidates and appositive score alike: score each group once and
+        # weight its votes by its size (an article repeats its places; cost follows distinct mentions).
+        groups: dict[tuple, int] = {}
+        gid = []
+        for (_s, _e, cands), surf, apo in zip(spans, all_surfs, all_apos, strict=True):
+            gid.append(groups.setdefault((surf, apo, tuple(map(id, cands))), len(groups)))
+        reps = [0] * len(groups)
+        weights = [0] * len(groups)
+        for k in range(len(gid) - 1, -1, -1):
+            reps[gid[k]] = k
+            weights[gid[k]] += 1
+        g_spans = [spans[k] for k in reps]
+        surfs = [all_surfs[k] for k in reps]
+        apos = [all_apos[k] for k in reps]
+        picks = [max(cands, key=lambda c: c.prior) for _s, _e, cands in g_spans]
+        near: list[dict[str, float]] = [{} for _ in g_spans]
         for _round in range(3):
-            results = self._score_round(spans, surfs, picks, apos, near)
-            picks = [r[1] for r in results]
+            g_results = self._score_round(g_spans, surfs, picks, apos, near, weights)
+            picks = [r[1] for r in g_results]
             if _round == 0:
-                near = self._proximity(spans, surfs, picks)
+                near = self._proximity(g_spans, surfs, picks)
+        results = [g_results[g] for g in gid]
+        picks = [r[1] for r in results]
         # The state a US local article is about: the most voted US province among the picks.
         us_states = Counter(
             (b.place_id if b.kind == "province" else b.province)
@@ -534,6 +567,7 @@ class Geoparser:
         )
         state = us_states.most_common(1)[0][0] if us_states else None
         mentions = []
+        names: dict[str, str] = {}
         for (s, e, _cands), (best_score, best, margin) in zip(spans, results, strict=True):
             if best is _COUNTY_CAND:
                 info = self._info(state) if state is not None else None
@@ -548,8 +582,10 @@ class Geoparser:
             typ = best.type
             if typ == "literal" and best.kind == "city" and best.capital and _metonymic_context(text, e):
                 typ = "metonymic"
-            info = self._info(best.place_id)
-            name = info[0] if info else best.name
+            name = names.get(best.place_id)
+            if name is None:
+                info = self._info(best.place_id)
+                name = names[best.place_id] = info[0] if info else best.name
             mentions.append(
                 Mention(s, e, text[s:e], best.place_id, name, best.kind, best.country, typ, round(conf, 3))
             )
@@ -611,8 +647,11 @@ class Geoparser:
         return self._coords
 
     @staticmethod
-    def _score_round(spans, surfs, picks, apos, near) -> list[tuple[float, _Cand, float]]:
-        """(score, candidate, margin over the runner-up) per span, given the current picks as votes."""
+    def _score_round(spans, surfs, picks, apos, near, weights) -> list[tuple[float, _Cand, float]]:
+        """(score, candidate, margin over the runner-up) per span, given the current picks as votes.
+
+        Each span stands for ``weights[k]`` identical spans of the article (its votes count that often).
+        """
         country_votes: Counter[str] = Counter()
         place_votes: Counter[str] = Counter()
         same_surface: Counter[tuple[str, str]] = Counter()
@@ -624,19 +663,19 @@ class Geoparser:
         same_prov: Counter[tuple[str, str]] = Counter()
         same_prov_total: Counter[str] = Counter()
         prov_total = 0
-        for surf, b in zip(surfs, picks, strict=True):
+        for surf, b, w in zip(surfs, picks, weights, strict=True):
             if b.country:
-                country_votes[b.country] += 1
-                same_country[(surf, b.country)] += 1
-                same_total[surf] += 1
-            place_votes[b.place_id] += 1
-            same_surface[(surf, b.place_id)] += 1
+                country_votes[b.country] += w
+                same_country[(surf, b.country)] += w
+                same_total[surf] += w
+            place_votes[b.place_id] += w
+            same_surface[(surf, b.place_id)] += w
             prov = b.place_id if b.kind == "province" else b.province
             if prov:
-                prov_votes[prov] += 1
-                same_prov[(surf, prov)] += 1
-                prov_total += 1
-                same_prov_total[surf] += 1
+                prov_votes[prov] += w
+                same_prov[(surf, prov)] += w
+                prov_total += w
+                same_prov_total[surf] += w
         total = sum(country_votes.values())
         out = []
         for (_s, _e, cands), surf, apo, prox in zip(spans, surfs, apos, near, strict=True):
