@@ -172,10 +172,8 @@ class Geoparser:
         df, keys = df[ok].reset_index(drop=True), keys[ok].reset_index(drop=True)
         n = len(df)
 
-        def col(c: str, default: object) -> list:
-            # Plain Python lists: iterating Arrow-backed columns element by element is slow.
-            return df[c].tolist() if c in cols else [default] * n
-
+        # Compact storage (peak memory of a cold CLI): numpy arrays per row, each distinct string once
+        # (kinds, countries, provinces, place ids factorised), names kept in one Arrow array.
         kind = df["kind"].astype(str).to_numpy() if n else np.array([], dtype=str)
         pop = np.nan_to_num(
             np_float(df["population"]) if "population" in cols else np.zeros(n), nan=0.0
@@ -185,45 +183,57 @@ class Geoparser:
         city = kind == "city"
         city_prior = 0.2 + 0.3 * np.log10(np.maximum(pop, 1000)) - 0.4 * ~primary
         country_bonus = np.where(kind == "country", 0.04 * np.log10(np.maximum(pop, 1)) - 0.3, 0.0)
-        self._prior = np.where(city, city_prior, base + country_bonus).tolist()
+        self._prior = np.where(city, city_prior, base + country_bonus)
         stripped = df["name"].astype(str).str.replace(".", "", regex=False) if n else pd_series([])
-        self._upper = (stripped.str.isupper() & (stripped.str.len() <= 5)).tolist() if n else []
-        self._pid = col("place_id", None)
-        self._name = col("name", None)
-        self._kind = kind.tolist()
-        country = col("country", None)
-        self._country = [c if isinstance(c, str) and c else None for c in country]
-        self._pop = pop.tolist()
-        self._primary = primary.tolist()
+        self._upper = (
+            (stripped.str.isupper() & (stripped.str.len() <= 5)).to_numpy(bool) if n else np.zeros(0, bool)
+        )
+        del stripped
+        self._pop = pop
+        self._primary = primary
+        self._kind_code, self._kinds = _factor(kind)
+        self._country_code, self._countries = _factor(
+            df["country"].to_numpy(object) if "country" in cols else [None] * n
+        )
+        self._pid_code, self._pids = _factor(df["place_id"].to_numpy(object) if n else [])
         if province is not None:
-            pv = [province.get(p) for p in self._pid]
-            cp = [p in capital for p in self._pid] if capital is not None else [False] * n
+            pv = [province.get(p) for p in self._pids]
+            self._province_code, self._provinces = _factor(
+                np.array(pv, dtype=object)[self._pid_code] if n else []
+            )
+            cap_pid = np.array(
+                [p in capital for p in self._pids] if capital is not None else [False] * len(self._pids), bool
+            )
+            self._capital = cap_pid[self._pid_code] if n else np.zeros(0, bool)
         else:
-            pv = col("province", None)
+            self._province_code, self._provinces = _factor(
+                df["province"].to_numpy(object) if "province" in cols else [None] * n
+            )
             cap = df["capital"].astype(str).isin(["True", "true", "1"]) if "capital" in cols else None
-            cp = cap.tolist() if cap is not None else [False] * n
-        self._province = [v if isinstance(v, str) and v else None for v in pv]
-        self._capital = cp
+            self._capital = cap.to_numpy(bool) if cap is not None else np.zeros(n, bool)
+        self._name_arr = _arrow_strings(df["name"]) if n else _arrow_strings(pd_series([]))
         # key -> rows, by factorize + stable sort (rows keep names.csv order within a key).
         codes, uniques = np_factorize(keys.to_numpy(dtype=object))
         order = np.argsort(codes, kind="stable")
-        self._order = order.tolist()
-        self._starts = np.searchsorted(codes[order], np.arange(len(uniques) + 1)).tolist()
+        self._order = order.astype(np.int32)
+        self._starts = np.searchsorted(codes[order], np.arange(len(uniques) + 1)).astype(np.int64)
         ukeys = uniques.tolist()
+        del codes, uniques, order
         self._codes: dict[str, int] = dict(zip(ukeys, range(len(ukeys)), strict=True))
         self._cache: dict[str, list[_Cand]] = {}
         self._upper_keys: set[str] = set()  # keys with an all-caps candidate (the text must be caps too)
         # Names with lowercase words of their own ("Baltic republics") may match with them lowercase.
         lower = df["name"].astype(str).str.contains(r"\s[^\W\d_A-Z]", regex=True) if n else pd_series([])
         _LOWER_OK.update(keys[lower.to_numpy(bool)].tolist() if n else [])
-        # place id -> its row (the primary name's row when it has one).
-        rank = pd_series(range(n)) if n else pd_series([])
-        firsts = (
-            pd_frame({"pid": self._pid, "row": rank, "p": self._primary})
-            .sort_values("p", ascending=False, kind="stable")
-            .drop_duplicates("pid")
-        )
-        self._row_of: dict[str, int] = dict(zip(firsts["pid"].tolist(), firsts["row"].tolist(), strict=True))
+        del df, keys, lower
+        # place id -> its row (the primary name's row when it has one; else its first).
+        rows = np.arange(n)
+        by = np.lexsort((rows, ~primary, self._pid_code)) if n else rows
+        first = np.ones(len(by), bool)
+        first[1:] = self._pid_code[by][1:] != self._pid_code[by][:-1]
+        self._pid_row = np.zeros(len(self._pids), np.int32)
+        self._pid_row[self._pid_code[by][first]] = by[first]
+        self._pid_index: dict[str, int] = {p: i for i, p in enumerate(self._pids)}
         self._extra: dict[str, list[_Cand]] = {}
         self._add_lexicon(self._extra)
         for k in self._extra:
@@ -238,16 +248,21 @@ class Geoparser:
 
     def _info(self, pid: str) -> tuple[str, str, str | None, int, str | None, bool] | None:
         """(name, kind, country, population, province, capital) of an indexed place, or None."""
-        r = self._row_of.get(pid)
-        if r is None:
+        c = self._pid_index.get(pid)
+        if c is None:
             return None
+        return self._row(int(self._pid_row[c]))[1:]
+
+    def _row(self, r: int) -> tuple[str, str, str, str | None, int, str | None, bool]:
+        """(place id, name, kind, country, population, province, capital) of row ``r``."""
         return (
-            self._name[r],
-            self._kind[r],
-            self._country[r],
-            self._pop[r],
-            self._province[r],
-            self._capital[r],
+            self._pids[self._pid_code[r]],
+            self._name_arr[r].as_py(),
+            self._kinds[self._kind_code[r]],
+            self._countries[self._country_code[r]],
+            int(self._pop[r]),
+            self._provinces[self._province_code[r]],
+            bool(self._capital[r]),
         )
 
     def _cands(self, key: str) -> list[_Cand]:
@@ -258,20 +273,20 @@ class Geoparser:
         lst: list[_Cand] = []
         code = self._codes.get(key, -1)
         if code >= 0:
-            for r in self._order[self._starts[code] : self._starts[code + 1]]:
-                k = self._kind[r]
+            for r in self._order[self._starts[code] : self._starts[code + 1]].tolist():
+                pid, name, k, country, pop, province, capital = self._row(r)
                 cand = _Cand(
-                    self._pid[r],
-                    self._name[r],
+                    pid,
+                    name,
                     k,
-                    self._country[r],
-                    self._pop[r],
-                    self._primary[r],
+                    country,
+                    pop,
+                    bool(self._primary[r]),
                     "alliance" if k == "alliance" else "literal",
-                    self._upper[r],
-                    self._prior[r],
-                    self._province[r],
-                    self._capital[r],
+                    bool(self._upper[r]),
+                    float(self._prior[r]),
+                    province,
+                    capital,
                 )
                 _merge(lst, cand)
         for cand in self._extra.get(key, ()):
@@ -750,6 +765,29 @@ def _merge(lst: list[_Cand], cand: _Cand) -> None:
                 lst[i] = c._replace(upper=False)
             return
     lst.append(cand)
+
+
+def _factor(values: Any) -> tuple[np.ndarray, list]:
+    """Integer codes (int32) and distinct values of a column; missing or empty values share the code of
+    ``None`` (the last entry), so every distinct string is held once."""
+    import pandas as pd
+
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object).replace("", None), use_na_sentinel=True)
+    codes = np.asarray(codes, dtype=np.int32)
+    out = [u if isinstance(u, str) else None for u in np.asarray(uniques, dtype=object).tolist()]
+    codes[codes < 0] = len(out)
+    return codes, [*out, None]
+
+
+def _arrow_strings(s: pd.Series) -> Any:
+    """A column as one pyarrow string array (a few bytes per name, no Python object per row)."""
+    import pyarrow as pa
+
+    arr = s.array
+    data = getattr(arr, "_pa_array", None)
+    if data is not None:
+        return pa.concat_arrays(data.chunks) if data.num_chunks != 1 else data.chunk(0)
+    return pa.array(s.astype(str).to_numpy(dtype=object), type=pa.string())
 
 
 def pd_series(values: Any) -> pd.Series:
