@@ -33,6 +33,9 @@ MIN_SCORE = 1.2
 #: Weight of the spatial-minimality bonus (a city near the article's other cities).
 PROXIMITY_WEIGHT = 1.0
 
+#: Bonus of a town and a county of the article when the town lies in the county.
+CONTAINMENT_WEIGHT = 1.5
+
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 # One compiled tokenizer: dotted abbreviations ("U.S.", "W.Va.") or runs of word characters.
 _TOKEN = re.compile(r"(?:[^\W\d_]{1,3}\.){2,}|\w+")
@@ -148,6 +151,8 @@ class Geoparser:
         Place ids of national capitals (instead of a ``capital`` column).
     coords : callable, optional
         Returns city id -> (lat, lon); called once, when an article first has an ambiguous city.
+    counties : callable, optional
+        Returns county id -> shapely polygon; called once, when an article first names a county and a town.
     """
 
     def __init__(
@@ -156,9 +161,12 @@ class Geoparser:
         province: dict[str, str] | None = None,
         capital: set[str] | None = None,
         coords: Callable[[], dict[str, tuple[float, float]]] | None = None,
+        counties: Callable[[], dict[str, Any]] | None = None,
     ) -> None:
         self._coords: dict[str, tuple[float, float]] | None = None
         self._coords_loader = coords
+        self._counties: dict[str, Any] | None = None
+        self._counties_loader = counties
         # Vectorised preparation of every row; candidates are materialised per key on first look-up, so
         # building the index costs a few array operations instead of a Python loop over 175,000 names.
         # Only the columns used, so the filtered copy stays small (peak memory of a cold CLI).
@@ -567,8 +575,9 @@ class Geoparser:
         apos = [all_apos[k] for k in reps]
         picks = [max(cands, key=lambda c: c.prior) for _s, _e, cands in g_spans]
         near: list[dict[str, float]] = [{} for _ in g_spans]
+        inside = self._containment(g_spans, surfs)
         for _round in range(3):
-            g_results = self._score_round(g_spans, surfs, picks, apos, near, weights)
+            g_results = self._score_round(g_spans, surfs, picks, apos, near, weights, inside)
             picks = [r[1] for r in g_results]
             if _round == 0:
                 near = self._proximity(g_spans, surfs, picks)
@@ -654,6 +663,58 @@ class Geoparser:
                 out[k][c.place_id] = memo[key]
         return out
 
+    def _containment(self, spans, surfs) -> list[set[str]]:
+        """Per span, the candidates that pair a town with a county of the article it lies in.
+
+        "Huntsville ... Walker County": of the Huntsvilles and Walker Counties, the pair where the town
+        lies inside the county (Texas), not the two most populous ones (Alabama).
+        """
+        out: list[set[str]] = [set() for _ in spans]
+        county_k = [k for k, sp in enumerate(spans) if any(c.kind == "county" and c.province for c in sp[2])]
+        if not county_k:
+            return out
+        # Towns in US states only: county candidates are all American.
+        town_k = [
+            k for k, sp in enumerate(spans) if any(c.kind == "city" and c.country == "USA" for c in sp[2])
+        ]
+        if not town_k:
+            return out
+        polys, coords = self.counties(), self.coords()
+        if not polys or not coords:
+            return out
+        import shapely
+
+        towns_by_state: dict[str, list[tuple[int, str, float, float]]] = {}
+        for k in town_k:
+            for c in spans[k][2]:
+                if c.kind == "city" and c.province and c.place_id in coords:
+                    lat, lon = coords[c.place_id]
+                    towns_by_state.setdefault(c.province, []).append((k, c.place_id, lon, lat))
+        for k in county_k:
+            for c in spans[k][2]:
+                towns = towns_by_state.get(c.province or "")
+                poly = polys.get(c.place_id)
+                if not towns or poly is None:
+                    continue
+                towns = [t for t in towns if surfs[t[0]] != surfs[k]]
+                if not towns:
+                    continue
+                xy = np.array([(t[2], t[3]) for t in towns], dtype=float)
+                # Display polygons are simplified: a town on the border may fall a few km outside.
+                hit = shapely.dwithin(poly, shapely.points(xy), 0.03)
+                for t, h in zip(towns, hit.tolist(), strict=True):
+                    if h:
+                        out[k].add(c.place_id)
+                        out[t[0]].add(t[1])
+        return out
+
+    def counties(self) -> dict[str, Any]:
+        """County id -> polygon, loaded on first need (empty when the parser has none)."""
+        if self._counties is None:
+            loader, self._counties_loader = self._counties_loader, None
+            self._counties = loader() if loader is not None else {}
+        return self._counties
+
     def coords(self) -> dict[str, tuple[float, float]]:
         """City id -> (lat, lon), loaded on first need (empty when the parser has no coordinates)."""
         if self._coords is None:
@@ -662,7 +723,7 @@ class Geoparser:
         return self._coords
 
     @staticmethod
-    def _score_round(spans, surfs, picks, apos, near, weights) -> list[tuple[float, _Cand, float]]:
+    def _score_round(spans, surfs, picks, apos, near, weights, inside) -> list[tuple[float, _Cand, float]]:
         """(score, candidate, margin over the runner-up) per span, given the current picks as votes.
 
         Each span stands for ``weights[k]`` identical spans of the article (its votes count that often).
@@ -693,7 +754,7 @@ class Geoparser:
                 same_prov_total[surf] += w
         total = sum(country_votes.values())
         out = []
-        for (_s, _e, cands), surf, apo, prox in zip(spans, surfs, apos, near, strict=True):
+        for (_s, _e, cands), surf, apo, prox, within in zip(spans, surfs, apos, near, inside, strict=True):
             denom = total - same_total[surf]
             scored = []
             for c in cands:
@@ -703,6 +764,8 @@ class Geoparser:
                     score += 2.5
                 if prox:
                     score += PROXIMITY_WEIGHT * prox.get(c.place_id, 0.0)
+                if within and c.place_id in within:
+                    score += CONTAINMENT_WEIGHT
                 share = 0.0
                 if denom > 0 and c.country:
                     share = (country_votes[c.country] - same_country[(surf, c.country)]) / denom
@@ -850,9 +913,18 @@ def default_parser() -> Geoparser:
     pool.shutdown(wait=False)
     names = gaz.names()
     if {"province", "capital"} <= set(names.columns):  # geodata v2: no need to read the city layer
-        return Geoparser(names, coords=coords.result)
+        return Geoparser(names, coords=coords.result, counties=functools.partial(_county_polygons, gaz))
     province, capital = _city_context(gaz)
     return Geoparser(names, province, capital, coords=coords.result)
+
+
+def _county_polygons(gaz: Any) -> dict[str, Any]:
+    """County id -> simplified polygon (empty if the gazetteer has no county layer)."""
+    try:
+        layer = gaz.layer("county", display=True)
+    except Exception:  # an older gazetteer without counties: no containment rule
+        return {}
+    return dict(zip(layer["id"].tolist(), layer.geometry.values, strict=True))
 
 
 def _city_coords(gaz: Any) -> dict[str, tuple[float, float]]:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
+import shapely
 
+from dashboard.gazetteer import get_gazetteer
 from dashboard.geoparse import Geoparser, default_parser, geoparse
 
 
@@ -88,3 +91,32 @@ def test_county_resolves_to_the_county_in_the_article_state():
         for m in Geoparser(names).parse("In LaFayette, Georgia, Walker County officials met.")
     }
     assert got["Walker County"] == "county:13295"
+
+
+@pytest.mark.parametrize(
+    ("text", "town", "county", "county_id"),
+    [
+        # Paris alone is the French capital; with Lamar County, the Texas town in that county.
+        ("Lamar County commissioners met in Paris on Monday.", "Paris", "Lamar County", "county:48277"),
+        # The larger Huntsville is in Alabama, but the Huntsville in a Walker County is in Texas.
+        (
+            "Deputies from Walker County searched a home in Huntsville.",
+            "Huntsville",
+            "Walker County",
+            "county:48471",
+        ),
+    ],
+)
+def test_town_and_county_resolve_to_the_pair_where_the_town_lies_in_the_county(text, town, county, county_id):
+    parser = default_parser()
+    got = {m.text: m.place_id for m in parser.parse(text)}
+    assert got[county] == county_id
+    lat, lon = parser.coords()[got[town]]
+    assert get_gazetteer().geometry(county_id).distance(shapely.Point(lon, lat)) < 0.05
+
+
+def test_a_town_without_its_county_keeps_the_population_prior():
+    got = {
+        m.text: m.place_id for m in default_parser().parse("Officials in Huntsville said the test went well.")
+    }
+    assert got["Huntsville"] != "city:4699540"  # not the small Texas town when no Walker County is named
