@@ -171,6 +171,7 @@ class Geoparser:
         # building the index costs a few array operations instead of a Python loop over 175,000 names.
         # Only the columns used, so the filtered copy stays small (peak memory of a cold CLI).
         wanted = ["place_id", "name", "kind", "country", "population", "primary", "province", "capital"]
+        wanted += ["iso_a2", "admin1"]
         df = names[[c for c in wanted if c in names.columns]]
         df = df[df["name"].notna().to_numpy()] if len(df) else df
         n = len(df)
@@ -214,9 +215,15 @@ class Geoparser:
             )
             self._capital = cap_pid[self._pid_code] if n else np.zeros(0, bool)
         else:
-            self._province_code, self._provinces = _factor(
-                df["province"].to_numpy(object) if "province" in cols else [None] * n
-            )
+            prov = df["province"] if "province" in cols else pd_series([None] * n)
+            if {"iso_a2", "admin1"} <= cols and n:
+                # A US town's state is its GeoNames admin-1 code (the ISO 3166-2 suffix); the spatial
+                # province column misplaces ~30 border towns (Columbus, Ga. in Alabama, El Paso in Mexico).
+                state = "province:US-" + df["admin1"].astype(str)
+                us = (df["iso_a2"] == "US").fillna(False).to_numpy(bool) & (city | (kind == "county"))
+                us &= state.isin(set(df["place_id"])).to_numpy(bool)
+                prov = prov.where(~us, state)
+            self._province_code, self._provinces = _factor(prov.to_numpy(object))
             cap = df["capital"].astype(str).isin(["True", "true", "1"]) if "capital" in cols else None
             self._capital = cap.to_numpy(bool) if cap is not None else np.zeros(n, bool)
         self._name_arr = _arrow_strings(df["name"]) if n else _arrow_strings(pd_series([]))

@@ -120,3 +120,10 @@ def test_a_town_without_its_county_keeps_the_population_prior():
         m.text: m.place_id for m in default_parser().parse("Officials in Huntsville said the test went well.")
     }
     assert got["Huntsville"] != "city:4699540"  # not the small Texas town when no Walker County is named
+
+
+def test_us_town_state_comes_from_its_admin1_code_not_the_border_polygon():
+    # Columbus, Ga. sits on the Alabama line: the appositive names its real state.
+    got = {m.text: m.place_id for m in geoparse("Police in Columbus, Ga., arrested two men.")}
+    assert got["Columbus"] == "city:4188985"
+    assert default_parser()._info("city:4188985")[4] == "province:US-GA"
