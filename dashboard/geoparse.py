@@ -33,6 +33,10 @@ MIN_SCORE = 1.2
 #: Weight of the spatial-minimality bonus (a city near the article's other cities).
 PROXIMITY_WEIGHT = 1.0
 
+#: An area beats a same-named town under 100,000 unless the town scores this much more (an appositive
+#: "Nevada, Mo." does; the town's state being the article's does not).
+AREA_OVER_TOWN_MARGIN = 1.5
+
 #: Bonus of a town and a county of the article when the town lies in the county.
 CONTAINMENT_WEIGHT = 1.5
 
@@ -588,6 +592,25 @@ class Geoparser:
             picks = [r[1] for r in g_results]
             if _round == 0:
                 near = self._proximity(g_spans, surfs, picks)
+        # One sense per discourse: a word that names a place resolves to the same place throughout an
+        # article; its best-supported reading wins where a context rule had removed that reading
+        # ("in Dublin" decides "Dublin Arts Council", whose capitalised neighbour hid the town).
+        best_of: dict[str, tuple[float, _Cand, float]] = {}
+        for r, surf in zip(g_results, surfs, strict=True):
+            usable = r[1] is not _COUNTY_CAND and r[1].type == "literal" and r[0] >= MIN_SCORE
+            if usable and (surf not in best_of or r[0] > best_of[surf][0]):
+                best_of[surf] = r
+        for g, (r, surf) in enumerate(zip(g_results, surfs, strict=True)):
+            b = best_of.get(surf)
+            # Only where this span could not weigh that reading itself: a context rule removed it.
+            if (
+                b is not None
+                and r[1] is not b[1]
+                and r[1].type == "literal"
+                and r[0] >= MIN_SCORE
+                and b[1] not in g_spans[g][2]
+            ):
+                g_results[g] = b
         results = [g_results[g] for g in gid]
         picks = [r[1] for r in results]
         # The state a US local article is about: the most voted US province among the picks.
@@ -801,7 +824,7 @@ class Geoparser:
             # Never an area resolved to an obscure town of the same name, unless the article supports it.
             if best.kind == "city" and best.population < 100_000:
                 areas = [x for x in scored if x[1].kind in _AREA_KINDS]
-                if areas and areas[0][0] > best_score - 0.5 and areas[0][2] >= best_share:
+                if areas and areas[0][0] > best_score - AREA_OVER_TOWN_MARGIN and areas[0][2] >= best_share:
                     best_score, best, best_share = areas[0]
             second = next((sc for sc, c, _ in scored if c.place_id != best.place_id), None)
             out.append((best_score, best, best_score - second if second is not None else 2.0))

@@ -127,3 +127,16 @@ def test_us_town_state_comes_from_its_admin1_code_not_the_border_polygon():
     got = {m.text: m.place_id for m in geoparse("Police in Columbus, Ga., arrested two men.")}
     assert got["Columbus"] == "city:4188985"
     assert default_parser()._info("city:4188985")[4] == "province:US-GA"
+
+
+def test_a_state_named_with_another_state_is_the_state_not_a_small_town_there():
+    # California, Pa. (6,000 people) is in the state the article names, but "California" is the state.
+    assert _resolved("Cases rose in Pennsylvania and in California.")["California"] == {"province:US-CA"}
+
+
+def test_one_sense_per_discourse_where_a_context_rule_hid_the_reading():
+    # "Dublin Arts Council": the capitalised neighbour hides the town reading; "in Dublin, Ohio" restores it.
+    text = "The Dublin Arts Council gave grants to three groups. The money stays in Dublin, Ohio, it said."
+    got = _resolved(text)
+    assert got["Dublin"] == {"city:5152333"}  # Dublin, Ohio, both times
+    assert got["Ohio"] == {"province:US-OH"}
