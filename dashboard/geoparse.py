@@ -345,6 +345,8 @@ class Geoparser:
             add(surface, pid, "demonym", 2.4)
         for surface, pid in lexicon.REGION_DEMONYMS.items():
             add(surface, pid, "demonym", 2.65)
+        for surface, code in lexicon.US_STATE_DEMONYMS.items():
+            add(surface, f"province:{code}", "demonym", 2.4)
         for surface, pid in lexicon.ABBREVIATIONS.items():
             add(surface, pid, "literal", 3.2)
         for surface, code in lexicon.US_STATE_ABBREVIATIONS.items():

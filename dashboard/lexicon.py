@@ -236,6 +236,49 @@ REGION_DEMONYMS: dict[str, str] = {
     "Bornean": "region:borneo",
 }
 
+#: Demonyms of US states -> ISO 3166-2 codes ("Ohioans", "Texan"): singular and plural. Those shared
+#: with a country ("Georgian") or two states ("Carolinian") are left out.
+US_STATE_DEMONYMS: dict[str, str] = {
+    f"{stem}{suffix}": code
+    for stem, code in {
+        "Alabamian": "US-AL",
+        "Alaskan": "US-AK",
+        "Arizonan": "US-AZ",
+        "Arkansan": "US-AR",
+        "Californian": "US-CA",
+        "Coloradan": "US-CO",
+        "Floridian": "US-FL",
+        "Hawaiian": "US-HI",
+        "Hoosier": "US-IN",
+        "Idahoan": "US-ID",
+        "Illinoisan": "US-IL",
+        "Iowan": "US-IA",
+        "Kansan": "US-KS",
+        "Kentuckian": "US-KY",
+        "Louisianan": "US-LA",
+        "Marylander": "US-MD",
+        "Michigander": "US-MI",
+        "Minnesotan": "US-MN",
+        "Mississippian": "US-MS",
+        "Missourian": "US-MO",
+        "Montanan": "US-MT",
+        "Nebraskan": "US-NE",
+        "Nevadan": "US-NV",
+        "Ohioan": "US-OH",
+        "Oklahoman": "US-OK",
+        "Oregonian": "US-OR",
+        "Pennsylvanian": "US-PA",
+        "Tennessean": "US-TN",
+        "Texan": "US-TX",
+        "Utahn": "US-UT",
+        "Vermonter": "US-VT",
+        "Virginian": "US-VA",
+        "Wisconsinite": "US-WI",
+        "Wyomingite": "US-WY",
+    }.items()
+    for suffix in ("", "s")
+}
+
 # Plural and irregular plural demonyms that don't follow "+s".
 _IRREGULAR_PLURALS: dict[str, str] = {
     "Filipinos": "Filipino",

@@ -140,3 +140,8 @@ def test_one_sense_per_discourse_where_a_context_rule_hid_the_reading():
     got = _resolved(text)
     assert got["Dublin"] == {"city:5152333"}  # Dublin, Ohio, both times
     assert got["Ohio"] == {"province:US-OH"}
+
+
+def test_us_state_demonyms_are_demonym_mentions_of_the_state():
+    ms = [m for m in geoparse("Ohioans and a Texan voted.") if m.type == "demonym"]
+    assert {(m.text, m.place_id) for m in ms} == {("Ohioans", "province:US-OH"), ("Texan", "province:US-TX")}
