@@ -225,7 +225,7 @@ class Geoparser:
                 # province column misplaces ~30 border towns (Columbus, Ga. in Alabama, El Paso in Mexico).
                 state = "province:US-" + df["admin1"].astype(str)
                 us = (df["iso_a2"] == "US").fillna(False).to_numpy(bool) & (city | (kind == "county"))
-                us &= state.isin(set(df["place_id"])).to_numpy(bool)
+                us &= state.isin(set(df["place_id"][kind == "province"])).to_numpy(bool)
                 prov = prov.where(~us, state)
             self._province_code, self._provinces = _factor(prov.to_numpy(object))
             cap = df["capital"].astype(str).isin(["True", "true", "1"]) if "capital" in cols else None
