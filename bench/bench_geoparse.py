@@ -55,6 +55,20 @@ def main() -> None:
     found = parser.parse(big)
     t_big = time.perf_counter() - t0
 
+    # Real news: the eval corpora's articles (outside the project, GPL), parsed one by one as the CLI does.
+    news_mb = t_news = 0.0
+    eval_dir = ROOT.parent / "shared" / "eval"
+    if (eval_dir / "corpora.py").is_file():
+        sys.path.insert(0, str(eval_dir))
+        import corpora
+
+        texts = [d["text"] for c in ("lgl.xml", "GeoVirus.xml") for d in corpora.load(eval_dir / c)]
+        news_mb = sum(len(t.encode()) for t in texts) / 1e6
+        t0 = time.perf_counter()
+        for t in texts:
+            parser.parse(t)
+        t_news = time.perf_counter() - t0
+
     from geotext import GeoText
 
     GeoText(sample)  # its index loads on first use
@@ -67,6 +81,9 @@ def main() -> None:
     print(f"index load (gazetteer names + index)   {t_load:6.2f} s")
     print(f"sample article ({len(sample):,} chars)       {t_sample * 1000:6.2f} ms")
     print(f"throughput on {mb:.1f} MB                 {mb / t_big:6.2f} MB/s  ({len(found):,} mentions)")
+    if t_news:
+        rate = news_mb / t_news
+        print(f"real news, {news_mb:.1f} MB in articles       {rate:6.2f} MB/s  (LGL + GeoVirus, one by one)")
     print(
         f"geotext on the same text              {mb / t_geotext:6.2f} MB/s  (ratio ours/geotext "
         f"{t_geotext / t_big:.2f})"
