@@ -180,3 +180,14 @@ def test_validation_rejects_invalid_geometry(tmp_path):
 def test_unknown_kind(gaz):
     with pytest.raises(KeyError, match="unknown layer kind"):
         gaz.layer("planet")
+
+
+def test_border_city_province_comes_from_its_geonames_code(gaz):
+    # El Paso's point falls in Chihuahua on the generalised provinces; its GeoNames code (TX) decides.
+    names = gaz.names()
+    el_paso = names[names["name"].eq("El Paso") & names["iso_a2"].eq("US") & names["primary"]].iloc[0]
+    assert (el_paso["admin1"], el_paso["province"]) == ("TX", "province:US-TX")
+    assert el_paso["place_id"] in gaz.lookup("El Paso")
+    assert gaz.place(el_paso["province"])["name"] == "Texas"
+    narva = names[names["name"].eq("Narva") & names["iso_a2"].eq("EE") & names["primary"]].iloc[0]
+    assert gaz.place(narva["province"])["country"] == "EST"

@@ -148,6 +148,54 @@ def test_provinces_carry_the_geonames_admin1_code():
     assert (code == cities["iso_a2"] + "." + cities["admin1"]).mean() > 0.85
 
 
+def _largest_city(cities, name: str, iso2: str):
+    iso2, _, admin1 = iso2.partition(".")  # "US.GA": Columbus, Georgia, not Columbus, Ohio
+    rows = cities[(cities["name"] == name) & (cities["iso_a2"] == iso2)]
+    rows = rows[rows["admin1"] == admin1] if admin1 else rows
+    assert len(rows), (name, iso2)
+    return rows.loc[rows["population"].astype(int).idxmax()]
+
+
+@pytest.mark.parametrize(
+    ("name", "iso2", "province", "wrong_side"),
+    [
+        ("Columbus", "US.GA", "province:US-GA", "province:US-AL"),  # on the Chattahoochee, Georgia side
+        ("El Paso", "US", "province:US-TX", "province:MX-CHH"),  # across the Rio Grande from Ciudad Juarez
+        ("St. Louis", "US", "province:US-MO", "province:US-IL"),  # on the Mississippi
+        ("Narva", "EE", "province:EE-45", "province:RU-LEN"),  # Ida-Viru county, on the Narva river
+        ("Ivangorod", "RU", "province:RU-LEN", "province:EE-45"),  # Leningrad oblast, opposite Narva
+        ("Hyesan", "KP", "province:PRK-KN13", "province:CN-JL"),  # Ryanggang, on the Yalu across from Jilin
+    ],
+)
+def test_border_cities_take_the_province_of_their_geonames_code(name, iso2, province, wrong_side):
+    # The generalised provinces put these points on the wrong side of the border; the GeoNames admin-1
+    # code puts them right, in cities.shp.zip and in names.csv.gz alike.
+    cities = read("cities")
+    city = _largest_city(cities, name, iso2)
+    provinces = read("provinces").set_index("id")
+    assert city["province"] == province != wrong_side
+    assert provinces.loc[province, "gn_a1"] == f"{city['iso_a2']}.{city['admin1']}"
+    # The point itself still falls on the wrong side, or within ~10 km of the right province.
+    assert provinces.geometry.loc[province].distance(city.geometry) <= 0.1
+    names = read_names()
+    rows = names[names["place_id"] == city["id"]]
+    assert set(rows["province"]) == {province}
+
+
+def test_cities_follow_their_geonames_code_where_it_is_unambiguous():
+    cities = read("cities")
+    provinces = read("provinces")
+    owners = provinces["gn_a1"].fillna("").value_counts()
+    unique = provinces[provinces["gn_a1"].map(owners).eq(1)].set_index("gn_a1")["id"]
+    us = cities[cities["iso_a2"] == "US"]
+    # Every US city names its state: all take the state's province (postal code = ISO 3166-2 = gn_a1).
+    assert (us["province"] == "province:US-" + us["admin1"]).all()
+    coded = cities["iso_a2"] + "." + cities["admin1"]
+    expected = coded.map(unique)
+    agree = (cities["province"] == expected)[expected.notna()]
+    assert agree.mean() > 0.98
+
+
 def test_province_ids_use_iso_3166_2_where_it_matches():
     provinces = read("provinces").set_index("id")
     for pid, name in [

@@ -199,9 +199,10 @@ def build(out: Path, src: Path) -> None:
     provinces, more = build_provinces(countries)
     names += more
     _log(f"countries {len(countries)}, provinces {len(provinces)} ({time.perf_counter() - t0:.1f} s)")
+    # gn_a1 first: cities take their province from it.
+    provinces.insert(int(provinces.columns.get_loc("iso_3166_2")) + 1, "gn_a1", province_admin1(provinces))
     cities, more = build_cities(countries, provinces)
     names += more
-    provinces.insert(int(provinces.columns.get_loc("iso_3166_2")) + 1, "gn_a1", province_admin1(provinces))
     _log(f"cities {len(cities)} ({time.perf_counter() - t0:.1f} s)")
     table = read_regions(src / "regions.csv")
     display = {

@@ -60,6 +60,37 @@ def _containing(points: np.ndarray, polygons: gpd.GeoDataFrame) -> list[str]:
     return list(out)
 
 
+#: A city's GeoNames admin-1 code overrides the point-in-polygon province only if the coded province lies
+#: within this distance (degrees, about 10 km): enough for the generalised borders (El Paso, Columbus GA),
+#: while farther disagreements are mostly stale GeoNames codes (Moroccan and Nepali regions reformed after
+#: NE 4.1, Banten towns coded West Java) or plain code errors.
+CODE_MAX_DISTANCE = 0.1
+
+
+def province_by_code(
+    points: np.ndarray, codes: list[str], provinces: gpd.GeoDataFrame, spatial: list[str]
+) -> list[str]:
+    """Province id of each city from its GeoNames code ``"<ISO2>.<admin1>"``, else ``spatial``.
+
+    The code decides where exactly one province carries it as ``gn_a1`` and that province lies within
+    ``CODE_MAX_DISTANCE`` of the point; an ambiguous code (GBR, LVA: several NE provinces per GeoNames
+    admin-1), an unknown code or a distant province keeps the point-in-polygon result.
+    """
+    owners: dict[str, list[int]] = {}
+    for i, code in enumerate(provinces["gn_a1"].fillna("")):
+        if code:
+            owners.setdefault(code, []).append(i)
+    geoms = provinces.geometry.values
+    ids = provinces["id"].to_numpy()
+    out = list(spatial)
+    for k, code in enumerate(codes):
+        hit = owners.get(code, [])
+        near = len(hit) == 1 and shapely.distance(geoms[hit[0]], points[k]) <= CODE_MAX_DISTANCE
+        if near:
+            out[k] = ids[hit[0]]
+    return out
+
+
 #: Natural Earth TYPE values of a main country (France, not Clipperton Island, for FR).
 _MAIN_TYPES = ("Sovereign country", "Country")
 
@@ -118,7 +149,8 @@ def build_cities(
     countries : GeoDataFrame
         The countries layer (maps GeoNames ISO2 to the Natural Earth ADM0_A3 used as ``country``).
     provinces : GeoDataFrame
-        The provinces layer: each city gets the id of the province it lies in (``province``).
+        The provinces layer with ``gn_a1`` (see `province_admin1`): each city gets the province carrying
+        its GeoNames admin-1 code, else the one it lies in (``province``, see `province_by_code`).
     min_pop : int
         Population threshold (capitals are always kept).
     """
@@ -180,7 +212,12 @@ def build_cities(
                 )
     gdf = gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
     gdf = gdf.sort_values("geonameid", ignore_index=True)
-    gdf.insert(gdf.columns.get_loc("admin1") + 1, "province", _containing(gdf.geometry.values, provinces))
+    # The generalised provinces put border towns on the wrong side (El Paso in Chihuahua, Columbus GA in
+    # Alabama): the GeoNames code is exact where it maps to one nearby province.
+    spatial = _containing(gdf.geometry.values, provinces)
+    codes = (gdf["iso_a2"] + "." + gdf["admin1"]).tolist()
+    province = province_by_code(gdf.geometry.values, codes, provinces, spatial)
+    gdf.insert(gdf.columns.get_loc("admin1") + 1, "province", province)
     # Territories GeoNames codes apart but Natural Earth folds into their country (Reunion, Svalbard)
     # take the country they lie in.
     unknown = ~gdf["country"].isin(set(countries["country"]))
