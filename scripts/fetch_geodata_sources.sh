@@ -44,7 +44,7 @@ if [ ! -f "$pinned" ]; then
     echo "fetch_geodata_sources: WARNING: Debian no longer serves qgis-common=$QGIS_VERSION;" \
       "using the current version. The rebuild may differ from the committed geodata/ (the byte-identical" \
       "rebuild test can then fail). For an exact rebuild put qgis-common_${QGIS_VERSION}_all.deb" \
-      "(snapshot.debian.org) into $dest." >&2
+      "(from Debian's snapshot archive) into $dest." >&2
     fetch qgis-common
     deb=$(ls "$dest"/qgis-common_*.deb | grep -vF "$pinned" | sort -V | tail -n 1)
   fi
