@@ -47,6 +47,8 @@ _GAP_OK = re.compile(r"[ \t\u00a0]{0,3}|[ \t]?[-\u2010\u2011\u2013'\u2019][ \t]?
 # "Henry County", "Rapides Parish": US counties are not bundled; they resolve to the article's state.
 _COUNTY = re.compile(r"\b((?:[A-Z][\w'\u2019.-]*[ \t]){1,3})(County|Parish)\b")
 _APPOSITIVE_GAP = re.compile(r",[ \t]{0,2}")
+# Between the items of a list: "A, B", "A and B", "A, and B", "A or B".
+_LIST_GAP = re.compile(r",?[ \t]{1,2}(?:and|or)[ \t]{1,2}|,[ \t]{0,2}")
 _FAMILY_SUFFIX = re.compile(r"[ \t]+(?:city|county|parish|township)$")
 # ", 54," after a name: a person's age.
 _AGE = re.compile(r",[ \t]\d{1,3}\b")
@@ -570,13 +572,13 @@ class Geoparser:
         """
         # "Dublin" and "Dublin City" are one word for voting: they cannot support each other.
         all_surfs = [_FAMILY_SUFFIX.sub("", text[s:e].casefold()) for s, e, _c in spans]
-        all_apos = _appositives(text, spans)
+        all_apos, all_boxes = _appositives(text, spans)
         # Spans with the same word, candidates and appositive score alike: score each group once and
         # weight its votes by its size (an article repeats its places; cost follows distinct mentions).
         groups: dict[tuple, int] = {}
         gid = []
-        for (_s, _e, cands), surf, apo in zip(spans, all_surfs, all_apos, strict=True):
-            gid.append(groups.setdefault((surf, apo, tuple(map(id, cands))), len(groups)))
+        for (_s, _e, cands), surf, apo, box in zip(spans, all_surfs, all_apos, all_boxes, strict=True):
+            gid.append(groups.setdefault((surf, apo, box, tuple(map(id, cands))), len(groups)))
         reps = [0] * len(groups)
         weights = [0] * len(groups)
         for k in range(len(gid) - 1, -1, -1):
@@ -584,7 +586,7 @@ class Geoparser:
             weights[gid[k]] += 1
         g_spans = [spans[k] for k in reps]
         surfs = [all_surfs[k] for k in reps]
-        apos = [all_apos[k] for k in reps]
+        apos = [(all_apos[k], all_boxes[k]) for k in reps]
         picks = [max(cands, key=lambda c: c.prior) for _s, _e, cands in g_spans]
         near: list[dict[str, float]] = [{} for _ in g_spans]
         inside = self._containment(g_spans, surfs)
@@ -785,14 +787,21 @@ class Geoparser:
                 same_prov_total[surf] += w
         total = sum(country_votes.values())
         out = []
-        for (_s, _e, cands), surf, apo, prox, within in zip(spans, surfs, apos, near, inside, strict=True):
+        for (_s, _e, cands), surf, (apo, box), prox, within in zip(
+            spans, surfs, apos, near, inside, strict=True
+        ):
             denom = total - same_total[surf]
             scored = []
             for c in cands:
                 score = c.prior
-                # "Dublin, Ga.", "Paris, Tenn.", "Athens, Greece": the appositive names the container.
-                if apo and c.kind == "city" and (c.province in apo or c.country in apo):
+                # "Dublin, Ga.", "Paris, Tenn.", "Athens, Greece": the appositive names the container;
+                # every candidate inside it gains ("California, United States": the state too), and
+                # among those the usual prominence decides.
+                if apo and c.kind != "country" and (c.province in apo or c.country in apo):
                     score += 2.5
+                # "Buffalo, New York": the container is the state holding a Buffalo, not the city.
+                if box and c.kind in ("province", "country") and (c.place_id in box or c.country in box):
+                    score += 1.0 if c.kind == "province" else 0.3
                 if prox:
                     score += PROXIMITY_WEIGHT * prox.get(c.place_id, 0.0)
                 if within and c.place_id in within:
@@ -832,21 +841,49 @@ class Geoparser:
         return out
 
 
-def _appositives(text: str, spans: list[tuple[int, int, list[_Cand]]]) -> list[frozenset[str]]:
-    """Per span, the province ids and ISO3 codes named right after it as "X, <state or country>"."""
-    out: list[frozenset[str]] = []
-    for k, (_s, e, _cands) in enumerate(spans):
-        got: frozenset[str] = frozenset()
-        if k + 1 < len(spans):
-            ns, _ne, ncands = spans[k + 1]
-            if _APPOSITIVE_GAP.fullmatch(text, e, ns):
-                got = frozenset(
-                    c.place_id if c.kind == "province" else c.country
-                    for c in ncands
-                    if c.kind in ("province", "country") and c.type == "literal" and c.country
-                )
-        out.append(got)
-    return out
+def _top_kind(cands: list[_Cand]) -> str:
+    """The kind of a span's best candidate by prior alone."""
+    return max(cands, key=lambda c: c.prior).kind
+
+
+def _appositives(
+    text: str, spans: list[tuple[int, int, list[_Cand]]]
+) -> tuple[list[frozenset[str]], list[frozenset[str]]]:
+    """Per span, the province ids and ISO3 codes named right after it as "X, <state or country>", and
+    per container span, the provinces and countries of the towns it follows (which it should contain).
+
+    No appositive where X is itself a country ("Mexico, China, Japan"), a province before a province
+    ("Utah, Washington, Virginia"), or inside a list of places of the container's kind on both sides.
+    """
+    n = len(spans)
+    out: list[frozenset[str]] = [frozenset()] * n
+    contains: list[frozenset[str]] = [frozenset()] * n
+    for k in range(n - 1):
+        _s, e, cands = spans[k]
+        ns, ne, ncands = spans[k + 1]
+        if not _APPOSITIVE_GAP.fullmatch(text, e, ns):
+            continue
+        boxes = [c for c in ncands if c.kind in ("province", "country") and c.type == "literal" and c.country]
+        if not boxes:
+            continue
+        box_kinds = {c.kind for c in boxes}
+        kinds = {c.kind for c in cands if c.type == "literal"}
+        if "country" in kinds or ("province" in kinds and "country" not in box_kinds):
+            continue  # an enumeration of countries or of states, not "town, container"
+        top = _top_kind(ncands)
+        if (
+            k > 0
+            and k + 2 < n
+            and _LIST_GAP.fullmatch(text, spans[k - 1][1], spans[k][0])
+            and _LIST_GAP.fullmatch(text, ne, spans[k + 2][0])
+            and _top_kind(spans[k - 1][2]) == top == _top_kind(spans[k + 2][2])
+        ):
+            continue  # "Chad, Niger, Mali": a list of places of the container's kind on both sides
+        out[k] = frozenset(c.place_id if c.kind == "province" else c.country for c in boxes)
+        contains[k + 1] = frozenset(
+            x for c in cands if c.kind in ("city", "county") for x in (c.province, c.country) if x
+        )
+    return out, contains
 
 
 def _merge(lst: list[_Cand], cand: _Cand) -> None:
