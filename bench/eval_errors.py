@@ -78,7 +78,7 @@ def main() -> None:
     acc = 1 - sum(wrong.values()) / max(n_geo, 1)
     f1 = 2 * p * r / max(p + r, 1e-9)
     print(
-        f"P={p:.3f} R={r:.3f} F1={f1:.3f} acc161={res_ok / max(res_n, 1):.3f} (score.py's, per gold) "
+        f"P={p:.4f} R={r:.4f} F1={f1:.4f} acc161={res_ok / max(res_n, 1):.4f} (score.py's, per gold) "
         f"per-mention={acc:.3f}  pred={n_pred} gold={n_gold}"
     )
     for label, c in (("FALSE POSITIVES", fp), ("FALSE NEGATIVES", fn), ("WRONG PLACE (>161 km)", wrong)):

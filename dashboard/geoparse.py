@@ -36,6 +36,9 @@ PROXIMITY_WEIGHT = 1.0
 #: "Nevada, Mo." does; the town's state being the article's does not).
 AREA_OVER_TOWN_MARGIN = 1.5
 
+#: Bonus of a candidate of the kind (and country) of the other items of a list it is in.
+LIST_WEIGHT = 1.5
+
 #: Bonus of a town and a county of the article when the town lies in the county.
 CONTAINMENT_WEIGHT = 1.5
 
@@ -524,6 +527,19 @@ class Geoparser:
         # "US$5m", "HK$": a currency, not a place.
         if text[e : e + 1] == "$":
             return []
+        # "Washington Post", "New York Times": a newspaper, not a mention of the place.
+        if next_cap and nword in lexicon.NEWSPAPER_WORDS and next_tok[2][0].isupper():
+            return []
+        # "the state of Washington", "Washington state": the province, where the name has one.
+        province_cue = (
+            prev_tok is not None
+            and prev_word == "of"
+            and i > 1
+            and toks[i - 2][2].casefold() in lexicon.PROVINCE_CUES
+            and text[toks[i - 2][1] : prev_tok[0]] == " "
+        ) or (nword in lexicon.PROVINCE_CUES and next_tok[2][0].islower() and text[e : next_tok[0]] == " ")
+        if province_cue and any(c.kind == "province" for c in cands):
+            cands = [c for c in cands if c.kind == "province" or c.type != "literal"]
         # "Marburg virus", "Ebola fever", "Lyme disease": a disease named after a place.
         if next_tok is not None and next_tok[2].casefold() in lexicon.DISEASE_WORDS:
             return []
@@ -573,12 +589,14 @@ class Geoparser:
         # "Dublin" and "Dublin City" are one word for voting: they cannot support each other.
         all_surfs = [_FAMILY_SUFFIX.sub("", text[s:e].casefold()) for s, e, _c in spans]
         all_apos, all_boxes = _appositives(text, spans)
+        all_lists = _list_kinds(text, spans)
         # Spans with the same word, candidates and appositive score alike: score each group once and
         # weight its votes by its size (an article repeats its places; cost follows distinct mentions).
         groups: dict[tuple, int] = {}
         gid = []
-        for (_s, _e, cands), surf, apo, box in zip(spans, all_surfs, all_apos, all_boxes, strict=True):
-            gid.append(groups.setdefault((surf, apo, box, tuple(map(id, cands))), len(groups)))
+        ctx = zip(all_apos, all_boxes, all_lists, strict=True)
+        for (_s, _e, cands), surf, apo in zip(spans, all_surfs, ctx, strict=True):
+            gid.append(groups.setdefault((surf, apo, tuple(map(id, cands))), len(groups)))
         reps = [0] * len(groups)
         weights = [0] * len(groups)
         for k in range(len(gid) - 1, -1, -1):
@@ -586,7 +604,7 @@ class Geoparser:
             weights[gid[k]] += 1
         g_spans = [spans[k] for k in reps]
         surfs = [all_surfs[k] for k in reps]
-        apos = [(all_apos[k], all_boxes[k]) for k in reps]
+        apos = [(all_apos[k], all_boxes[k], all_lists[k]) for k in reps]
         picks = [max(cands, key=lambda c: c.prior) for _s, _e, cands in g_spans]
         near: list[dict[str, float]] = [{} for _ in g_spans]
         inside = self._containment(g_spans, surfs)
@@ -787,7 +805,7 @@ class Geoparser:
                 same_prov_total[surf] += w
         total = sum(country_votes.values())
         out = []
-        for (_s, _e, cands), surf, (apo, box), prox, within in zip(
+        for (_s, _e, cands), surf, (apo, box, listed), prox, within in zip(
             spans, surfs, apos, near, inside, strict=True
         ):
             denom = total - same_total[surf]
@@ -802,6 +820,9 @@ class Geoparser:
                 # "Buffalo, New York": the container is the state holding a Buffalo, not the city.
                 if box and c.kind in ("province", "country") and (c.place_id in box or c.country in box):
                     score += 1.0 if c.kind == "province" else 0.3
+                # An item of a list of states (countries) is a state (country) too.
+                if listed and c.kind == listed[0] and (c.kind == "country" or c.country == listed[1]):
+                    score += LIST_WEIGHT
                 if prox:
                     score += PROXIMITY_WEIGHT * prox.get(c.place_id, 0.0)
                 if within and c.place_id in within:
@@ -844,6 +865,36 @@ class Geoparser:
 def _top_kind(cands: list[_Cand]) -> str:
     """The kind of a span's best candidate by prior alone."""
     return max(cands, key=lambda c: c.prior).kind
+
+
+def _list_kinds(text: str, spans: list[tuple[int, int, list[_Cand]]]) -> list[tuple[str, str] | None]:
+    """Per span in a list of places ("Utah, Virginia, Washington and Wyoming"), the (kind, country) most
+    of the list's other items have by prior, when they are countries or provinces (of one country)."""
+    n = len(spans)
+    out: list[tuple[str, str] | None] = [None] * n
+    k = 0
+    while k < n:
+        m = k
+        joined = False
+        while m + 1 < n:
+            gap = _LIST_GAP.fullmatch(text, spans[m][1], spans[m + 1][0])
+            if not gap:
+                break
+            joined = joined or "," not in gap.group() or "and" in gap.group() or "or" in gap.group()
+            m += 1
+        # Three items or more, or two joined by "and"/"or" ("Buffalo, New York" is an appositive).
+        if m - k >= 2 or (m - k == 1 and joined):
+            tops = []
+            for _s, _e, cands in spans[k : m + 1]:
+                best = max(cands, key=lambda c: c.prior)
+                tops.append((best.kind, best.country or "") if best.kind in ("province", "country") else None)
+            for x in range(k, m + 1):
+                others = tops[: x - k] + tops[x - k + 1 :]
+                top, votes = Counter(others).most_common(1)[0]
+                if top is not None and votes * 3 >= len(others) * 2:
+                    out[x] = top
+        k = m + 1
+    return out
 
 
 def _appositives(

@@ -428,6 +428,15 @@ DISEASE_WORDS: frozenset[str] = _words(
     "virus viruses fever disease flu influenza strain outbreak-strain encephalitis"
 )
 
+#: Capitalised words after a place name that make it a newspaper's name ("Washington Post", "Los Angeles
+#: Times"): the organisation, not a mention of the place (the annotated corpora mostly leave them out).
+NEWSPAPER_WORDS: frozenset[str] = _words(
+    "post times herald tribune gazette chronicle journal examiner inquirer courier dispatch register bee"
+)
+
+#: Words before a name that say which kind of place it is ("the state of Washington").
+PROVINCE_CUES: frozenset[str] = _words("state province commonwealth prefecture territory")
+
 #: Words before a name that make it a place ("in Fargo", "near Oakland").
 LOCATIVES: frozenset[str] = _words(
     "in at near from to into outside inside across throughout toward towards via"
