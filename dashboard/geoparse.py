@@ -434,11 +434,19 @@ class Geoparser:
             matched_tok.update(range(i, j + 1))
         # Two passes: surnames met as part of a person's name ("Bruce Ivins") are distrusted everywhere.
         persons: set[str] = set()
-        first = [self._filter(text, toks, i, j, s, e, c, matched_tok, persons) for i, j, s, e, c in spans]
+        # The provinces and countries an article names (a common-word town needs its own named).
+        named: set[str] = set()
+        for *_x, cands in spans:
+            top = max(cands, key=lambda c: c.prior)
+            if top.kind in ("province", "country") and top.type == "literal":
+                named.add(top.place_id if top.kind == "province" else top.country or "")
+        first = [
+            self._filter(text, toks, i, j, s, e, c, matched_tok, persons, named) for i, j, s, e, c in spans
+        ]
         kept = []
         for (i, j, s, e, cands), got in zip(spans, first, strict=True):
             if persons and i == j and _norm(toks[i][2]) in persons:  # only these can change
-                got = self._filter(text, toks, i, j, s, e, cands, matched_tok, persons)
+                got = self._filter(text, toks, i, j, s, e, cands, matched_tok, persons, named)
             if got:
                 kept.append((s, e, got))
         kept = self._add_counties(text, kept)
@@ -458,7 +466,7 @@ class Geoparser:
         out.sort(key=lambda k: k[0])
         return out
 
-    def _filter(self, text, toks, i, j, s, e, cands, matched_tok, persons) -> list[_Cand]:
+    def _filter(self, text, toks, i, j, s, e, cands, matched_tok, persons, named=frozenset()) -> list[_Cand]:
         """Apply the reader's rules (titles, person names, common words) to one span's candidates."""
         prev_tok = toks[i - 1] if i > 0 else None
         next_tok = toks[j + 1] if j + 1 < len(toks) else None
@@ -562,6 +570,18 @@ class Geoparser:
                     persons.update((key, "!" + key))
                     continue
             if single and key in lexicon.COMMON_WORDS and c.kind in ("city", "province", "region"):
+                continue
+            # "Department of Justice", "Federal Reserve": a small town named by a common word needs a
+            # locative cue, an appositive ("Justice, Ill.") or its state (country) named in the article.
+            if (
+                single
+                and c.kind == "city"
+                and c.population < 50_000
+                and key in lexicon.COMMON_NOUNS
+                and not locative
+                and not _APPOSITIVE_GAP.match(text, e)
+                and (c.province or c.country) not in named
+            ):
                 continue
             if not locative:
                 weak = c.kind == "city" or personish

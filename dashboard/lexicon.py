@@ -529,6 +529,32 @@ COMMON_WORDS: frozenset[str] = _words(
     """
 )
 
+#: Common English nouns and adjectives that are also names of small towns ("Justice", "Monster", "Reserve",
+#: "Liberal"): capitalised, they are mostly part of an organisation's or event's name ("Department of
+#: Justice", "Federal Reserve"), so such a town needs a locative cue ("in Justice", "Justice, Ill.") or its
+#: state (country) named elsewhere in the article.
+COMMON_NOUNS: frozenset[str] = _words(
+    """
+    academy accord advance alliance ally amity anchor angel archer arrow art artesian athletic bank banner
+    beacon bell bliss blue boulder buffalo bureau cabinet canal candor capitol cardinal carbon castle
+    cedar celebration center champion chance charity charter chief citizen climax coal colony comfort
+    commerce common commonwealth compact concord content copper cotton crown crystal cypress defiance
+    democrat diamond difficult dollar eagle echo economy eden electric emerald empire energy enterprise
+    equality equity eureka evening fair faith federal fidelity fortune forum freedom friendship frontier
+    garden gem general gloria glory gospel granite grove guide harmony harvest haven hazard herald hero
+    honor honour hope humble ideal imperial independence industry integrity iron ivory jewel joy jubilee
+    justice keystone kingdom labor labour landmark legacy level liberal liberty lodge loyal loyalty magnet
+    majestic mammoth marathon market marshal marvel mercy meridian mission modern monarch monster
+    monument mystic nation navy needle normal novelty oasis opportunity orchard palace paradise patience
+    patriot peace pearl pilot pioneer plenty premier president pride prime progress prospect prosperity
+    protection providence rainbow ranger rebel reform regal reliance republican reserve rescue rose ruby
+    saint salvation sanctuary security sentinel shelter signal society solitude sovereign spectrum sphinx
+    standard star success sulphur summit sunrise sunset sunshine superior supreme surprise temperance
+    temple tribune trinity triumph trophy truth unity universal utopia valor vanguard venture veteran
+    victor victory vigilance vista volunteer warrior welcome wisdom zenith
+    """
+)
+
 #: Words that may open a multi-word place name in lowercase ("eastern Europe", "former Soviet states").
 LOWERCASE_OPENERS: frozenset[str] = _words(
     """
