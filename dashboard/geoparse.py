@@ -110,12 +110,12 @@ def _norm(token: str) -> str:
     return t
 
 
-def _keys(names: pd.Series) -> list[str]:
-    """Vectorised :func:`_key` for a column of names (the same keys, built in Arrow's C++ kernels)."""
-    import pyarrow as pa
+def _keys(names: pd.Series) -> Any:
+    """Vectorised :func:`_key` for a column of names: a pyarrow string array (the same keys, built in
+    Arrow's C++ kernels, never as Python strings)."""
     import pyarrow.compute as pc
 
-    a = pa.array(names.to_numpy(dtype=object), type=pa.string())
+    a = _arrow_strings(names)
     a = pc.replace_substring(a, ".", "")
     # casefold() = lower() + "ß" -> "ss" for every name in the gazetteer (checked on all 175,000).
     a = pc.replace_substring(pc.utf8_lower(a), "\u00df", "ss")
@@ -124,7 +124,7 @@ def _keys(names: pd.Series) -> list[str]:
     a = pc.replace_substring_regex(a, r"[^\pL\pN\pM_]+", " ")  # RE2's \w is ASCII-only
     a = pc.utf8_trim_whitespace(a)
     a = pc.replace_substring_regex(a, r"^the (\S)", r"\1")
-    return a.to_pylist()
+    return a
 
 
 def _key(name: str) -> str:
@@ -184,9 +184,13 @@ class Geoparser:
         df = df[df["name"].notna().to_numpy()] if len(df) else df
         n = len(df)
         cols = set(df.columns)
-        keys = pd_series(_keys(df["name"]) if n else [])
-        ok = ((keys != "") & (keys.str.count(" ") < MAX_TOKENS)).to_numpy(bool) if n else np.zeros(0, bool)
-        df, keys = df[ok].reset_index(drop=True), keys[ok].reset_index(drop=True)
+        import pyarrow.compute as pc
+
+        # Keys stay in Arrow (no Python string per row) until the distinct ones are listed.
+        keys = _keys(df["name"] if n else pd_series([]))
+        ok_arr = pc.and_(pc.not_equal(keys, ""), pc.less(pc.count_substring(keys, " "), MAX_TOKENS))
+        ok = ok_arr.to_numpy(zero_copy_only=False).astype(bool)
+        df, keys = df[ok].reset_index(drop=True), keys.filter(ok_arr)
         n = len(df)
 
         # Compact storage (peak memory of a cold CLI): numpy arrays per row, each distinct string once
@@ -236,18 +240,20 @@ class Geoparser:
             self._capital = cap.to_numpy(bool) if cap is not None else np.zeros(n, bool)
         self._name_arr = _arrow_strings(df["name"]) if n else _arrow_strings(pd_series([]))
         # key -> rows, by factorize + stable sort (rows keep names.csv order within a key).
-        codes, uniques = np_factorize(keys.to_numpy(dtype=object))
+        enc = keys.dictionary_encode()  # codes in order of first appearance, like pandas.factorize
+        codes = enc.indices.to_numpy(zero_copy_only=False)
+        ukeys = enc.dictionary.to_pylist()
         order = np.argsort(codes, kind="stable")
         self._order = order.astype(np.int32)
-        self._starts = np.searchsorted(codes[order], np.arange(len(uniques) + 1)).astype(np.int64)
-        ukeys = uniques.tolist()
-        del codes, uniques, order
+        self._starts = np.searchsorted(codes[order], np.arange(len(ukeys) + 1)).astype(np.int64)
+        del codes, order, enc
         self._codes: dict[str, int] = dict(zip(ukeys, range(len(ukeys)), strict=True))
         self._cache: dict[str, list[_Cand]] = {}
         self._upper_keys: set[str] = set()  # keys with an all-caps candidate (the text must be caps too)
         # Names with lowercase words of their own ("Baltic republics") may match with them lowercase.
-        lower = df["name"].astype(str).str.contains(r"\s[^\W\d_A-Z]", regex=True) if n else pd_series([])
-        _LOWER_OK.update(keys[lower.to_numpy(bool)].tolist() if n else [])
+        # (RE2: a space, then a letter other than A-Z; the same rows as Python's r"\s[^\W\d_A-Z]".)
+        lower = pc.match_substring_regex(self._name_arr, r"\s[^\P{L}A-Z]")
+        _LOWER_OK.update(keys.filter(lower).to_pylist())
         del df, keys, lower
         # place id -> its row (the primary name's row when it has one; else its first).
         rows = np.arange(n)
@@ -1003,14 +1009,6 @@ def pd_frame(data: dict) -> pd.DataFrame:
     import pandas as pd
 
     return pd.DataFrame(data)
-
-
-def np_factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes and unique values (numpy arrays) of an object array."""
-    import pandas as pd
-
-    codes, uniques = pd.factorize(values)
-    return np.asarray(codes), np.asarray(uniques, dtype=object)
 
 
 def np_float(s: pd.Series) -> np.ndarray:
