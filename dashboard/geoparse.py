@@ -442,8 +442,7 @@ class Geoparser:
         persons: set[str] = set()
         # The provinces and countries an article names (a common-word town needs its own named).
         named: set[str] = set()
-        for *_x, cands in spans:
-            top = max(cands, key=lambda c: c.prior)
+        for top in {id(sp[4]): sp[4][0] for sp in spans}.values():  # candidates come best prior first
             if top.kind in ("province", "country") and top.type == "literal":
                 named.add(top.place_id if top.kind == "province" else top.country or "")
         first = [
@@ -557,6 +556,9 @@ class Geoparser:
         # "Marburg virus", "Ebola fever", "Lyme disease": a disease named after a place.
         if next_tok is not None and next_tok[2].casefold() in lexicon.DISEASE_WORDS:
             return []
+        common_noun = (
+            single and key in lexicon.COMMON_NOUNS and not locative and not _APPOSITIVE_GAP.match(text, e)
+        )
         out = []
         for c in cands:
             if c.name in lexicon.US_STATE_ABBREVIATIONS and not surface.endswith("."):
@@ -579,15 +581,8 @@ class Geoparser:
                 continue
             # "Department of Justice", "Federal Reserve": a small town named by a common word needs a
             # locative cue, an appositive ("Justice, Ill.") or its state (country) named in the article.
-            if (
-                single
-                and c.kind == "city"
-                and c.population < 50_000
-                and key in lexicon.COMMON_NOUNS
-                and not locative
-                and not _APPOSITIVE_GAP.match(text, e)
-                and (c.province or c.country) not in named
-            ):
+            small = c.kind == "city" and c.population < 50_000
+            if common_noun and small and (c.province or c.country) not in named:
                 continue
             if not locative:
                 weak = c.kind == "city" or personish
@@ -889,8 +884,8 @@ class Geoparser:
 
 
 def _top_kind(cands: list[_Cand]) -> str:
-    """The kind of a span's best candidate by prior alone."""
-    return max(cands, key=lambda c: c.prior).kind
+    """The kind of a span's best candidate by prior alone (candidate lists come best prior first)."""
+    return cands[0].kind
 
 
 def _list_kinds(text: str, spans: list[tuple[int, int, list[_Cand]]]) -> list[tuple[str, str] | None]:
@@ -898,12 +893,18 @@ def _list_kinds(text: str, spans: list[tuple[int, int, list[_Cand]]]) -> list[tu
     of the list's other items have by prior, when they are countries or provinces (of one country)."""
     n = len(spans)
     out: list[tuple[str, str] | None] = [None] * n
-    k = 0
+    # Only spans a few characters apart can be list items: jump from one such pair to the next.
+    close = [k for k in range(n - 1) if spans[k + 1][0] - spans[k][1] <= 9]
+    if not close:
+        return out
+    ci = 0
+    k = close[0]
     while k < n:
         m = k
         joined = False
         while m + 1 < n:
-            gap = _LIST_GAP.fullmatch(text, spans[m][1], spans[m + 1][0])
+            e, ns = spans[m][1], spans[m + 1][0]
+            gap = _LIST_GAP.fullmatch(text, e, ns) if ns - e <= 9 else None
             if not gap:
                 break
             joined = joined or "," not in gap.group() or "and" in gap.group() or "or" in gap.group()
@@ -912,14 +913,18 @@ def _list_kinds(text: str, spans: list[tuple[int, int, list[_Cand]]]) -> list[tu
         if m - k >= 2 or (m - k == 1 and joined):
             tops = []
             for _s, _e, cands in spans[k : m + 1]:
-                best = max(cands, key=lambda c: c.prior)
+                best = cands[0]
                 tops.append((best.kind, best.country or "") if best.kind in ("province", "country") else None)
             for x in range(k, m + 1):
                 others = tops[: x - k] + tops[x - k + 1 :]
                 top, votes = Counter(others).most_common(1)[0]
                 if top is not None and votes * 3 >= len(others) * 2:
                     out[x] = top
-        k = m + 1
+        while ci < len(close) and close[ci] <= m:
+            ci += 1
+        if ci == len(close):
+            break
+        k = close[ci]
     return out
 
 
@@ -938,7 +943,7 @@ def _appositives(
     for k in range(n - 1):
         _s, e, cands = spans[k]
         ns, ne, ncands = spans[k + 1]
-        if not _APPOSITIVE_GAP.fullmatch(text, e, ns):
+        if ns - e > 3 or not _APPOSITIVE_GAP.fullmatch(text, e, ns):
             continue
         boxes = [c for c in ncands if c.kind in ("province", "country") and c.type == "literal" and c.country]
         if not boxes:
