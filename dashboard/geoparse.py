@@ -36,6 +36,9 @@ PROXIMITY_WEIGHT = 1.0
 #: "Nevada, Mo." does; the town's state being the article's does not).
 AREA_OVER_TOWN_MARGIN = 1.5
 
+#: A city this populous is not taken for a surname next to a capitalised word ("Metropolitan Denver").
+BIG_CITY = 300_000
+
 #: Bonus of a candidate of the kind (and country) of the other items of a list it is in.
 LIST_WEIGHT = 1.5
 
@@ -585,7 +588,9 @@ class Geoparser:
             if common_noun and small and (c.province or c.country) not in named:
                 continue
             if not locative:
-                weak = c.kind == "city" or personish
+                # A capitalised neighbour makes a town part of a person's name, not a big city
+                # ("Metropolitan Denver", "Greater Atlanta" stay places).
+                weak = (c.kind == "city" and c.population < BIG_CITY) or personish
                 if weak and single and (prev_proper or next_proper):
                     if prev_proper and c.kind == "city":  # "Bruce Ivins": later "Ivins" alone is him too
                         persons.add(key)

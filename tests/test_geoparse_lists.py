@@ -83,3 +83,10 @@ def test_a_county_in_the_counties_layer_wins_over_its_namesake_town():
     got = _resolved("Nurses in Frederick County, Maryland, treated eleven patients.")
     assert got["Frederick County"] == {"county:24021"}
     assert got["Maryland"] == {"province:US-MD"}
+
+
+def test_a_big_city_after_a_capitalised_word_is_still_the_city():
+    got = _resolved("Donations reached the food bank of Metropolitan Denver by noon.")
+    assert got["Denver"] == {"city:5419384"}
+    # a small town next to a given name is still a person
+    assert "Ivins" not in _resolved("Bruce Ivins worked at the lab. Ivins said little.")
