@@ -546,14 +546,22 @@ class Geoparser:
         # "Washington Post", "New York Times": a newspaper, not a mention of the place.
         if next_cap and nword in lexicon.NEWSPAPER_WORDS and next_tok[2][0].isupper():
             return []
-        # "the state of Washington", "Washington state": the province, where the name has one.
+        # "the state of Washington", "Washington state", "New York Governor": the province, where the name
+        # has one.
         province_cue = (
             prev_tok is not None
             and prev_word == "of"
             and i > 1
             and toks[i - 2][2].casefold() in lexicon.PROVINCE_CUES
             and text[toks[i - 2][1] : prev_tok[0]] == " "
-        ) or (nword in lexicon.PROVINCE_CUES and next_tok[2][0].islower() and text[e : next_tok[0]] == " ")
+        ) or (
+            next_tok is not None
+            and text[e : next_tok[0]] in (" ", "\u00a0")
+            and (
+                (nword in lexicon.PROVINCE_CUES and next_tok[2][0].islower())
+                or (nword in lexicon.PROVINCE_HEADS and next_tok[2][0].isupper())
+            )
+        )
         if province_cue and any(c.kind == "province" for c in cands):
             cands = [c for c in cands if c.kind == "province" or c.type != "literal"]
         # "Marburg virus", "Ebola fever", "Lyme disease": a disease named after a place.

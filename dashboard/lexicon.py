@@ -437,6 +437,9 @@ NEWSPAPER_WORDS: frozenset[str] = _words(
 #: Words before a name that say which kind of place it is ("the state of Washington").
 PROVINCE_CUES: frozenset[str] = _words("state province commonwealth prefecture territory")
 
+#: Capitalised words after a name that make it a state's ("New York Governor", "Ohio Legislature").
+PROVINCE_HEADS: frozenset[str] = _words("governor gov legislature statehouse")
+
 #: Words before a name that make it a place ("in Fargo", "near Oakland").
 LOCATIVES: frozenset[str] = _words(
     "in at near from to into outside inside across throughout toward towards via"

@@ -61,6 +61,8 @@ def test_the_state_of_x_is_the_province():
     assert got["Washington"] == {"province:US-WA"}
     got = _resolved("Washington state regulators approved the plan.")
     assert got["Washington"] == {"province:US-WA"}
+    got = _resolved("New York Governor Jane Doe declared an emergency on Sunday.")
+    assert got["New York"] == {"province:US-NY"}
 
 
 def test_newspaper_names_are_not_place_mentions():
