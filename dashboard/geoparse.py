@@ -443,11 +443,7 @@ class Geoparser:
             matched_tok.update(range(i, j + 1))
         # Two passes: surnames met as part of a person's name ("Bruce Ivins") are distrusted everywhere.
         persons: set[str] = set()
-        # The provinces and countries an article names (a common-word town needs its own named).
-        named: set[str] = set()
-        for top in {id(sp[4]): sp[4][0] for sp in spans}.values():  # candidates come best prior first
-            if top.kind in ("province", "country") and top.type == "literal":
-                named.add(top.place_id if top.kind == "province" else top.country or "")
+        named = _Named(spans)
         first = [
             self._filter(text, toks, i, j, s, e, c, matched_tok, persons, named) for i, j, s, e, c in spans
         ]
@@ -474,7 +470,7 @@ class Geoparser:
         out.sort(key=lambda k: k[0])
         return out
 
-    def _filter(self, text, toks, i, j, s, e, cands, matched_tok, persons, named=frozenset()) -> list[_Cand]:
+    def _filter(self, text, toks, i, j, s, e, cands, matched_tok, persons, named=None) -> list[_Cand]:
         """Apply the reader's rules (titles, person names, common words) to one span's candidates."""
         prev_tok = toks[i - 1] if i > 0 else None
         next_tok = toks[j + 1] if j + 1 < len(toks) else None
@@ -593,7 +589,7 @@ class Geoparser:
             # "Department of Justice", "Federal Reserve": a small town named by a common word needs a
             # locative cue, an appositive ("Justice, Ill.") or its state (country) named in the article.
             small = c.kind == "city" and c.population < 50_000
-            if common_noun and small and (c.province or c.country) not in named:
+            if common_noun and small and (named is None or (c.province or c.country) not in named.ids()):
                 continue
             if not locative:
                 # A capitalised neighbour makes a town part of a person's name, not a big city
@@ -894,6 +890,23 @@ class Geoparser:
             second = next((sc for sc, c, _ in scored if c.place_id != best.place_id), None)
             out.append((best_score, best, best_score - second if second is not None else 2.0))
         return out
+
+
+class _Named:
+    """The provinces and countries an article names (a common-word town needs its own named); listed on
+    first need only, as few articles have a common-word town."""
+
+    def __init__(self, spans: list[tuple]) -> None:
+        self._spans = spans
+        self._ids: set[str] | None = None
+
+    def ids(self) -> set[str]:
+        if self._ids is None:
+            self._ids = set()
+            for top in {id(sp[4]): sp[4][0] for sp in self._spans}.values():  # candidates: best prior first
+                if top.kind in ("province", "country") and top.type == "literal":
+                    self._ids.add(top.place_id if top.kind == "province" else top.country or "")
+        return self._ids
 
 
 def _top_kind(cands: list[_Cand]) -> str:
