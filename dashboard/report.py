@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import html
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -44,7 +46,8 @@ def escape_text(text: str) -> str:
     return html.escape(text, quote=True).replace("{", "&#123;").replace("}", "&#125;")
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
+@functools.lru_cache(maxsize=8)
+def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     """Return ``(start, end)`` offsets of the sentences of ``text`` (stripped, non-empty).
 
     Parameters
@@ -54,10 +57,11 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
     Returns
     -------
-    list of tuple of int
-        Sentence offsets in order; ``text[start:end]`` is one sentence.
+    tuple of tuple of int
+        Sentence offsets in order; ``text[start:end]`` is one sentence. Cached per text: the map's popups
+        and the tables ask for the same article's sentences once per place.
     """
-    return [(s.start, s.end) for s in split_sentences(text)]
+    return tuple((s.start, s.end) for s in split_sentences(text))
 
 
 @dataclass(frozen=True)
@@ -101,7 +105,10 @@ def context_of(text: str, start: int, end: int, spans: Sequence[tuple[int, int]]
     Context
     """
     spans = sentence_spans(text) if spans is None else spans
-    for s_start, s_end in spans:
+    # Spans are sorted and disjoint: bisect, so contexts for many mentions stay linear overall.
+    i = bisect_right(spans, (start, len(text) + 1)) - 1
+    if i >= 0:
+        s_start, s_end = spans[i]
         if s_start <= start < s_end:
             s_end = max(s_end, end)
             return Context(text[s_start:s_end], start - s_start, end - s_start)
