@@ -555,6 +555,29 @@ class _Finder:
             Claim(text=clause.text, start=clause.start, end=clause.end, kind=kind, place_ids=ids, **kw)
         )
 
+    def _add_quantity(self, clause: Span, kind: str, subj: _M, q: Quantity, **kw: Any) -> None:
+        """A claim that one place has the stated quantity ``q``."""
+        self._add(
+            clause, kind, subject=subj.place_id, subject_name=subj.name, stated=q.value, unit=q.unit,
+            hedge=q.hedge, place_ids=(subj.place_id,), **kw,
+        )  # fmt: skip
+
+    def _add_measured(
+        self, clause: Span, kind: str, subj: _M, q: Quantity, measured: float, tol: float, method: str,
+        details: dict, anaphor: str | None,
+    ) -> None:  # fmt: skip
+        """Compare ``q`` with ``measured`` (km or km²) within the relative tolerance ``tol``."""
+        computed = _in_unit(measured, q.unit)
+        reason = None
+        if anaphor:
+            details["resolved_from"] = anaphor
+            reason = f"subject resolved from {anaphor!r} to the preceding mention of {subj.name}"
+        self._add_quantity(
+            clause, kind, subj, q, computed=_round(computed),
+            verdict=_verdict(q.value, computed, tol * q.value, q.hedge), method=method, reason=reason,
+            details=details,
+        )  # fmt: skip
+
     # -- driver ----------------------------------------------------------------------------------------------
     def run(self) -> list[Claim]:
         for sentence in split_sentences(self.text):
@@ -670,45 +693,19 @@ class _Finder:
             geom = _gaz().geometry(subj.place_id)
             row = _gaz().place(subj.place_id)
         except KeyError:
-            self._add(
-                clause,
-                "length",
-                subject=subj.place_id,
-                subject_name=subj.name,
-                stated=q.value,
-                unit=q.unit,
-                hedge=q.hedge,
-                verdict="cannot check",
+            self._add_quantity(
+                clause, "length", subj, q, verdict="cannot check",
                 method="geodesic length of a bundled route",
                 reason=f"{subj.name} has no geometry in the bundled data",
-                place_ids=(subj.place_id,),
-            )
+            )  # fmt: skip
             return
         km = geodesic_length_km(geom)
         details = _alt_details(alt, km) | {"computed_km": round(km, 1)}
         published = _published_length(row)
         if published is not None:
             details["published_km"] = published
-        if anaphor:
-            details["resolved_from"] = anaphor
-        computed = _in_unit(km, q.unit)
-        self._add(
-            clause,
-            "length",
-            subject=subj.place_id,
-            subject_name=subj.name,
-            stated=q.value,
-            unit=q.unit,
-            hedge=q.hedge,
-            computed=_round(computed),
-            verdict=_verdict(q.value, computed, LENGTH_TOL * q.value, q.hedge),
-            method=f"geodesic length (pyproj Geod, WGS 84 ellipsoid) of the bundled route {subj.place_id}",
-            reason=f"subject resolved from {anaphor!r} to the preceding mention of {subj.name}"
-            if anaphor
-            else None,
-            place_ids=(subj.place_id,),
-            details=details,
-        )
+        method = f"geodesic length (pyproj Geod, WGS 84 ellipsoid) of the bundled route {subj.place_id}"
+        self._add_measured(clause, "length", subj, q, km, LENGTH_TOL, method, details, anaphor)
 
     def _border_length(self, clause, q, alt, ms, noun_end: int) -> None:
         countries = [x for x in ms if x.kind == "country"]
@@ -903,35 +900,15 @@ class _Finder:
         except KeyError:
             geom = None
         if geom is None or geom.geom_type not in ("Polygon", "MultiPolygon"):
-            self._add(
-                clause, "area", subject=subj.place_id, subject_name=subj.name, stated=q.value, unit=q.unit,
-                hedge=q.hedge, verdict="cannot check", method="geodesic area of a bundled polygon",
+            self._add_quantity(
+                clause, "area", subj, q, verdict="cannot check", method="geodesic area of a bundled polygon",
                 reason=f"{subj.name} has no polygon in the bundled data (only a point or line)",
-                place_ids=(subj.place_id,),
             )  # fmt: skip
             return
         km2 = geodesic_area_km2(geom)
-        computed = _in_unit(km2, q.unit)
         details = _alt_details(alt, km2) | {"computed_km2": round(km2, 1)}
-        if anaphor:
-            details["resolved_from"] = anaphor
-        self._add(
-            clause,
-            "area",
-            subject=subj.place_id,
-            subject_name=subj.name,
-            stated=q.value,
-            unit=q.unit,
-            hedge=q.hedge,
-            computed=_round(computed),
-            verdict=_verdict(q.value, computed, AREA_TOL * q.value, q.hedge),
-            method=f"geodesic area (pyproj Geod, WGS 84 ellipsoid) of the bundled polygon {subj.place_id}",
-            reason=f"subject resolved from {anaphor!r} to the preceding mention of {subj.name}"
-            if anaphor
-            else None,
-            place_ids=(subj.place_id,),
-            details=details,
-        )
+        method = f"geodesic area (pyproj Geod, WGS 84 ellipsoid) of the bundled polygon {subj.place_id}"
+        self._add_measured(clause, "area", subj, q, km2, AREA_TOL, method, details, anaphor)
 
     # -- border share ----------------------------------------------------------------------------------------
     def _border_share(self, clause: Span, q: Quantity, ms: list[_M]) -> None:
