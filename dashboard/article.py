@@ -28,6 +28,13 @@ def _decode(data: bytes, source: str) -> str:
         mb = settings.MAX_ARTICLE_BYTES / 1024 / 1024
         msg = f"{source}: the file is larger than {mb:.0f} MB; split it into smaller articles"
         raise InputError(msg)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # A byte-order mark says UTF-16 (Windows "Unicode" text): decode it rather than call it binary.
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            msg = f"{source}: the file starts like UTF-16 text but does not decode; save it as UTF-8 text"
+            raise InputError(msg) from None
     if b"\x00" in data:
         msg = f"{source}: this looks like a binary file, not a plain-text article"
         raise InputError(msg)

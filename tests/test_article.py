@@ -56,3 +56,17 @@ def test_oversized_input(monkeypatch):
     monkeypatch.setattr(settings, "MAX_ARTICLE_BYTES", 100)
     with pytest.raises(InputError, match="larger than"):
         read_article(b"x" * 101, "big.txt")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_with_byte_order_mark_is_read(encoding: str) -> None:
+    text = "date 2022-01-28 Títle\nKyiv and Lviv are in Ukraine."
+    bom = {"utf-16": b"", "utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff"}[encoding]
+    art = read_article(bom + text.encode(encoding), "win.txt")
+    assert art.text == text
+    assert art.date == date(2022, 1, 28)
+
+
+def test_broken_utf16_gets_a_clear_message() -> None:
+    with pytest.raises(InputError, match="UTF-16"):
+        read_article(b"\xff\xfe\x00\xd8", "broken.txt")
