@@ -1059,13 +1059,22 @@ def _caps_ok(toks: list[tuple[int, int, str]], i: int, j: int) -> bool:
     return toks[j][2][0].isupper() or toks[j][2][0].isdigit()
 
 
+_NEXT_WORDS = re.compile(r"\s(\w+)(?:\s(\w+))?")
+
+
 def _metonymic_context(text: str, end: int) -> bool:
-    """A capital followed by "'s" or a speech/action verb stands for its government."""
-    rest = text[end : end + 24]
+    """A capital stands for its government when followed by "'s", a speech/action verb (after an optional
+    "-ly" adverb: "Moscow truly sees"), or a noun like "demand" or "officials" ("a key Moscow demand")."""
+    rest = text[end : end + 32]
     if rest[:2] in ("'s", "\u2019s"):
         return True
-    m = re.match(r"\s(\w+)", rest)
-    return bool(m and m.group(1) in lexicon.METONYMIC_VERBS)
+    m = _NEXT_WORDS.match(rest)
+    if not m:
+        return False
+    first, second = m.group(1), m.group(2)
+    if first in lexicon.METONYMIC_VERBS or first in lexicon.METONYMIC_NOUNS:
+        return True
+    return bool(first.endswith("ly") and second and second in lexicon.METONYMIC_VERBS)
 
 
 @functools.cache

@@ -490,6 +490,16 @@ METONYMIC_VERBS: frozenset[str] = _words(
     """
 )
 
+#: Nouns that a capital premodifies when it stands for its government ("a key Moscow demand", "the Beijing
+#: leadership", "Kremlin officials").
+METONYMIC_NOUNS: frozenset[str] = _words(
+    """
+    administration authorities claim claims decision demand demands diplomats government leadership
+    negotiators offer officials ultimatum policy position proposal proposals readout regime response
+    stance
+    """
+)
+
 #: Titles and honorifics: a capitalised word right after one is a person, not a place.
 TITLES: frozenset[str] = _words(
     """

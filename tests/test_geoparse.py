@@ -199,3 +199,20 @@ def test_us_county_resolves_to_the_article_state():
 
 def test_currency_prefix_is_not_a_place():
     assert [m.text for m in geoparse("It cost US$5 million, the US said.")] == ["US"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "capital", "expected"),
+    [
+        ("The talks stalled over a key Moscow demand on missiles.", "Moscow", "metonymic"),
+        ("Berlin officials declined to comment on the plan.", "Berlin", "metonymic"),
+        ("Few believe that Paris truly wants the deal.", "Paris", "metonymic"),
+        ("Beijing's response came within hours.", "Beijing", "metonymic"),
+        ("She flew to Moscow on Friday to see her family.", "Moscow", "literal"),
+        ("The museum in Paris reopened after a long renovation.", "Paris", "literal"),
+    ],
+)
+def test_capital_standing_for_its_government_is_metonymic(sentence: str, capital: str, expected: str):
+    found = [m for m in geoparse(sentence) if m.text == capital]
+    assert found, f"{capital} not found in {sentence!r}"
+    assert found[0].type == expected
