@@ -555,11 +555,16 @@ class _Finder:
             Claim(text=clause.text, start=clause.start, end=clause.end, kind=kind, place_ids=ids, **kw)
         )
 
-    def _add_quantity(self, clause: Span, kind: str, subj: _M, q: Quantity, **kw: Any) -> None:
-        """A claim that one place has the stated quantity ``q``."""
+    def _add_quantity(
+        self, clause: Span, kind: str, subj: _M, q: Quantity, obj: _M | None = None, **kw: Any
+    ) -> None:
+        """A claim that one place (or a pair, with ``obj``) has the stated quantity ``q``."""
+        if obj is not None:
+            kw.update(object=obj.place_id, object_name=obj.name)
+        ids = (subj.place_id,) if obj is None else (subj.place_id, obj.place_id)
         self._add(
             clause, kind, subject=subj.place_id, subject_name=subj.name, stated=q.value, unit=q.unit,
-            hedge=q.hedge, place_ids=(subj.place_id,), **kw,
+            hedge=q.hedge, place_ids=ids, **kw,
         )  # fmt: skip
 
     def _add_measured(
@@ -815,24 +820,13 @@ class _Finder:
         try:
             ga, gb = _gaz().geometry(a.place_id), _gaz().geometry(b.place_id)
         except KeyError as e:
-            self._add(
-                clause,
-                "distance",
-                subject=a.place_id,
-                subject_name=a.name,
-                object=b.place_id,
-                object_name=b.name,
-                stated=q.value,
-                unit=q.unit,
-                hedge=q.hedge,
-                verdict="cannot check",
-                method="geodesic distance",
+            self._add_quantity(
+                clause, "distance", a, q, b, verdict="cannot check", method="geodesic distance",
                 reason=f"no bundled geometry for {e}",
-                place_ids=(a.place_id, b.place_id),
-            )
+            )  # fmt: skip
             return
         geod = _geod()
-        pa, pb = shapely.point_on_surface(ga) if ga.geom_type != "Point" else ga, None
+        pa = shapely.point_on_surface(ga) if ga.geom_type != "Point" else ga
         pb = shapely.point_on_surface(gb) if gb.geom_type != "Point" else gb
         centre_km = geod.inv(pa.x, pa.y, pb.x, pb.y)[2] / 1000.0
         if ga.geom_type == "Point" and gb.geom_type == "Point":
@@ -855,20 +849,15 @@ class _Finder:
         else:
             ok = lo - tol <= stated_km <= hi + tol
         computed_km = min((lo, hi), key=lambda v: abs(v - stated_km))
-        self._add(
+        self._add_quantity(
             clause,
             "distance",
-            subject=a.place_id,
-            subject_name=a.name,
-            object=b.place_id,
-            object_name=b.name,
-            stated=q.value,
-            unit=q.unit,
-            hedge=q.hedge,
+            a,
+            q,
+            b,
             computed=_round(_in_unit(computed_km, q.unit)),
             verdict="consistent" if ok else "differs",
             method=method,
-            place_ids=(a.place_id, b.place_id),
             details=_alt_details(alt, computed_km)
             | {"nearest_km": round(lo, 1), "representative_points_km": round(centre_km, 1)},
         )
