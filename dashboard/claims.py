@@ -318,33 +318,9 @@ def geodesic_area_km2(geom) -> float:
     return abs(area) / 1e6
 
 
-def _helper(name: str):
-    """A border helper from the geodata engineer's modules, if they exist (gazetteer.py or geometry.py)."""
-    for modname in ("dashboard.geometry", "dashboard.gazetteer"):
-        try:
-            mod = __import__(modname, fromlist=[name])
-        except ImportError:
-            continue
-        fn = getattr(mod, name, None)
-        if callable(fn):
-            return fn
-    return None
-
-
 @cache
 def _country_geom(place_id: str):
     return _gaz().geometry(place_id)
-
-
-def _shared_boundary(a, b):
-    """The lines two polygons share (their boundaries' overlap), as a shapely geometry."""
-    import shapely
-
-    if not a.intersects(b):
-        return shapely.GeometryCollection()
-    inter = shapely.intersection(a.boundary, b.boundary, grid_size=None)
-    lines = [g for g in shapely.get_parts(inter) if g.geom_type in ("LineString", "LinearRing")]
-    return shapely.MultiLineString(lines) if lines else shapely.GeometryCollection()
 
 
 #: Snapping distance (degrees, about 2 km) for borders between features of different layers.
@@ -375,7 +351,7 @@ def shared_border_km(a: str, b: str) -> float:
     """Length in km of the boundary places ``a`` and ``b`` share (0 if they don't touch).
 
     Two countries: the gazetteer's ``shared_border_km`` (the polygons' common boundary; Natural Earth
-    neighbours share their vertices), or the same computed here if the gazetteer has no such helper.
+    neighbours share their vertices).
     Features of different layers (a province and a country): the boundary within about 2 km of the other
     feature's boundary.
     """
@@ -383,30 +359,14 @@ def shared_border_km(a: str, b: str) -> float:
         return 0.0
     x, y = sorted((a, b))
     if x.startswith("country:") and y.startswith("country:"):
-        fn = _helper("shared_border_km")
-        if fn is not None:
-            return float(fn(x, y))
-        return geodesic_length_km(_shared_boundary(_country_geom(x), _country_geom(y)))
+        return _gaz().shared_border_km(x, y)
     return _near_boundary_km(_country_geom(x), _country_geom(y))
-
-
-@cache
-def _neighbours(a: str) -> tuple[str, ...]:
-    """Ids of countries whose polygons touch country ``a``."""
-    countries = _gaz().layer("country")
-    geom = _country_geom(a)
-    idx = countries.sindex.query(geom, predicate="intersects")
-    ids = [str(i) for i in countries.index[idx] if str(i) != a]
-    return tuple(sorted(ids))
 
 
 @cache
 def land_border_km(a: str) -> float:
     """Total length in km of country ``a``'s land border with all other countries."""
-    fn = _helper("land_border_km")
-    if fn is not None:
-        return float(fn(a))
-    return sum(shared_border_km(a, b) for b in _neighbours(a))
+    return _gaz().land_border_km(a)
 
 
 def _border_with(a: str, members: list[str]) -> tuple[float, dict[str, float]]:
