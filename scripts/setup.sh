@@ -15,3 +15,4 @@ if ! cmp -s requirements.lock "$stamp"; then
   cp requirements.lock "$stamp"
 fi
 bash scripts/fetch_web_assets.sh
+bash scripts/fetch_reuters.sh
