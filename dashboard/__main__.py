@@ -86,7 +86,10 @@ def geoparse_command(paths: list[str], fmt: str, output: str | None, full_geomet
             articles.append(read_article(data, p))
         except InputError as exc:
             _err(f"skipped {exc}")
-    results = [(a, parser.parse(a.text)) for a in articles]
+    from dashboard import historic
+
+    # Each article on its own date: names resolve to the places of that day (historic states, former names).
+    results = [(a, historic.on_date(parser.parse(a.text, on=a.date), a.date)) for a in articles]
 
     if fmt == "csv":
         chunks = []
@@ -108,7 +111,8 @@ def geoparse_command(paths: list[str], fmt: str, output: str | None, full_geomet
             if k not in geom_cache:
                 try:
                     if kind == "alliance":
-                        geom_cache[k] = gaz.geometry(pid, display=not full_geometry, on=day)
+                        when = historic.alliance_day(gaz, pid, day)
+                        geom_cache[k] = gaz.geometry(pid, display=not full_geometry, on=when)
                     else:
                         geom_cache[k] = gaz.geometry(pid, display=not full_geometry)
                 except (KeyError, DashboardError):
@@ -142,7 +146,10 @@ def geoparse_command(paths: list[str], fmt: str, output: str | None, full_geomet
                     ],
                 }
                 if m0.kind == "alliance":
-                    props["members"] = list(gaz.members(pid, day))
+                    props["members"] = list(gaz.members(pid, historic.alliance_day(gaz, pid, day)))
+                if historic.years(pid):
+                    props["years"] = historic.years(pid)
+                props["date"] = day.isoformat()
                 props_json = json.dumps(props, ensure_ascii=False, allow_nan=False)
                 lines.append(f'{{"type":"Feature","geometry":{gjson_cache[k]},"properties":{props_json}}}')
             for m in ms if fmt == "jsonl" else ():
@@ -160,6 +167,7 @@ def geoparse_command(paths: list[str], fmt: str, output: str | None, full_geomet
                     "confidence": m.confidence,
                     "lat": lat,
                     "lon": lon,
+                    "date": day.isoformat(),
                 }
                 lines.append(json.dumps(rec, ensure_ascii=False))
         if fmt == "jsonl":

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
-from dashboard import lexicon
+from dashboard import historic, lexicon
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -62,6 +62,7 @@ _SENTENCE_BREAK = re.compile(r"[.!?:;\n\"\u201c\u201d\u2022|()\[\]]")
 
 _KIND_PRIOR = {
     "country": 3.0,
+    "historic_state": 3.0,  # the USSR, West Germany: dated, see dashboard.historic
     "alliance": 3.0,
     "continent": 2.9,
     "region": 2.7,
@@ -368,6 +369,8 @@ class Geoparser:
             add(surface, pid, "metonymic", 2.8)
         for surface, pid in lexicon.ALLIANCES.items():
             add(surface, pid, "alliance", 3.2)
+        for surface, pid in historic.DEMONYMS.items():
+            add(surface, pid, "demonym", 2.6)
 
     def place_info(self, place_id: str) -> tuple[str, str, str | None] | None:
         """(name, kind, country) of an indexed place, or None."""
@@ -422,8 +425,8 @@ class Geoparser:
             i = j + 1
         return toks, out
 
-    def parse(self, text: str) -> list[Mention]:
-        """Find and resolve the place mentions in ``text`` (see :func:`geoparse`)."""
+    def parse(self, text: str, on: date | None = None) -> list[Mention]:
+        """Find and resolve the place mentions in ``text`` as of date ``on`` (see :func:`geoparse`)."""
         if not text:
             return []
         # Parsing allocates many small acyclic tuples: the cyclic collector would rescan them over and over
@@ -431,13 +434,14 @@ class Geoparser:
         was_enabled = gc.isenabled()
         gc.disable()
         try:
-            return self._parse(text)
+            return self._parse(text, on)
         finally:
             if was_enabled:
                 gc.enable()
 
-    def _parse(self, text: str) -> list[Mention]:
+    def _parse(self, text: str, on: date | None = None) -> list[Mention]:
         toks, spans = self._spans(text)
+        spans = historic.spans_on(spans, on)  # readings of dated names valid on the article's date
         matched_tok = set()
         for i, j, *_ in spans:
             matched_tok.update(range(i, j + 1))
@@ -590,6 +594,22 @@ class Geoparser:
             # locative cue, an appositive ("Justice, Ill.") or its state (country) named in the article.
             small = c.kind == "city" and c.population < 50_000
             if common_noun and small and (named is None or (c.province or c.country) not in named.ids()):
+                continue
+            # ...and never when a capitalised word precedes it: the head of an organisation's name
+            # ("Federal Reserve", "Farmers State Bank"), whatever the article names.
+            if (
+                small
+                and single
+                and key in lexicon.COMMON_NOUNS
+                and not locative
+                and prev_adjacent
+                and text[prev_tok[1] : s] == " "
+                and prev_tok[2][0].isupper()
+            ):
+                continue
+            # "Moody's", "Dillard's": a small town's name in the possessive, with no locative cue, is a
+            # firm's or a person's ("Springfield's mayor" is a city of 150,000 and stays).
+            if small and single and not locative and text[e : e + 2] in ("'s", "\u2019s"):
                 continue
             if not locative:
                 # A capitalised neighbour makes a town part of a person's name, not a big city
@@ -1150,18 +1170,19 @@ def geoparse(text: str, *, on: date | None = None) -> list[Mention]:
     text : str
         The article's whole text; offsets index it.
     on : datetime.date, optional
-        The article's date (alliance membership is resolved in :func:`places_frame`).
+        The article's date (default: today): a name resolves to the place it named that day ("West
+        Germany" in 1987 is the Federal Republic of 1949-1990, "Yugoslavia" in 1995 the Federal Republic of
+        Yugoslavia) and dated places carry that day's name ("Burma" in 1987); see :mod:`dashboard.historic`.
 
     Returns
     -------
     list of Mention
         Sorted by start; ``text[m.start:m.end] == m.text`` for every mention.
     """
-    del on  # mentions do not depend on the date; membership does (places_frame)
     if not isinstance(text, str):
         msg = f"geoparse expects text, got {type(text).__name__}"
         raise TypeError(msg)
-    return default_parser().parse(text)
+    return historic.on_date(default_parser().parse(text, on=on), on)
 
 
 def places_frame(
@@ -1181,7 +1202,9 @@ def places_frame(
     Returns
     -------
     geopandas.GeoDataFrame
-        Columns ``place_id, name, kind, country, count, mentions, members, geometry`` (EPSG:4326).
+        Columns ``place_id, name, kind, country, count, mentions, members, years, date, geometry``
+        (EPSG:4326); ``years`` is a historic state's life ("1949–1990"), else None; ``date`` the ISO date
+        the places are resolved on (the article's, else today's).
     """
     import geopandas as gpd
 
@@ -1198,8 +1221,9 @@ def places_frame(
         first = ms[0]
         members = None
         if first.kind == "alliance":
-            members = list(gaz.members(pid, day))
-            geom = gaz.geometry(pid, display=display, on=day)
+            when = historic.alliance_day(gaz, pid, day)  # a defunct alliance: its last members
+            members = list(gaz.members(pid, when))
+            geom = gaz.geometry(pid, display=display, on=when)
         else:
             geom = gaz.geometry(pid, display=display)
         rows.append(
@@ -1211,10 +1235,23 @@ def places_frame(
                 "count": len(ms),
                 "mentions": [{"start": m.start, "end": m.end, "text": m.text, "type": m.type} for m in ms],
                 "members": members,
+                "years": historic.years(pid),
+                "date": day.isoformat(),
                 "geometry": geom,
             }
         )
-    cols = ["place_id", "name", "kind", "country", "count", "mentions", "members", "geometry"]
+    cols = [
+        "place_id",
+        "name",
+        "kind",
+        "country",
+        "count",
+        "mentions",
+        "members",
+        "years",
+        "date",
+        "geometry",
+    ]
     return gpd.GeoDataFrame(rows, columns=cols, geometry="geometry", crs=settings.CRS)
 
 

@@ -200,7 +200,7 @@ DEMONYM_PLACES: dict[str, str] = {
     "Asian": "continent:asia",
     "Latin American": "region:latin_america",
     "Baltic": "region:baltic_states",
-    "Soviet": "region:former_soviet_union",
+    "Soviet": "historic_state:ussr",
     "Scandinavian": "region:scandinavia",
     "Balkan": "region:balkans",
     "Caucasian": "region:caucasus",
@@ -342,8 +342,8 @@ ABBREVIATIONS: dict[str, str] = {
     "PRC": "country:CHN",
     "ROK": "country:KOR",
     "DPRK": "country:PRK",
-    "USSR": "region:former_soviet_union",
-    "Soviet Union": "region:former_soviet_union",
+    "USSR": "historic_state:ussr",
+    "Soviet Union": "historic_state:ussr",
     "Holland": "country:NLD",
     "Ivory Coast": "country:CIV",
     "Burma": "country:MMR",
@@ -519,7 +519,7 @@ COMMON_WORDS: frozenset[str] = _words(
     valley bay delta plateau pacific atlantic airport creek village villages centre center coast capital
     island islands mountain mountains desert forest harbour port ocean sea region province district
     town township borough parish metro downtown uptown midtown square hall tower bridge station
-    camp base fort hill hills heights gardens grove meadows ridge point springs lakes
+    camp base fort hill hills heights gardens grove meadows ridge point springs lakes gulf strait straits
     a about above after again against all also although am an and any april are as at august autumn
     avenue bath bay be beach because been before being below best between bible big black both brown
     but by can center central centre christ christmas church city college commerce congress could

@@ -263,6 +263,8 @@ def layer_geojson(places: pd.DataFrame, text: str, highlight: Iterable[str] = ()
         if kind == "alliance":
             members = list(row.get("members") or [])
             extra = f"{len(members)} members: {', '.join(members)}"
+        elif row.get("years"):  # a historic state: its years ("1949–1990")
+            extra = str(row["years"])
         fill = country_fill(count) if kind == "country" else style.color
         lit = row["place_id"] in highlight
         css = {

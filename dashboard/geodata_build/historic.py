@@ -3,7 +3,8 @@
 A historic state is dissolved from today's countries and provinces, like a region; a member may be cut by an
 authored polygon of ``historic_parts.csv``: ``province:DE-BE&west_berlin`` is the part of Berlin inside the
 ``west_berlin`` polygon, ``province:DE-BE!west_berlin`` the rest. ``former_names.csv`` dates names of
-places (Burma until 1989-06-17, the European Communities until 1993-10-31); together with each historic
+places (Burma until 1989-06-17, the European Communities until 1993-10-31; ``label`` marks the name a
+map shows on those dates, not "FYROM" or "EEC"); together with each historic
 state's own life they make the validity table the geoparser resolves names by.
 """
 
@@ -22,7 +23,7 @@ from dashboard.geodata_build.text import clean
 
 CRS = "EPSG:4326"
 KIND = "historic_state"
-VALIDITY_COLUMNS = ["place_id", "name", "valid_from", "valid_to", "source"]
+VALIDITY_COLUMNS = ["place_id", "name", "valid_from", "valid_to", "label", "source"]
 
 
 def _check_date(value: str, where: str) -> str:
@@ -150,7 +151,8 @@ def former_name_rows(former: pd.DataFrame, kinds: dict[str, str], countries: dic
 
 
 def validity_table(historic: gpd.GeoDataFrame, former: pd.DataFrame, states: pd.DataFrame) -> pd.DataFrame:
-    """Dated places and names: a historic state's life (empty ``name``) and every former name's years."""
+    """Dated places and names: a historic state's life (empty ``name``) and every former name's years;
+    ``label`` = "yes" where the name is the place's name on those dates (shown instead of today's)."""
     src = dict(zip(states["id"], states["source"], strict=True))
     lives = pd.DataFrame(
         {
@@ -158,6 +160,7 @@ def validity_table(historic: gpd.GeoDataFrame, former: pd.DataFrame, states: pd.
             "name": "",
             "valid_from": historic["valid_from"],
             "valid_to": historic["valid_to"],
+            "label": "",
             "source": historic["id"].map(src),
         }
     )

@@ -1,0 +1,181 @@
+"""Archive audit: geoparse the whole Reuters-21578 archive, each article on its own date.
+
+usage: python bench/audit_reuters.py [--limit N] [--top 100] [--out DIR] [--fixture FILE.csv]
+
+Lists the most frequent (surface -> place) resolutions and the most frequent unresolved capitalised names that
+look like places (after a locative preposition: "in Lagos", "from Oslo"), each with its count and one sample
+sentence, and writes them to ``DIR/resolutions.tsv`` and ``DIR/unresolved.tsv`` (default ``.cache/audit``:
+the sample sentences are Reuters text, which must never be committed). With ``--fixture``, counts the
+archive's mentions the reviewed list calls wrong (``verdict`` = ``wrong``) and the unresolved names it calls
+missed (``verdict`` = ``missed``): the before/after error counts of the review.
+
+The archive (``.cache/reuters/package/data/full/reuters-*.json``) is fetched by ``scripts/fetch_reuters.sh``.
+Bodies are hard-wrapped at about 70 columns with paragraphs starting on an indented line; lines are joined
+into paragraphs before parsing, as a reader would read them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import re
+import sys
+import time
+from collections import Counter
+from datetime import date, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+ARCHIVE = ROOT / ".cache" / "reuters" / "package" / "data" / "full"
+
+# A wrapped line continues the paragraph unless the next line is indented (a new paragraph).
+_WRAP = re.compile(r"[ \t]*\n(?![ \t]{2,}|\n)[ \t]*")
+_TRAILER = re.compile(r"\s*\bReuter\b\s*\x03?\s*\Z")
+# A capitalised name (up to 3 words) right after a locative preposition.
+_LOCATIVE_NAME = re.compile(
+    r"\b(?:in|at|near|from|outside)[ \t]+((?:[A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?:[ \t][A-Z][a-z]+){0,2})\b"
+)
+_words = str.split
+# Capitalised words after a locative preposition that are not places (calendar words, generic heads).
+NOT_PLACE_WORDS = frozenset(
+    _words(
+        """January February March April May June July August September October November December Monday
+    Tuesday Wednesday Thursday Friday Saturday Sunday The A An This That These Those It Its His Her Their Our
+    We They He She I Mr Mrs Ms Dr Inc Co Corp Ltd Group Company Bank Reuters Reuter Chairman President
+    Congress Senate
+    House Court Treasury Department Ministry Government Parliament Exchange Board Commission Committee Council
+    First Second Third Fourth Fifth Other Some All Each Both Such Several Many Most No Any One Two Three Four
+    Five Six Seven Eight Nine Ten Section Article Chapter Class Series Phase Stage Part Tokyo's"""
+    )
+)
+
+
+def parse_date(value: str) -> date | None:
+    """Reuters-21578's date ("26-FEB-1987 15:14:36.41"); None when it does not parse."""
+    try:
+        return datetime.strptime(value.split()[0], "%d-%b-%Y").date()
+    except (ValueError, AttributeError, IndexError):
+        return None
+
+
+def article_text(record: dict) -> str:
+    """The body as paragraphs (wrapped lines joined), without the "Reuter" sign-off."""
+    body = _TRAILER.sub("", str(record.get("body") or ""))
+    return _WRAP.sub(" ", body).strip()
+
+
+def read_archive(path: Path = ARCHIVE, limit: int = 0) -> list[tuple[str, date | None, str]]:
+    """(id, date, text) of every article with a body, in archive order."""
+    files = sorted(path.glob("reuters-*.json"))
+    if not files:
+        msg = f"no Reuters archive in {path}; run `bash scripts/fetch_reuters.sh`"
+        raise SystemExit(msg)
+    out = []
+    for f in files:
+        for rec in json.loads(f.read_text(encoding="utf-8")):
+            text = article_text(rec)
+            if text:
+                out.append((str(rec.get("id")), parse_date(str(rec.get("date", ""))), text))
+                if limit and len(out) >= limit:
+                    return out
+    return out
+
+
+def sentence_at(text: str, start: int, end: int, width: int = 220) -> str:
+    """The sentence around ``text[start:end]`` (clipped to ``width`` characters)."""
+    lo = max(text.rfind(". ", 0, start) + 2, text.rfind("\n", 0, start) + 1, 0)
+    hi_dot, hi_nl = text.find(". ", end), text.find("\n", end)
+    his = [h for h in (hi_dot, hi_nl) if h >= 0]
+    hi = min(his) + 1 if his else len(text)
+    s = text[lo:hi].strip()
+    return s if len(s) <= width else s[: width - 3] + "..."
+
+
+def audit(articles: list[tuple[str, date | None, str]]) -> tuple[dict, dict]:
+    """Counts and one sample sentence per (surface, place id, name) and per unresolved locative name."""
+    from dashboard.geoparse import geoparse
+
+    resolved: dict[tuple[str, str, str], list] = {}
+    unresolved: dict[str, list] = {}
+    for _id, day, text in articles:
+        mentions = geoparse(text, on=day)
+        covered = [(m.start, m.end) for m in mentions]
+        for m in mentions:
+            key = (m.text, m.place_id, m.name)
+            got = resolved.get(key)
+            if got is None:
+                resolved[key] = [1, sentence_at(text, m.start, m.end)]
+            else:
+                got[0] += 1
+        for hit in _LOCATIVE_NAME.finditer(text):
+            s, e = hit.span(1)
+            name = hit.group(1)
+            if name.split()[0] in NOT_PLACE_WORDS or any(cs < e and s < ce for cs, ce in covered):
+                continue
+            got = unresolved.get(name)
+            if got is None:
+                unresolved[name] = [1, sentence_at(text, s, e)]
+            else:
+                got[0] += 1
+    return resolved, unresolved
+
+
+def read_fixture(path: Path) -> list[dict]:
+    """The reviewed list: ``list`` (resolved|unresolved), ``surface``, ``place_id``, ``verdict``, ``note``."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def error_counts(fixture: list[dict], resolved: dict, unresolved: dict) -> dict[str, int]:
+    """Mentions the review calls wrong that still occur, and the missed names still unresolved."""
+    by_pair = Counter()
+    for (surface, pid, _name), (count, _s) in resolved.items():
+        by_pair[(surface, pid)] += count
+    wrong = sum(by_pair[(r["surface"], r["place_id"])] for r in fixture if r["verdict"] == "wrong")
+    missed = sum(unresolved.get(r["surface"], [0])[0] for r in fixture if r["verdict"] == "missed")
+    right = sum(by_pair[(r["surface"], r["place_id"])] for r in fixture if r["verdict"] == "right")
+    return {"wrong_mentions": wrong, "missed_names": missed, "right_mentions": right}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--limit", type=int, default=0, help="only the first N articles")
+    ap.add_argument("--top", type=int, default=100)
+    ap.add_argument("--out", type=Path, default=ROOT / ".cache" / "audit")
+    ap.add_argument("--fixture", type=Path, default=None, help="reviewed list: print the error counts")
+    a = ap.parse_args()
+    t0 = time.perf_counter()
+    articles = read_archive(limit=a.limit)
+    dated = sum(d is not None for _i, d, _t in articles)
+    mb = sum(len(t.encode("utf-8")) for _i, _d, t in articles) / 1e6
+    resolved, unresolved = audit(articles)
+    secs = time.perf_counter() - t0
+    a.out.mkdir(parents=True, exist_ok=True)
+    top_res = sorted(resolved.items(), key=lambda kv: (-kv[1][0], kv[0]))[: a.top]
+    top_un = sorted(unresolved.items(), key=lambda kv: (-kv[1][0], kv[0]))[: a.top]
+    with (a.out / "resolutions.tsv").open("w", encoding="utf-8") as fh:
+        fh.write("count\tsurface\tplace_id\tname\tsample\n")
+        for (surface, pid, name), (count, sample) in top_res:
+            fh.write(f"{count}\t{surface}\t{pid}\t{name}\t{sample}\n")
+    with (a.out / "unresolved.tsv").open("w", encoding="utf-8") as fh:
+        fh.write("count\tname\tsample\n")
+        for name, (count, sample) in top_un:
+            fh.write(f"{count}\t{name}\t{sample}\n")
+    print(f"{len(articles)} articles ({dated} dated), {mb:.1f} MB, {secs:.1f} s -> {a.out}")
+    print(f"mentions {sum(v[0] for v in resolved.values())}, distinct (surface, place) {len(resolved)}")
+    print(f"\nTop {a.top} resolutions (count, surface -> place):")
+    for (surface, pid, name), (count, _s) in top_res:
+        print(f"{count:6d}  {surface} -> {pid} ({name})")
+    print(f"\nTop {a.top} unresolved names after a locative preposition:")
+    for name, (count, _s) in top_un:
+        print(f"{count:6d}  {name}")
+    if a.fixture is not None:
+        counts = error_counts(read_fixture(a.fixture), resolved, unresolved)
+        print("\nreviewed list " + str(a.fixture) + ": " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+if __name__ == "__main__":
+    main()
