@@ -42,6 +42,9 @@ BIG_CITY = 300_000
 #: Bonus of a candidate of the kind (and country) of the other items of a list it is in.
 LIST_WEIGHT = 1.5
 
+#: A town smaller than this named in the possessive ("Moody's") is taken for a firm or a person.
+POSSESSIVE_TOWN_MAX = 10_000
+
 #: Bonus of a town and a county of the article when the town lies in the county.
 CONTAINMENT_WEIGHT = 1.5
 
@@ -607,9 +610,15 @@ class Geoparser:
                 and prev_tok[2][0].isupper()
             ):
                 continue
-            # "Moody's", "Dillard's": a small town's name in the possessive, with no locative cue, is a
-            # firm's or a person's ("Springfield's mayor" is a city of 150,000 and stays).
-            if small and single and not locative and text[e : e + 2] in ("'s", "\u2019s"):
+            # "Moody's", "Dillard's": a hamlet's name in the possessive, with no locative cue, is a firm's or
+            # a person's ("Greer's city limits": a town of 35,000 stays).
+            if (
+                c.kind == "city"
+                and c.population < POSSESSIVE_TOWN_MAX
+                and single
+                and not locative
+                and text[e : e + 2] in ("'s", "\u2019s")
+            ):
                 continue
             if not locative:
                 # A capitalised neighbour makes a town part of a person's name, not a big city
