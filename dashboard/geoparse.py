@@ -43,7 +43,7 @@ BIG_CITY = 300_000
 LIST_WEIGHT = 1.5
 
 #: A town smaller than this named in the possessive ("Moody's") is taken for a firm or a person.
-POSSESSIVE_TOWN_MAX = 10_000
+POSSESSIVE_TOWN_MAX = 20_000
 
 #: Bonus of a town and a county of the article when the town lies in the county.
 CONTAINMENT_WEIGHT = 1.5
@@ -546,6 +546,10 @@ class Geoparser:
         # "US$5m", "HK$": a currency, not a place.
         if text[e : e + 1] == "$":
             return []
+        # "BP America Inc", "Aluminum Co of America": a firm's name, not a mention of the place ("in
+        # America and Japan Co" keeps its locative).
+        if prev_word not in lexicon.LOCATIVES and _in_company_name(text, toks, i, j):
+            return []
         # "Washington Post", "New York Times": a newspaper, not a mention of the place.
         if next_cap and nword in lexicon.NEWSPAPER_WORDS and next_tok[2][0].isupper():
             return []
@@ -599,19 +603,18 @@ class Geoparser:
             if common_noun and small and (named is None or (c.province or c.country) not in named.ids()):
                 continue
             # ...and never when a capitalised word precedes it: the head of an organisation's name
-            # ("Federal Reserve", "Farmers State Bank"), whatever the article names.
+            # ("Federal Reserve Board", "Farmers State Bank"), whatever the article names or the word after.
             if (
                 small
                 and single
                 and key in lexicon.COMMON_NOUNS
-                and not locative
                 and prev_adjacent
                 and text[prev_tok[1] : s] == " "
                 and prev_tok[2][0].isupper()
             ):
                 continue
-            # "Moody's", "Dillard's": a hamlet's name in the possessive, with no locative cue, is a firm's or
-            # a person's ("Greer's city limits": a town of 35,000 stays).
+            # "Moody's", "Dillard's": a small town's name in the possessive, with no locative cue, is a firm's
+            # or a person's ("Greer's city limits": a town of 35,000 stays).
             if (
                 c.kind == "city"
                 and c.population < POSSESSIVE_TOWN_MAX
@@ -1086,6 +1089,32 @@ def _caps_ok(toks: list[tuple[int, int, str]], i: int, j: int) -> bool:
         if not t[0].isupper() and not t[0].isdigit() and t not in lexicon.NAME_CONNECTORS:
             return False
     return toks[j][2][0].isupper() or toks[j][2][0].isdigit()
+
+
+#: How many capitalised words (or "of"/"and") a firm's name may run on either side of a place in it.
+COMPANY_RUN = 4
+_COMPANY_GAPS = frozenset({" ", " & "})
+
+
+def _in_company_name(text: str, toks: list[tuple[int, int, str]], i: int, j: int) -> bool:
+    """Tokens ``i..j`` lie in a run of capitalised words (with "of", "and", "&") that holds a corporate
+    suffix: "BP America Inc", "Aluminum Co of America", "Orion Royal Pacific Ltd"."""
+    for step, edge in ((1, j), (-1, i)):
+        k = edge
+        for _ in range(COMPANY_RUN):
+            n = k + step
+            if n < 0 or n >= len(toks):
+                break
+            a, b = (toks[k], toks[n]) if step == 1 else (toks[n], toks[k])
+            if text[a[1] : b[0]] not in _COMPANY_GAPS:
+                break
+            w = toks[n][2]
+            if w in lexicon.CORPORATE_SUFFIXES:
+                return True
+            if not (w[0].isupper() or w in ("of", "and")):
+                break
+            k = n
+    return False
 
 
 _NEXT_WORDS = re.compile(r"\s(\w+)(?:\s(\w+))?")

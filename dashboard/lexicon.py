@@ -434,6 +434,12 @@ NEWSPAPER_WORDS: frozenset[str] = _words(
     "post times herald tribune gazette chronicle journal examiner inquirer courier dispatch register bee"
 )
 
+#: Suffixes of a firm's name: a place inside such a name ("BP America Inc", "Aluminum Co of America",
+#: "Security Pacific Corp") names the firm, not the place. Case-sensitive.
+CORPORATE_SUFFIXES: frozenset[str] = _words(
+    "Inc Ltd Corp Co Cos Plc PLC AG SpA NV GmbH Bhd Pty LLC Corporation Incorporated Limited"
+)
+
 #: Words before a name that say which kind of place it is ("the state of Washington").
 PROVINCE_CUES: frozenset[str] = _words("state province commonwealth prefecture territory")
 
