@@ -164,6 +164,10 @@ def main() -> None:
         fh.write("count\tname\tsample\n")
         for name, (count, sample) in top_un:
             fh.write(f"{count}\t{name}\t{sample}\n")
+    with (a.out / "all_resolutions.tsv").open("w", encoding="utf-8") as fh:
+        fh.write("count\tsurface\tplace_id\tname\n")
+        for (surface, pid, name), (count, _sample) in sorted(resolved.items(), key=lambda kv: -kv[1][0]):
+            fh.write(f"{count}\t{surface}\t{pid}\t{name}\n")
     print(f"{len(articles)} articles ({dated} dated), {mb:.1f} MB, {secs:.1f} s -> {a.out}")
     print(f"mentions {sum(v[0] for v in resolved.values())}, distinct (surface, place) {len(resolved)}")
     print(f"\nTop {a.top} resolutions (count, surface -> place):")

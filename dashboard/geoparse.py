@@ -1098,7 +1098,14 @@ _COMPANY_GAPS = frozenset({" ", " & "})
 
 def _in_company_name(text: str, toks: list[tuple[int, int, str]], i: int, j: int) -> bool:
     """Tokens ``i..j`` lie in a run of capitalised words (with "of", "and", "&") that holds a corporate
-    suffix: "BP America Inc", "Aluminum Co of America", "Orion Royal Pacific Ltd"."""
+    suffix: "BP America Inc", "Aluminum Co of America", "Orion Royal Pacific Ltd"; or the span ends in a
+    suffix after a capitalised word ("Phillips Petroleum Co", not Petroleum County), or is one ("Cos")."""
+    last = toks[j][2]
+    if last in lexicon.CORPORATE_SUFFIXES:
+        if i == j:
+            return True
+        if i > 0 and text[toks[i - 1][1] : toks[i][0]] == " " and toks[i - 1][2][0].isupper():
+            return True
     for step, edge in ((1, j), (-1, i)):
         k = edge
         for _ in range(COMPANY_RUN):

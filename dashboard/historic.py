@@ -37,6 +37,15 @@ DEMONYMS: dict[str, str] = {
     "Czechoslovak": "historic_state:czechoslovakia",
     "Czechoslovaks": "historic_state:czechoslovakia",
     "Czechoslovakian": "historic_state:czechoslovakia",
+    "German": "historic_state:west_germany",  # before reunification; see DATED_DEMONYMS
+    "Germans": "historic_state:west_germany",
+}
+
+#: Demonyms of today's countries that name them only from a date on (before it, the historic state's
+#: demonym of the same word holds: "German bankers" in 1987 are West German).
+DATED_DEMONYMS: dict[tuple[str, str], tuple[date | None, date | None]] = {
+    ("country:DEU", "german"): (date(1990, 10, 3), None),
+    ("country:DEU", "germans"): (date(1990, 10, 3), None),
 }
 
 Period = tuple[date | None, date | None]
@@ -65,7 +74,9 @@ def dates() -> Dates:
     """The bundled gazetteer's validity table as :class:`Dates` (read once)."""
     from dashboard.gazetteer import get_gazetteer
 
-    return dates_from(get_gazetteer().validity())
+    got = dates_from(get_gazetteer().validity())
+    got.names.update(DATED_DEMONYMS)
+    return got
 
 
 def dates_from(table: Any) -> Dates:

@@ -279,3 +279,19 @@ def test_cli_resolves_each_article_on_its_header_date(tmp_path):
     assert got[("new.txt", "country:MMR")]["name"] == "Myanmar"
     assert ("old.txt", "historic_state:yugoslavia") in got
     assert got[("new.txt", "historic_state:fr_yugoslavia")]["name"] == "Federal Republic of Yugoslavia"
+
+
+@pytest.mark.parametrize(
+    ("on", "pid"),
+    [
+        (date(1990, 10, 2), "historic_state:west_germany"),
+        (date(1990, 10, 3), "country:DEU"),
+        (date(1939, 9, 1), "country:DEU"),  # no Federal Republic yet: the usual reading
+        (None, "country:DEU"),
+    ],
+)
+def test_germany_and_german_before_reunification_are_west_germany(on, pid):
+    ms = geoparse("Exports to France, Germany and Italy rose, German bankers said.", on=on)
+    got = {m.text: m.place_id for m in ms}
+    assert got["Germany"] == got["German"] == pid
+    assert got["France"] == "country:FRA"

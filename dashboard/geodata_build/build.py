@@ -135,7 +135,10 @@ def write_gzip_csv(frame: pd.DataFrame, path: Path) -> Path:
 
 
 def _names_frame(
-    names: list[dict], layers: dict[str, gpd.GeoDataFrame], countries: gpd.GeoDataFrame
+    names: list[dict],
+    layers: dict[str, gpd.GeoDataFrame],
+    countries: gpd.GeoDataFrame,
+    dated: frozenset[tuple[str, str]] = frozenset(),
 ) -> pd.DataFrame:
     """The names table: one row per distinct (place, name), sorted, with the v2 columns.
 
@@ -153,7 +156,9 @@ def _names_frame(
     ]
     taken = dict(zip(main["name"], main["id"], strict=True))
     owner = frame["name"].map(taken)
-    frame = frame[~(owner.notna() & owner.ne(frame["place_id"]) & ~frame["primary"])]
+    # ...unless the name is dated for it (former_names.csv): "Germany" for West Germany until 1990-10-02.
+    dated = pd.Series(list(zip(frame["place_id"], frame["name"], strict=True)), index=frame.index).isin(dated)
+    frame = frame[~(owner.notna() & owner.ne(frame["place_id"]) & ~frame["primary"]) | dated]
     # iso_a2: a city's own GeoNames code (Reunion RE), else its country's; admin1/province/capital from the
     # layers (provinces: GeoNames admin-1 code without the country prefix).
     iso2 = dict(zip(countries["country"], countries["iso_a2"], strict=True))
@@ -283,7 +288,8 @@ def build(out: Path, src: Path) -> None:
     kinds = {n["place_id"]: n["kind"] for n in names}
     owners = {n["place_id"]: n["country"] or "" for n in names if n["primary"]}
     names += former_name_rows(former, kinds, owners)
-    frame = _names_frame(names, layers, countries)
+    dated = frozenset(zip(former["place_id"], former["name"], strict=True))
+    frame = _names_frame(names, layers, countries, dated)
     write_gzip_csv(frame, out / "names.csv.gz")
     (out / "names.csv").unlink(missing_ok=True)  # v1 file, replaced by names.csv.gz
     _memberships(src, countries, historic).to_csv(out / "memberships.csv", index=False, lineterminator="\n")
