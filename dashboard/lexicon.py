@@ -437,7 +437,8 @@ NEWSPAPER_WORDS: frozenset[str] = _words(
 #: Suffixes of a firm's name: a place inside such a name ("BP America Inc", "Aluminum Co of America",
 #: "Security Pacific Corp") names the firm, not the place. Case-sensitive.
 CORPORATE_SUFFIXES: frozenset[str] = _words(
-    "Inc Ltd Corp Co Cos Plc PLC AG SpA NV GmbH Bhd Pty LLC Corporation Incorporated Limited"
+    "Inc Ltd Corp Co Cos Plc PLC AG SpA NV N.V. S.A. GmbH Bhd Pty LLC LP L.P. Corporation Incorporated"
+    " Limited"
 )
 
 #: Words before a name that say which kind of place it is ("the state of Washington").
