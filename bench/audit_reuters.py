@@ -4,10 +4,11 @@ usage: python bench/audit_reuters.py [--limit N] [--top 100] [--out DIR] [--fixt
 
 Lists the most frequent (surface -> place) resolutions and the most frequent unresolved capitalised names that
 look like places (after a locative preposition: "in Lagos", "from Oslo"), each with its count and one sample
-sentence, and writes them to ``DIR/resolutions.tsv`` and ``DIR/unresolved.tsv`` (default ``.cache/audit``:
-the sample sentences are Reuters text, which must never be committed). With ``--fixture``, counts the
-archive's mentions the reviewed list calls wrong (``verdict`` = ``wrong``) and the unresolved names it calls
-missed (``verdict`` = ``missed``): the before/after error counts of the review.
+sentence, and writes them to ``DIR/resolutions.tsv``, ``DIR/unresolved.tsv`` and every pair's count to
+``DIR/all_resolutions.tsv`` (default ``.cache/audit``: the sample sentences are Reuters text, which must never
+be committed). With ``--fixture`` (the reviewed list, ``tests/data/reuters_audit.csv``), prints the mentions
+per verdict (the error counts: ``wrong_mentions``, ``mixed_mentions``, ``unresolved_missed``) and the rows
+that regressed.
 
 The archive (``.cache/reuters/package/data/full/reuters-*.json``) is fetched by ``scripts/fetch_reuters.sh``.
 Bodies are hard-wrapped at about 70 columns with paragraphs starting on an indented line; lines are joined
@@ -124,20 +125,49 @@ def audit(articles: list[tuple[str, date | None, str]]) -> tuple[dict, dict]:
 
 
 def read_fixture(path: Path) -> list[dict]:
-    """The reviewed list: ``list`` (resolved|unresolved), ``surface``, ``place_id``, ``verdict``, ``note``."""
+    """The reviewed list: list (resolved|unresolved), surface, place_id, verdict, count_before, count_after,
+    note. Verdicts: resolved ``right`` / ``wrong`` (fixed, must not come back) / ``mixed`` (right and wrong
+    uses, not asserted); unresolved ``not_place`` / ``missed`` (a place still missed, open) /
+    ``missed_fixed`` (resolved since)."""
     with path.open(encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
 
 
-def error_counts(fixture: list[dict], resolved: dict, unresolved: dict) -> dict[str, int]:
-    """Mentions the review calls wrong that still occur, and the missed names still unresolved."""
-    by_pair = Counter()
+def pair_counts(resolved: dict) -> Counter:
+    """(surface, place id) -> mentions, over the audit's resolutions."""
+    out: Counter = Counter()
     for (surface, pid, _name), (count, _s) in resolved.items():
-        by_pair[(surface, pid)] += count
-    wrong = sum(by_pair[(r["surface"], r["place_id"])] for r in fixture if r["verdict"] == "wrong")
-    missed = sum(unresolved.get(r["surface"], [0])[0] for r in fixture if r["verdict"] == "missed")
-    right = sum(by_pair[(r["surface"], r["place_id"])] for r in fixture if r["verdict"] == "right")
-    return {"wrong_mentions": wrong, "missed_names": missed, "right_mentions": right}
+        out[(surface, pid)] += count
+    return out
+
+
+def check_fixture(rows: list[dict], resolved: dict, unresolved: dict) -> tuple[dict[str, int], list[str]]:
+    """Error counts of the reviewed list now, and the rows that regressed.
+
+    A ``right`` pair must keep at least 80 % of its reviewed count; a fixed ``wrong`` pair may not grow
+    beyond its reviewed count plus max(5, 20 %); a ``not_place`` name must stay unresolved (80 %); a
+    ``missed_fixed`` name may not be missed more often than when reviewed.
+    """
+    pairs = pair_counts(resolved)
+    counts = Counter()
+    failures = []
+    for r in rows:
+        was = int(r["count_after"])
+        if r["list"] == "resolved":
+            now = pairs[(r["surface"], r["place_id"])]
+            counts[f"{r['verdict']}_mentions"] += now
+            if r["verdict"] == "right" and now < 0.8 * was:
+                failures.append(f"right {r['surface']} -> {r['place_id']}: {now} (reviewed {was})")
+            if r["verdict"] == "wrong" and now > was + max(5, 0.2 * was):
+                failures.append(f"wrong {r['surface']} -> {r['place_id']} came back: {now} (reviewed {was})")
+        else:
+            now = unresolved.get(r["surface"], [0])[0]
+            counts[f"unresolved_{r['verdict']}"] += now
+            if r["verdict"] == "not_place" and now < 0.8 * was:
+                failures.append(f"not a place but resolved now: {r['surface']} ({now} unresolved, was {was})")
+            if r["verdict"] == "missed_fixed" and now > was:
+                failures.append(f"missed again: {r['surface']} ({now}, reviewed {was})")
+    return dict(counts), failures
 
 
 def main() -> None:
@@ -177,8 +207,10 @@ def main() -> None:
     for name, (count, _s) in top_un:
         print(f"{count:6d}  {name}")
     if a.fixture is not None:
-        counts = error_counts(read_fixture(a.fixture), resolved, unresolved)
-        print("\nreviewed list " + str(a.fixture) + ": " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+        counts, failures = check_fixture(read_fixture(a.fixture), resolved, unresolved)
+        print(f"\nreviewed list {a.fixture}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+        for f in failures:
+            print(f"  REGRESSION {f}")
 
 
 if __name__ == "__main__":

@@ -95,7 +95,7 @@ def test_historic_names_are_the_historic_state_on_any_date(text, surface, pid, o
 
 def test_west_germany_is_not_germany_with_west_dropped():
     ms = geoparse("West Germany said the talks with Japan went well.", on=date(1987, 3, 1))
-    assert [(m.text, m.place_id) for m in ms][0] == ("West Germany", "historic_state:west_germany")
+    assert (ms[0].text, ms[0].place_id) == ("West Germany", "historic_state:west_germany")
     assert "country:DEU" not in {m.place_id for m in ms}
 
 
@@ -262,7 +262,7 @@ def test_map_tooltip_shows_a_historic_states_years():
 
 def test_cli_resolves_each_article_on_its_header_date(tmp_path):
     old, new = tmp_path / "old.txt", tmp_path / "new.txt"
-    old.write_text("date 1987-02-26 Trade\nWest Germany and Burma traded with Yugoslavia.\n", encoding="utf-8")
+    old.write_text("date 1987-02-26 Trade\nWest Germany and Burma traded with Yugoslavia.\n", "utf-8")
     new.write_text("date 1995-06-01 Sanctions\nYugoslavia and Burma.\n", encoding="utf-8")
     r = subprocess.run(
         [sys.executable, "-m", "dashboard", "geoparse", str(old), str(new)],
