@@ -275,7 +275,7 @@ def show_claims_table(claims: list[dict] | None) -> None:
 
 
 def dates_caption(articles: list[Any]) -> str:
-    """Which article is shown and which date its alliance layer and claims use (today's when none given)."""
+    """Which article is shown and which date its places, alliance layer and claims use (today's if none)."""
     today = date.today().isoformat()
     parts = []
     for a in articles:
@@ -285,7 +285,8 @@ def dates_caption(articles: list[Any]) -> str:
     return (
         f"{len(articles)} article{'s' if len(articles) != 1 else ''}: "
         + "; ".join(parts)
-        + ". Alliance layers and border claims use NATO/EU membership on the article's date."
+        + ". Places are resolved as of the article's date (West Germany, the USSR, Burma in 1987), and"
+        " alliance layers and border claims use membership on that date."
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from html.parser import HTMLParser
 
 from dashboard import settings
 from dashboard.errors import InputError
@@ -119,3 +120,87 @@ def read_article(data: bytes | str, source: str = "<article>") -> Article:
     _check_text(text, source)
     day, title = parse_header(text)
     return Article(text=text, date=day, title=title, source=source)
+
+
+#: HTML metadata that dates a news page, by attribute (``<meta property|name|itemprop=KEY content=...>``),
+#: most specific first: Open Graph/Facebook article tags, schema.org, Dublin Core, common CMS tags.
+HTML_DATE_KEYS: tuple[str, ...] = (
+    "article:published_time",
+    "og:published_time",
+    "datepublished",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date",
+    "dcterms.date",
+    "date",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "publication_date",
+    "parsely-pub-date",
+    "sailthru.date",
+)
+_ISO_DAY = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})")
+
+
+def _day(value: str | None) -> date | None:
+    m = _ISO_DAY.match(value or "")
+    if not m:
+        return None
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+class _DateMeta(HTMLParser):
+    """Collects the page's date candidates: meta tags, JSON-LD ``datePublished``, the first ``<time>``."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.meta: dict[str, str] = {}
+        self.time: str | None = None
+        self._ld = False
+        self.ld: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k.lower(): v or "" for k, v in attrs}
+        if tag == "meta":
+            key = (a.get("property") or a.get("name") or a.get("itemprop") or "").strip().lower()
+            if key and "content" in a:
+                self.meta.setdefault(key, a["content"])
+        elif tag == "time" and self.time is None and a.get("datetime"):
+            self.time = a["datetime"]
+        elif tag == "script" and a.get("type", "").lower() == "application/ld+json":
+            self._ld = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._ld = False
+
+    def handle_data(self, data: str) -> None:
+        if self._ld:
+            self.ld.append(data)
+
+
+def html_date(markup: str) -> date | None:
+    """The publication date a news page's metadata gives (see :data:`HTML_DATE_KEYS`), else None.
+
+    Order: the meta tags of :data:`HTML_DATE_KEYS`, then JSON-LD ``datePublished``, then the first
+    ``<time datetime=...>``. Only the day is read (``2022-01-28T10:00:00+01:00`` is 2022-01-28).
+    """
+    parser = _DateMeta()
+    try:
+        parser.feed(markup)
+        parser.close()
+    except Exception:  # hostile or broken markup: no date rather than no article
+        return None
+    for key in HTML_DATE_KEYS:
+        day = _day(parser.meta.get(key))
+        if day is not None:
+            return day
+    for m in re.finditer(r'"datePublished"\s*:\s*"([^"]+)"', "".join(parser.ld)):
+        day = _day(m.group(1))
+        if day is not None:
+            return day
+    return _day(parser.time)

@@ -255,9 +255,14 @@ def _as_m(m: Any) -> _M:
         str(get("text")),
         str(get("place_id")),
         str(get("name") or get("place_id")),
-        str(get("kind") or str(get("place_id")).split(":")[0]),
+        _claim_kind(str(get("kind") or str(get("place_id")).split(":")[0])),
         str(get("type") or "literal"),
     )
+
+
+def _claim_kind(kind: str) -> str:
+    """A historic state (West Germany, the USSR) is checked like a country: area, borders, alliances."""
+    return "country" if kind == "historic_state" else kind
 
 
 class _Index:
@@ -1151,7 +1156,8 @@ def claims_command(paths: list[str], fmt: str = "json", output: str | None = Non
         except DashboardError as e:
             print(f"error: {path}: {e}", file=sys.stderr)
             return 1
-        out.extend({"source": path, **c.to_dict()} for c in claims)
+        day = (article.date or date.today()).isoformat()  # the date the places and alliances are of
+        out.extend({"source": path, "date": day, **c.to_dict()} for c in claims)
     if paths and not read:
         return 1  # every file was reported on stderr; no empty result to mistake for "no claims"
     payload = json.dumps(out, ensure_ascii=False, indent=2) + "\n"

@@ -16,7 +16,7 @@ import pandas as pd
 import shapely
 from pyproj import Geod
 
-from dashboard.article import Article, read_article
+from dashboard.article import Article, html_date, read_article
 from dashboard.errors import InputError
 from dashboard.sentences import split_sentences
 
@@ -531,7 +531,10 @@ def read_upload(name: str, data: bytes) -> Article:
     if not text.strip():
         msg = f"{name}: the HTML page has no visible text"
         raise InputError(msg)
-    return read_article(text, name)
+    out = read_article(text, name)
+    if out.date is None:  # no `date` header line in the text: the page's own metadata dates it
+        out = dataclasses.replace(out, date=html_date(article.text))
+    return out
 
 
 # --- several articles at once ------------------------------------------------------------------------

@@ -295,3 +295,63 @@ def test_germany_and_german_before_reunification_are_west_germany(on, pid):
     got = {m.text: m.place_id for m in ms}
     assert got["Germany"] == got["German"] == pid
     assert got["France"] == "country:FRA"
+
+
+def test_html_page_metadata_dates_the_article():
+    from dashboard.report import read_upload
+
+    page = (
+        b"<html><head><meta property='article:published_time' content='1987-03-02T10:00:00Z'>"
+        b'<script type=\'application/ld+json\'>{"datePublished": "1999-01-01"}</script></head>'
+        b"<body><p>Exports from West Germany to Burma rose.</p></body></html>"
+    )
+    a = read_upload("page.html", page)
+    assert a.date == date(1987, 3, 2)
+    got = {m.text: (m.place_id, m.name) for m in geoparse(a.text, on=a.date)}
+    assert got["West Germany"][0] == "historic_state:west_germany"
+    assert got["Burma"] == ("country:MMR", "Burma")
+    # JSON-LD, then the first <time>, when no meta tag dates the page; hostile markup gives no date.
+    assert read_upload(
+        "b.html",
+        b'<script type=\'application/ld+json\'>{"datePublished": "1995-06-01"}</script><p>Text in Paris.</p>',
+    ).date == date(1995, 6, 1)
+    assert read_upload("c.html", b"<time datetime='2001-09-11'>x</time><p>Text in Paris.</p>").date == date(
+        2001, 9, 11
+    )
+    assert read_upload("d.html", b"<meta name='date' content='soon'><p>Text in Paris.</p>").date is None
+
+
+def test_claims_check_historic_states_and_carry_the_date(tmp_path):
+    from dashboard.claims import check_claims
+
+    on = date(1987, 3, 1)
+    (c,) = check_claims("East Germany borders Czechoslovakia.", on=on)
+    assert (c.kind, c.subject, c.object, c.verdict) == (
+        "adjacency",
+        "historic_state:east_germany",
+        "historic_state:czechoslovakia",
+        "consistent",
+    )
+    art = tmp_path / "a.txt"
+    art.write_text("date 1987-03-01 T\nThe Soviet Union borders Poland.\n", "utf-8")
+    r = subprocess.run(
+        [sys.executable, "-m", "dashboard", "claims", str(art)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        timeout=120,
+    )
+    assert r.returncode == 0, r.stderr
+    (claim,) = json.loads(r.stdout)
+    assert claim["date"] == "1987-03-01" and claim["subject"] == "historic_state:ussr"
+
+
+def test_geojson_export_carries_the_date_and_years():
+    from dashboard.export import places_geojson
+
+    on = date(1987, 3, 1)
+    frame = places_frame(geoparse("West Germany and Paris.", on=on), on=on, display=True)
+    props = {
+        f["properties"]["place_id"]: f["properties"] for f in json.loads(places_geojson(frame))["features"]
+    }
+    assert props["historic_state:west_germany"]["years"] == "1949–1990"
+    assert {p["date"] for p in props.values()} == {"1987-03-01"}
