@@ -36,6 +36,8 @@ class LayerStyle:
 LAYERS: tuple[LayerStyle, ...] = (
     LayerStyle("alliance", "Alliances", "#2c7fb8", 0.06, 2.0, "6 4"),
     LayerStyle("continent", "Continents", "#7f7f7f", 0.04, 1.0, "2 4"),
+    # Historic states (the USSR, West Germany) lie under today's countries they overlap, dashed like a past.
+    LayerStyle("historic_state", "Historic states", "#8c510a", 0.3, 2.0, "4 3"),
     LayerStyle("country", "Countries", "#a50f15", 0.55, 1.0),
     LayerStyle("province", "Provinces", "#6a3d9a", 0.45, 1.2),
     # US counties: an own overlay above provinces (states), thin lines, so both can be toggled apart.
