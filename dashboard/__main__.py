@@ -94,10 +94,10 @@ def geoparse_command(paths: list[str], fmt: str, output: str | None, full_geomet
     if fmt == "csv":
         chunks = []
         for i, (a, ms) in enumerate(results):
-            body = export.mentions_csv(ms, a.text, source=a.source)
+            body = export.mentions_csv(ms, a.text, source=a.source, on=a.date or _today())
             chunks.append(body if i == 0 else body.split("\n", 1)[1])
         if not results:
-            chunks.append(export.mentions_csv([], None, source=""))
+            chunks.append(export.mentions_csv([], None, source="", on=_today()))
         rc = _write("".join(chunks), output)
     else:
         from dashboard.gazetteer import get_gazetteer

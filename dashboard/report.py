@@ -589,6 +589,8 @@ def combine(parts: Sequence[tuple[str, Sequence[Any], pd.DataFrame]]) -> tuple[s
         first = group.iloc[0].copy()
         first["count"] = int(group["count"].sum())
         first["mentions"] = [m for ms in group["mentions"] for m in ms]
+        if "date" in group:  # articles of different dates: every date the place was resolved on
+            first["date"] = "; ".join(sorted({str(d) for d in group["date"]}))
         rows.append(first)
     merged = type(stacked)(rows, columns=stacked.columns).reset_index(drop=True)
     if hasattr(stacked, "crs"):

@@ -355,3 +355,29 @@ def test_geojson_export_carries_the_date_and_years():
     }
     assert props["historic_state:west_germany"]["years"] == "1949–1990"
     assert {p["date"] for p in props.values()} == {"1987-03-01"}
+
+
+def test_cli_csv_has_the_date_and_combined_articles_keep_every_date(tmp_path):
+    import csv
+    import io
+
+    from dashboard.report import combine
+
+    art = tmp_path / "a.txt"
+    art.write_text("date 1987-03-01 T\nWest Germany and Paris.\n", "utf-8")
+    r = subprocess.run(
+        [sys.executable, "-m", "dashboard", "geoparse", str(art), "--format", "csv"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        timeout=120,
+    )
+    assert r.returncode == 0, r.stderr
+    rows = list(csv.DictReader(io.StringIO(r.stdout.decode("utf-8"))))
+    assert {row["date"] for row in rows} == {"1987-03-01"}
+    parts = []
+    for on, text in ((date(1987, 3, 1), "Paris and West Germany."), (date(2022, 1, 28), "Paris again.")):
+        ms = geoparse(text, on=on)
+        parts.append((text, ms, places_frame(ms, on=on)))
+    _text, _ms, places = combine(parts)
+    paris = places.set_index("place_id").loc["city:2988507"]
+    assert paris["count"] == 2 and paris["date"] == "1987-03-01; 2022-01-28"
