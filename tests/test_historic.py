@@ -364,7 +364,7 @@ def test_cli_csv_has_the_date_and_combined_articles_keep_every_date(tmp_path):
     from dashboard.report import combine
 
     art = tmp_path / "a.txt"
-    art.write_text("date 1987-03-01 T\nWest Germany and Paris.\n", "utf-8")
+    art.write_text("date 1987-03-01 T\nFlights from Paris to West Germany.\n", "utf-8")
     r = subprocess.run(
         [sys.executable, "-m", "dashboard", "geoparse", str(art), "--format", "csv"],
         cwd=PROJECT_ROOT,
@@ -375,7 +375,8 @@ def test_cli_csv_has_the_date_and_combined_articles_keep_every_date(tmp_path):
     rows = list(csv.DictReader(io.StringIO(r.stdout.decode("utf-8"))))
     assert {row["date"] for row in rows} == {"1987-03-01"}
     parts = []
-    for on, text in ((date(1987, 3, 1), "Paris and West Germany."), (date(2022, 1, 28), "Paris again.")):
+    texts = ((date(1987, 3, 1), "Flights from Paris to West Germany."), (date(2022, 1, 28), "Back in Paris."))
+    for on, text in texts:
         ms = geoparse(text, on=on)
         parts.append((text, ms, places_frame(ms, on=on)))
     _text, _ms, places = combine(parts)
