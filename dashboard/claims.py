@@ -7,7 +7,7 @@ import re
 import sys
 from bisect import bisect_left, bisect_right
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from functools import cache
 from typing import Any
@@ -100,6 +100,7 @@ class Claim:
     reason: str | None
     place_ids: tuple[str, ...] = ()
     details: dict = field(default_factory=dict)
+    date: str | None = None  # ISO date the places and alliances were taken on (the article's, else today)
 
     def to_dict(self) -> dict:
         """JSON-ready dict with every field (place_ids as a list)."""
@@ -1108,14 +1109,16 @@ def check_claims(text: str, *, on: date | None = None, mentions: list | None = N
     Returns
     -------
     list of Claim
-        Sorted by offset. Text without numbers with units or border verbs gives no claims.
+        Sorted by offset, each with ``date`` (ISO: ``on``, else today). Text without numbers with units or
+        border verbs gives no claims.
     """
     if mentions is None:
         from dashboard.geoparse import geoparse
 
         mentions = geoparse(text, on=on)
     ms = [_as_m(m) for m in mentions]
-    return _Finder(text, ms, on).run()
+    day = (on or date.today()).isoformat()
+    return [replace(c, date=day) for c in _Finder(text, ms, on).run()]
 
 
 def claims_command(paths: list[str], fmt: str = "json", output: str | None = None) -> int:
@@ -1156,8 +1159,7 @@ def claims_command(paths: list[str], fmt: str = "json", output: str | None = Non
         except DashboardError as e:
             print(f"error: {path}: {e}", file=sys.stderr)
             return 1
-        day = (article.date or date.today()).isoformat()  # the date the places and alliances are of
-        out.extend({"source": path, "date": day, **c.to_dict()} for c in claims)
+        out.extend({"source": path, **c.to_dict()} for c in claims)
     if paths and not read:
         return 1  # every file was reported on stderr; no empty result to mistake for "no claims"
     payload = json.dumps(out, ensure_ascii=False, indent=2) + "\n"
