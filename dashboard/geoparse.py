@@ -1227,6 +1227,7 @@ def geoparse(text: str, *, on: date | None = None) -> list[Mention]:
     if not isinstance(text, str):
         msg = f"geoparse expects text, got {type(text).__name__}"
         raise TypeError(msg)
+    on = historic.as_date(on)  # a datetime, Timestamp or ISO string from a corpus record works too
     return historic.on_date(default_parser().parse(text, on=on), on)
 
 
@@ -1257,7 +1258,7 @@ def places_frame(
     from dashboard.gazetteer import get_gazetteer
 
     gaz = get_gazetteer()
-    day = on or date.today()
+    day = historic.as_date(on) or date.today()
     groups: dict[str, list[Mention]] = {}
     for m in mentions:
         groups.setdefault(m.place_id, []).append(m)

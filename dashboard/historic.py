@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 #: The kind of a historic state's features and mentions.
@@ -62,6 +62,30 @@ class Dates:
     @property
     def places(self) -> frozenset[str]:
         return frozenset(self.lives) | {pid for pid, _n in self.names}
+
+
+def as_date(on: Any) -> date | None:
+    """``on`` as a plain date: a date, a datetime or pandas Timestamp (its day), or an ISO string
+    ("1987-02-26", "1987-02-26T15:14:36"); None stays None.
+
+    Raises
+    ------
+    ValueError
+        If ``on`` is none of these.
+    """
+    if on is None or type(on) is date:
+        return on
+    if isinstance(on, datetime):  # also pandas.Timestamp: compare days, never a datetime with a date
+        return on.date()
+    if isinstance(on, date):
+        return date(on.year, on.month, on.day)
+    if isinstance(on, str):
+        try:
+            return date.fromisoformat(on.strip()[:10])
+        except ValueError:
+            pass
+    msg = f"not a date (use YYYY-MM-DD): {on!r}"
+    raise ValueError(msg)
 
 
 def _within(period: Period, day: date) -> bool:
@@ -122,7 +146,7 @@ def candidates_on(cands: Sequence[Any], day: date, table: Dates | None = None) -
 
 def spans_on(spans: list[tuple], on: date | None) -> list[tuple]:
     """Apply :func:`candidates_on` to every span ``(..., candidates)`` naming a dated place."""
-    day = on or date.today()
+    day = as_date(on) or date.today()
     dated = _dated_places()
     if not dated:
         return spans
@@ -144,7 +168,7 @@ def name_on(place_id: str, day: date | None, table: Dates | None = None) -> str 
     """The place's name of that day when it is a dated one ("Burma" in 1987, "European Communities" in
     1990), else None (the usual name holds)."""
     d = table or dates()
-    day = day or date.today()
+    day = as_date(day) or date.today()
     for name, period in d.labels.get(place_id, ()):
         if _within(period, day):
             return name

@@ -382,3 +382,20 @@ def test_cli_csv_has_the_date_and_combined_articles_keep_every_date(tmp_path):
     _text, _ms, places = combine(parts)
     paris = places.set_index("place_id").loc["city:2988507"]
     assert paris["count"] == 2 and paris["date"] == "1987-03-01; 2022-01-28"
+
+
+def test_the_date_may_be_a_datetime_timestamp_or_iso_string():
+    import datetime as dt
+
+    import pandas as pd
+
+    text = "West Germany and Yugoslavia."
+    want = {"historic_state:west_germany", "historic_state:fr_yugoslavia"}
+    days = (dt.datetime(1995, 6, 1, 15, 14), pd.Timestamp("1995-06-01 15:14"), "1995-06-01", date(1995, 6, 1))
+    for on in days:
+        ms = geoparse(text, on=on)
+        assert {m.place_id for m in ms} == want, on
+        frame = places_frame(ms, on=on)
+        assert set(frame["date"]) == {"1995-06-01"}
+    with pytest.raises(ValueError, match="YYYY-MM-DD"):
+        geoparse(text, on="June 1995")
