@@ -1112,6 +1112,9 @@ def check_claims(text: str, *, on: date | None = None, mentions: list | None = N
         Sorted by offset, each with ``date`` (ISO: ``on``, else today). Text without numbers with units or
         border verbs gives no claims.
     """
+    from dashboard.historic import as_date
+
+    on = as_date(on)  # a datetime or ISO string (a corpus record's) is read as its day
     if mentions is None:
         from dashboard.geoparse import geoparse
 
