@@ -178,7 +178,8 @@ def test_counties_get_their_own_overlay_and_legend_row():
     assert "Counties (1)" in html and "Provinces" not in html  # legend lists only the kinds on the map
     assert "county" in [s.kind for s in mapview.LAYERS]  # so the kind filter lists it
     layers = mapview.map_layers(places, HOSTILE)
-    assert list(layers).index("county") < list(layers).index("region")
+    # Drawn above provinces (states) and above the containers (regions), so they stay clickable.
+    assert mapview.layer_kinds(["county", "province", "region"]) == ["region", "province", "county"]
     assert layers["county"]["features"][0]["properties"]["style"]["color"] == mapview.STYLES["county"].color
 
 
