@@ -16,6 +16,7 @@ import pandas as pd
 import shapely
 import shapely.ops
 from branca.element import MacroElement
+from folium.template import Template as FoliumTemplate
 from jinja2 import Template
 
 from dashboard import settings
@@ -816,6 +817,24 @@ def _style(feature: Mapping[str, Any]) -> dict[str, Any]:
     return feature["properties"]["style"]
 
 
+class KindGroup(folium.FeatureGroup):
+    """A FeatureGroup whose options reach Leaflet.
+
+    folium writes ``L.featureGroup(options)``, but Leaflet reads ``L.featureGroup(layers, options)``, so
+    the options would be taken for a list of layers and dropped; the map's script needs ``ngdKind``.
+    """
+
+    _template = FoliumTemplate(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.featureGroup(
+                [], {{ this.options|tojavascript }}
+            );
+        {% endmacro %}
+        """
+    )
+
+
 def feature_group(kind: str, layer: Mapping[str, Any]) -> folium.FeatureGroup:
     """One overlay for the layer control, holding the styled features of one kind.
 
@@ -837,7 +856,7 @@ def feature_group(kind: str, layer: Mapping[str, Any]) -> folium.FeatureGroup:
     """
     style = style_for(kind)
     n = len(layer["features"])
-    group = folium.FeatureGroup(name=f"{style.label} ({n})", overlay=True, show=True, ngd_kind=kind)
+    group = KindGroup(name=f"{style.label} ({n})", overlay=True, show=True, ngd_kind=kind)
     if n:
         marker = folium.CircleMarker(radius=6, fill=True) if kind in POINT_KINDS else None
         folium.GeoJson(

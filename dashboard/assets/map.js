@@ -244,7 +244,9 @@ function ngdMap(map, cfg) {
       autoPanPaddingBottomRight: L.point(rightPad() + 12, 24),
     }).setLatLng(latlng).setContent(popupFor(hits)).openOn(map);
   }
+  // A click on a shape reaches the map too (Leaflet bubbles it to the map's own click): handle it once.
   function onPlaceClick(e) {
+    if (e.originalEvent) L.DomEvent.stopPropagation(e); // a Leaflet event: marks originalEvent._stopped
     if (e.latlng) showPlacesAt(e.latlng);
   }
   map.on("click", function (e) { showPlacesAt(e.latlng); });
