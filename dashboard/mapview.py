@@ -664,7 +664,12 @@ TILE_ERROR_TEXT = (
 
 @functools.cache
 def _asset(name: str) -> str:
-    return (ASSETS_DIR / name).read_text(encoding="utf-8")
+    """An asset without its comment lines and indentation (fewer bytes on every map sent)."""
+    text = (ASSETS_DIR / name).read_text(encoding="utf-8")
+    if name.endswith(".css"):
+        text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    lines = (line.strip() for line in text.splitlines())
+    return "\n".join(line for line in lines if line and not line.startswith("//"))
 
 
 class MapScript(MacroElement):
@@ -706,7 +711,8 @@ class MapScript(MacroElement):
 class Legend(MacroElement):
     """The legend control: country shading classes and layer colours, one row per kind.
 
-    Folds (a ``<details>`` element); the map's script hides the rows of layers that are not on the map.
+    Folds (a ``<details>`` element titled "Legend"; ``html`` is its body); the map's script hides the rows
+    whose ``data-kind`` layer is not on the map.
     """
 
     _template = Template(
@@ -716,7 +722,7 @@ class Legend(MacroElement):
         {{ this.get_name() }}.onAdd = function (map) {
             var div = L.DomUtil.create('details', 'ngd-legend leaflet-control');
             div.open = true;
-            div.innerHTML = {{ this.html|tojson }};
+            div.innerHTML = '<summary>Legend</summary>' + {{ this.html|tojson }};
             L.DomEvent.disableClickPropagation(div);
             L.DomEvent.disableScrollPropagation(div);
             return div;
@@ -731,7 +737,7 @@ class Legend(MacroElement):
         self._name = "Legend"
         # Only the layers on the map, so the legend does not list kinds the article never mentions.
         styles = [style_for(k) for k in layer_kinds(kinds)] if kinds is not None else list(LAYERS)
-        rows = ["<summary>Legend</summary>"]
+        rows = []
         if any(s.kind == "country" for s in styles):
             rows.append("<div data-kind='country'><b>Countries: mentions</b>")
             bounds = [low for low, _ in COUNTRY_CLASSES[1:]] + [None]
@@ -813,8 +819,8 @@ def base_map(
     return m
 
 
-def _style(feature: Mapping[str, Any]) -> dict[str, Any]:
-    return feature["properties"]["style"]
+#: Feature properties used only on the server (to style features), left out of the data sent to the map.
+_SERVER_ONLY: frozenset[str] = frozenset({"style", "types"})
 
 
 class KindGroup(folium.FeatureGroup):
@@ -856,13 +862,22 @@ def feature_group(kind: str, layer: Mapping[str, Any]) -> folium.FeatureGroup:
     """
     style = style_for(kind)
     n = len(layer["features"])
+    # folium turns the styles into a script of their own; the browser needs no copy in the data.
+    styles = {f["properties"]["place_id"]: f["properties"]["style"] for f in layer["features"]}
+    data = {
+        "type": "FeatureCollection",
+        "features": [
+            {**f, "properties": {k: v for k, v in f["properties"].items() if k not in _SERVER_ONLY}}
+            for f in layer["features"]
+        ],
+    }
     group = KindGroup(name=f"{style.label} ({n})", overlay=True, show=True, ngd_kind=kind)
     if n:
         marker = folium.CircleMarker(radius=6, fill=True) if kind in POINT_KINDS else None
         folium.GeoJson(
-            layer,
+            data,
             name=style.label,
-            style_function=_style,
+            style_function=lambda f: styles[f["properties"]["place_id"]],
             highlight_function=lambda _f: {"weight": 4, "fillOpacity": 0.7},
             marker=marker,
             tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True),

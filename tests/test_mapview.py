@@ -243,7 +243,7 @@ def test_groupings_and_wide_regions_get_no_name_on_the_map():
 
 def test_legend_rows_name_their_kind_so_the_script_can_hide_invisible_layers():
     html = mapview.Legend(["country", "region", "city"]).html
-    assert html.startswith("<summary>Legend</summary>")
+    assert "<summary>" not in html  # the control adds its title, so a caller may swap the body
     assert "data-kind='country'" in html and "data-kind='region'" in html and "data-kind='city'" in html
     assert "data-kind='sea'" not in html
     # Containers are shown as outlines, as they are drawn.

@@ -138,7 +138,9 @@ function ngdMap(map, cfg) {
       var at = shown < limit ? labelAt(item, view) : null;
       if (!at) { el.classList.add("ngd-label-hidden"); return; }
       item.marker.setLatLng(at);
-      el.classList.toggle("ngd-label-major", rank < cfg.labels.major);
+      var p = item.layer.feature.properties;
+      // Larger type for the few most-mentioned places, and only when mentioned more than once.
+      el.classList.toggle("ngd-label-major", rank < cfg.labels.major && p.count > 1);
       el.classList.remove("ngd-label-hidden");
       var r = item.span.getBoundingClientRect();
       var box = { l: r.left - 2, r: r.right + 2, t: r.top - 1, b: r.bottom + 1 };
