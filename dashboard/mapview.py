@@ -515,12 +515,12 @@ def _polygons(geoms: Iterable[Any]) -> list[Any]:
 #: Places whose largest part covers more square degrees than this (Russia, the US, Canada, wide regions)
 #: do not steer the view when smaller places are mentioned too.
 HUGE_AREA_DEG2 = 400.0
-#: Framing (see :func:`fit_bounds`): places are taken nearest the mention-weighted centre first; a place
-#: whose reach is more than FRAME_GAP times the reach so far (at least FRAME_MIN_REACH_DEG) is an
-#: outlier when it and everything farther carry less than FRAME_OUTLIER_SHARE of the mentions.
-FRAME_GAP = 2.5
-FRAME_MIN_REACH_DEG = 4.0
-FRAME_OUTLIER_SHARE = 1 / 3
+#: Framing (see :func:`frame_core`): the places with at least FRAME_CORE_SHARE of the top place's mentions
+#: are the core; another place joins when its gap to the core and its own size are at most FRAME_REACH times
+#: the core's size (a core smaller than FRAME_MIN_CORE_DEG, say one town, counts as that size).
+FRAME_CORE_SHARE = 0.5
+FRAME_REACH = 1.0
+FRAME_MIN_CORE_DEG = 5.0
 #: Margin around the framed places, and the smallest span framed (a lone town keeps its surroundings).
 FRAME_PAD_DEG = 0.5
 FRAME_MIN_SPAN_DEG = 1.5
@@ -536,31 +536,37 @@ class FrameBox:
     north: float
     weight: float
 
-    @property
-    def center(self) -> tuple[float, float]:
-        """``(lon, lat)`` of the box's middle."""
-        return ((self.west + self.east) / 2, (self.south + self.north) / 2)
+    def diagonal(self, shrink: float) -> float:
+        """The box's diagonal in degrees, longitudes multiplied by ``shrink`` (the cosine of the latitude)."""
+        return float(np.hypot((self.east - self.west) * shrink, self.north - self.south))
+
+    def gap(self, other: FrameBox, shrink: float) -> float:
+        """Distance in degrees between this box and ``other`` (0 when they touch or overlap)."""
+        dx = max(0.0, other.west - self.east, self.west - other.east) * shrink
+        dy = max(0.0, other.south - self.north, self.south - other.north)
+        return float(np.hypot(dx, dy))
 
 
-def _weighted_median(values: Iterable[float], weights: Iterable[float]) -> float:
-    order = sorted(zip(values, weights, strict=True))
-    half, acc = sum(w for _v, w in order) / 2, 0.0
-    for value, weight in order:
-        acc += weight
-        if acc >= half:
-            return value
-    return order[-1][0]
+def _union(boxes: Iterable[FrameBox]) -> FrameBox:
+    boxes = list(boxes)
+    return FrameBox(
+        min(b.west for b in boxes),
+        min(b.south for b in boxes),
+        max(b.east for b in boxes),
+        max(b.north for b in boxes),
+        weight=sum(b.weight for b in boxes),
+    )
 
 
 def frame_core(boxes: Iterable[FrameBox]) -> list[FrameBox]:
-    """The places the view frames: the bulk of the mentions, without far outliers that few mentions name.
+    """The places the view frames: the most-mentioned ones, and the others that lie close to them.
 
-    The centre is the mention-weighted median of the places' middles. Each place's *reach* is the distance
-    from that centre to its farthest corner (longitudes shrunk by the cosine of the latitude), so a place
-    far away and a place with a huge extent both reach far. Places are taken by increasing reach; the first
-    one that reaches more than :data:`FRAME_GAP` times farther than those taken so far stops the framing,
-    provided it and the rest carry less than :data:`FRAME_OUTLIER_SHARE` of the mentions. In a Syria story
-    (Syria 5, Damascus 3, Aleppo 2), Moscow (2) and Washington (1) stay outside the view.
+    The core is every place with at least :data:`FRAME_CORE_SHARE` of the top place's mentions. Another place
+    joins when both its gap to the core's box and its own diagonal are at most :data:`FRAME_REACH` times the
+    core's diagonal (longitudes shrunk by the cosine of the core's latitude). So in a Syria story (Syria 5,
+    Damascus 3, Aleppo 2) Moscow and Washington, named once or twice, stay outside the view, and so does a
+    "Middle East" named once, which would otherwise set the view by its size; in a Ukraine story Germany and
+    France, close to Ukraine's size and distance, stay in.
 
     Parameters
     ----------
@@ -569,31 +575,18 @@ def frame_core(boxes: Iterable[FrameBox]) -> list[FrameBox]:
     Returns
     -------
     list of FrameBox
-        The boxes to frame (all of them when nothing stands out as an outlier).
+        The boxes to frame, core first.
     """
     boxes = [b for b in boxes if b.weight > 0]
     if len(boxes) < 2:
         return boxes
-    lon0 = _weighted_median([b.center[0] for b in boxes], [b.weight for b in boxes])
-    lat0 = _weighted_median([b.center[1] for b in boxes], [b.weight for b in boxes])
-    shrink = float(np.cos(np.radians(np.clip(lat0, -80, 80))))
-
-    def reach(b: FrameBox) -> float:
-        dx = max(abs(b.west - lon0), abs(b.east - lon0)) * shrink
-        dy = max(abs(b.south - lat0), abs(b.north - lat0))
-        return float(np.hypot(dx, dy))
-
-    total = sum(b.weight for b in boxes)
-    kept: list[FrameBox] = []
-    radius, taken = 0.0, 0.0
-    for r, box in sorted(((reach(b), b) for b in boxes), key=lambda rb: rb[0]):
-        far = r > FRAME_GAP * max(radius, FRAME_MIN_REACH_DEG)
-        if kept and far and (total - taken) < FRAME_OUTLIER_SHARE * total:
-            break
-        kept.append(box)
-        taken += box.weight
-        radius = max(radius, r)
-    return kept
+    top = max(b.weight for b in boxes)
+    core = [b for b in boxes if b.weight >= FRAME_CORE_SHARE * top]
+    rest = [b for b in boxes if b.weight < FRAME_CORE_SHARE * top]
+    hull = _union(core)
+    shrink = float(np.cos(np.radians(np.clip((hull.south + hull.north) / 2, -80, 80))))
+    size = FRAME_REACH * max(hull.diagonal(shrink), FRAME_MIN_CORE_DEG)
+    return core + [b for b in rest if hull.gap(b, shrink) <= size and b.diagonal(shrink) <= size]
 
 
 def fit_bounds(places: pd.DataFrame) -> list[list[float]] | None:
@@ -602,7 +595,7 @@ def fit_bounds(places: pd.DataFrame) -> list[list[float]] | None:
     Each place counts with its largest part (mainland France, not French Guiana). Alliances, continents
     and continent-sized places only count when nothing smaller is mentioned, since Russia or the US would
     otherwise stretch the view over the globe. Of the rest, :func:`frame_core` keeps the places that
-    carry the mentions and drops far outliers mentioned rarely.
+    carry the mentions and those close to them, and drops far or sprawling places mentioned rarely.
 
     Parameters
     ----------
