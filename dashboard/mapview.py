@@ -252,8 +252,12 @@ class PopupSentence:
         return head + "".join(out) + count + weak
 
 
-def _confidence(mention: Mapping[str, Any]) -> float | None:
-    value = mention.get("confidence")
+def _confidence(mention: Any) -> float | None:
+    """A mention's confidence (dict or ``Mention``), None when the record has none."""
+    if isinstance(mention, Mapping):
+        value = mention.get("confidence")
+    else:
+        value = getattr(mention, "confidence", None)
     return None if value is None else float(value)
 
 

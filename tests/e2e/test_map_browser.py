@@ -69,6 +69,24 @@ def legend_rows(frame: Frame) -> list[str]:
     return [t.strip() for t in frame.locator(".ngd-legend .ngd-row:visible").all_inner_texts() if t.strip()]
 
 
+def popup_clear_of_controls(page: Page, frame: Frame) -> None:
+    """The open popup, once the map has panned to show it, covers none of the controls on the right."""
+    page.wait_for_timeout(600)  # the auto-pan animation
+    rects = frame.evaluate(
+        """() => {
+            const box = e => { const r = e.getBoundingClientRect();
+                               return {l: r.left, r: r.right, t: r.top, b: r.bottom}; };
+            const controls = document.querySelectorAll('.leaflet-right .leaflet-control');
+            return {popup: box(document.querySelector('.leaflet-popup-content-wrapper')),
+                    controls: Array.from(controls).map(box)};
+        }"""
+    )
+    p = rects["popup"]
+    assert rects["controls"]
+    for c in rects["controls"]:
+        assert p["r"] <= c["l"] or c["r"] <= p["l"] or p["b"] <= c["t"] or c["b"] <= p["t"], (p, c)
+
+
 def test_a_click_inside_ukraine_opens_ukraine_and_lists_every_place_there(
     offline_page: Page, server: dict
 ) -> None:
@@ -90,6 +108,7 @@ def test_a_click_inside_ukraine_opens_ukraine_and_lists_every_place_there(
     assert len(ukraine) == len(set(ukraine))
     assert not [s for s in ukraine if "date 2022" in s]
     assert any(s.startswith("Headline: Ukraine crisis") for s in ukraine)
+    popup_clear_of_controls(page, frame)
     # The shape clicked keeps no focus rectangle.
     outline = frame.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
     assert outline == "none"
@@ -116,6 +135,8 @@ def test_a_click_on_a_city_lists_it_before_the_country_around_it(offline_page: P
     popup = page.frame_locator(MAP_FRAME).locator(".leaflet-popup-content")
     names = [t.split(" · ")[0].strip() for t in popup.locator("details > summary").all_inner_texts()]
     assert names[0] == "Moscow" and "Russia" in names, names
+    # Moscow lies near the layer control: the map pans so that the popup opens beside it.
+    popup_clear_of_controls(page, frame)
 
 
 def test_names_are_on_the_map_sized_to_the_zoom_and_do_not_overlap(offline_page: Page, server: dict) -> None:
