@@ -237,9 +237,17 @@ def test_layers_switched_off_stay_off_after_a_filter_change(offline_page: Page, 
     click_map(page, frame, *INSIDE_UKRAINE)
     first = control.locator(".leaflet-popup-content details > summary").first
     expect(first).to_contain_text("Ukraine · country")
-    # And on again stays on after the next rerun.
+    # And on again stays on after the next rerun; a folded layer list stays folded.
     _drop_place_kind(page, "Infrastructure")
     expect(control.get_by_label("Regions")).to_be_checked()
+    control.get_by_role("button", name="Layers ▾").click()
+    expect(control.locator(".leaflet-control-layers-list")).to_be_hidden()
+    kinds = page.locator("[data-testid='stMultiSelect']").filter(has_text="Place kinds")
+    kinds.get_by_role("button", name=re.compile("(Delete|Remove) Cities")).first.click()
+    wait_idle(page)
+    expect(control.get_by_role("button", name="Layers ▸")).to_be_visible()
+    expect(control.locator(".leaflet-control-layers-list")).to_be_hidden()
+    assert "city" not in kinds_on_map(page.frame(url=re.compile("streamlit_folium")))
 
 
 def test_a_basemap_that_cannot_load_says_so(offline_page: Page, server: dict) -> None:
