@@ -68,23 +68,36 @@ function ngdMap(map, cfg) {
   labelPane.style.zIndex = 450;
   labelPane.style.pointerEvents = "none";
   var labels = {};
+  // A name's marker is made the first time the name is shown: a map of thousands of places (the corpus
+  // view) keeps only the names it ever showed in the page.
   function addLabel(l) {
-    var p = l.feature.properties;
-    if (!p.label_at) return;
-    var span = document.createElement("span");
-    span.textContent = p.name;
-    var marker = L.marker(p.label_at, {
-      icon: L.divIcon({ className: "ngd-label ngd-label-" + p.kind, html: span, iconSize: null }),
-      interactive: false, keyboard: false, pane: "ngdLabels",
-    });
-    marker.ngdLabel = true;
-    labels[L.Util.stamp(l)] = { layer: l, marker: marker, span: span };
-    marker.addTo(map);
+    if (!l.feature.properties.label_at) return;
+    labels[L.Util.stamp(l)] = { layer: l, marker: null, span: null };
     scheduleLabels();
+  }
+  function labelMarker(item) {
+    if (!item.marker) {
+      var p = item.layer.feature.properties;
+      item.span = document.createElement("span");
+      item.span.textContent = p.name;
+      item.marker = L.marker(p.label_at, {
+        icon: L.divIcon({ className: "ngd-label ngd-label-" + p.kind, html: item.span, iconSize: null }),
+        interactive: false, keyboard: false, pane: "ngdLabels",
+      });
+      item.marker.addTo(map);
+    }
+    return item.marker;
+  }
+  function hideLabel(item) {
+    var el = item.marker && item.marker.getElement();
+    if (el) el.classList.add("ngd-label-hidden");
   }
   function removeLabel(l) {
     var id = L.Util.stamp(l);
-    if (labels[id]) { map.removeLayer(labels[id].marker); delete labels[id]; scheduleLabels(); }
+    if (!labels[id]) return;
+    if (labels[id].marker) map.removeLayer(labels[id].marker);
+    delete labels[id];
+    scheduleLabels();
   }
   function clamp(v, lo, hi) { return Math.max(lo, Math.min(hi, v)); }
   // Where a polygon's name goes in this view: its label point, or, when that is outside the view, a point
@@ -131,13 +144,15 @@ function ngdMap(map, cfg) {
       var pa = a.layer.feature.properties, pb = b.layer.feature.properties;
       return (pb.count - pa.count) || (pa.area - pb.area) || (pa.name < pb.name ? -1 : 1);
     });
-    var view = map.getBounds(), placed = [], shown = 0;
+    var view = map.getBounds(), placed = [], shown = 0, tried = 0;
     items.forEach(function (item, rank) {
-      var el = item.marker.getElement();
+      // Names beyond the limit, or past a few clashes per name shown, wait for a closer zoom.
+      var at = shown < limit && tried < 3 * limit ? labelAt(item, view) : null;
+      if (!at) { hideLabel(item); return; }
+      tried++;
+      var marker = labelMarker(item), el = marker.getElement();
       if (!el) return;
-      var at = shown < limit ? labelAt(item, view) : null;
-      if (!at) { el.classList.add("ngd-label-hidden"); return; }
-      item.marker.setLatLng(at);
+      marker.setLatLng(at);
       var p = item.layer.feature.properties;
       // Larger type for the few most-mentioned places, and only when mentioned more than once.
       el.classList.toggle("ngd-label-major", rank < cfg.labels.major && p.count > 1);
