@@ -1,9 +1,9 @@
 // The dashboard map's behaviour (dashboard/mapview.py, MapScript): one popup listing every place under a
 // click, names on the map, the mention-weighted view, layer choices kept across Streamlit reruns, a legend
 // of the visible layers, collapsible controls, and a notice when basemap tiles fail.
-// Called as ngdMap(map, cfg). Place layers are FeatureGroups with options.ngdKind; their features carry
-// the properties built by mapview.layer_geojson (popup HTML there is already escaped; names are set as
-// text here, never as HTML).
+// Called as ngdMap(map, cfg). Place layers are FeatureGroups with options.ngdKind (mapview.KindGroup);
+// their features carry the properties built by mapview.layer_geojson (popup HTML there is already
+// escaped; names are set as text here, never as HTML).
 function ngdMap(map, cfg) {
   "use strict";
   var container = map.getContainer();
@@ -303,6 +303,7 @@ function ngdMap(map, cfg) {
   var existing = [];
   map.eachLayer(function (l) { existing.push(l); });
   existing.forEach(onAdd);
+  updateLegend();
 
   // --- collapsible controls: folded on a narrow map, and as the user last left them
   var narrow = container.offsetWidth < cfg.foldBelow;
