@@ -202,8 +202,9 @@ def map_geometry(geom: Any, decimals: int = MAP_DECIMALS) -> Any:
 
 #: Mentions resolved with less confidence than this (``Mention.confidence``, 0 to 1) are flagged as weak
 #: matches in popups and tooltips: the geoparser's margin over the next candidate was small, or it fell
-#: back to a stated state ("Town, State" with the town missing from the gazetteer scores 0.4).
-WEAK_CONFIDENCE = 0.6
+#: back to a stated state ("Town, State" with the town missing from the gazetteer scores 0.4). The same
+#: threshold as the tables', so a place flagged in one is flagged in the other.
+WEAK_CONFIDENCE = 0.8
 
 #: The optional ``date YYYY-MM-DD Title`` header of an article (see ``dashboard.article``): popups show
 #: its title as the headline, never the date prefix, wherever the header starts a sentence (the
