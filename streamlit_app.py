@@ -479,12 +479,12 @@ def header(views: list[View]) -> None:
     for v in views:
         a = v.entry.article
         when = a.date.isoformat() if a.date else f"no date given, today's date {today} used"
-        parts.append(f"{a.title or a.source} ({when})")
+        # The title is article text (escaped); the date is ISO digits.
+        parts.append(f"{report.escape_markdown(a.title or a.source)} ({when})")
     shown = "Combined: " if len(views) > 1 else "Shown: "
     st.caption(
-        shown
-        + report.escape_markdown("; ".join(parts))
-        + ". Alliance layers and border claims use NATO/EU membership on the article's date."
+        shown + "; ".join(parts) + ". Alliance layers and border claims use NATO/EU membership on the "
+        "article's date."
     )
 
 

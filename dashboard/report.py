@@ -22,8 +22,8 @@ from dashboard.sentences import split_sentences
 
 #: Mentions resolved with less confidence than this are flagged "weak" in the tables: the resolver's best
 #: candidate barely beat the runner-up (geoparse gives 0.99 to clear cases, 0.8-0.9 to a few close calls on
-#: the sample, and about 0.7 to e.g. a "Dublin" or "Bristol" with no clue which one is meant).
-WEAK_CONFIDENCE: float = 0.75
+#: the sample, and 0.7-0.8 to e.g. a "Dublin" or "Bristol" with no clue which one is meant).
+WEAK_CONFIDENCE: float = 0.8
 
 #: How many places the "most mentioned" line lists.
 TOP_PLACES: int = 5
