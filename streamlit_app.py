@@ -392,15 +392,21 @@ PAGE_CSS = """
 h1 {font-size: 1.6rem !important; padding: 0 0 .2rem 0 !important;}
 [data-testid="stMetric"] {padding: .1rem 0;}
 [data-testid="stMetricValue"] {font-size: 1.45rem; line-height: 1.25;}
-[data-testid="stMetricValue"] > div, [data-testid="stMetricLabel"] p, [data-testid="stMetricDelta"] div {
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] *, [data-testid="stMetricDelta"] * {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
-  overflow-wrap: anywhere;
+  overflow-wrap: break-word;
 }
+[data-testid="stMetricLabel"] * {white-space: normal !important; overflow-wrap: normal;}
+.st-key-metrics [data-testid="stHorizontalBlock"], .st-key-layer_downloads [data-testid="stHorizontalBlock"] {
+  flex-wrap: wrap; row-gap: .4rem;
+}
+.st-key-metrics [data-testid="stColumn"] {min-width: 7.5rem; flex: 1 1 7.5rem;}
+.st-key-layer_downloads [data-testid="stColumn"] {min-width: 10rem; flex: 1 1 10rem;}
 [data-testid="stDownloadButton"] button, [data-testid="stButton"] button {
-  height: auto; min-height: 2.5rem; white-space: normal; max-width: 100%;
+  height: auto; min-height: 2.5rem; max-width: 100%;
 }
-[data-testid="stDownloadButton"] button p, [data-testid="stButton"] button p {
-  white-space: normal; overflow-wrap: anywhere;
+[data-testid="stDownloadButton"] button *, [data-testid="stButton"] button * {
+  white-space: normal !important; overflow-wrap: break-word; text-overflow: clip !important;
 }
 </style>
 """
@@ -409,14 +415,14 @@ h1 {font-size: 1.6rem !important; padding: 0 0 .2rem 0 !important;}
 def show_metrics(summary: report.Summary, filtered: bool) -> None:
     """Figures a reporter would quote; they count what the filters keep (and say so when filtered)."""
     follow = " Follows the sidebar filters." if filtered else ""
-    cols = st.columns(5)
+    cols = st.container(key="metrics").columns(5)
     cols[0].metric("Mentions", f"{summary.mentions:,}", help="Place mentions in the text." + follow)
     cols[1].metric("Places", f"{summary.places:,}", help="Distinct places mentioned." + follow)
     cols[2].metric(
         "Countries", f"{summary.countries:,}", help="Mentioned by name, demonym or capital." + follow
     )
     cols[3].metric(
-        "Most mentioned",
+        "Top place",
         summary.top_place or "-",
         report.plural(summary.top_count, "mention") if summary.top_place else None,
         delta_color="off",
@@ -424,14 +430,14 @@ def show_metrics(summary: report.Summary, filtered: bool) -> None:
         help="The place named most often." + follow,
     )
     cols[4].metric(
-        "Area of the countries",
+        "Countries' area",
         report.format_area(summary.countries_km2),
         help="Total area of the countries mentioned (geodesic, on the bundled outlines). Seas, continents, "
         "regions and alliances are not counted." + follow,
     )
     if len(summary.top) > 1:
         top = " · ".join(f"{report.escape_markdown(n)} {c}" for n, c in summary.top)
-        st.caption(f"Most mentioned: {top}" + (" (filtered)" if filtered else ""))
+        st.caption(f"Most mentioned: {top}" + (" (as filtered)" if filtered else ""))
 
 
 #: Tile colour per verdict: green, red, grey.
@@ -801,10 +807,10 @@ def show_downloads(
         )
     with st.expander("One GeoJSON per layer"):
         present = mapview.layer_kinds(pd.concat([p["kind"] for _, p, _ in parts]))
-        per_row = 4
+        box, per_row = st.container(key="layer_downloads"), 4
         for i in range(0, len(present), per_row):
             row = present[i : i + per_row]
-            for col, kind in zip(st.columns(per_row), row, strict=False):
+            for col, kind in zip(box.columns(per_row), row, strict=False):
                 col.download_button(
                     f"{mapview.style_for(kind).label} (GeoJSON)",
                     functools.partial(export_geojson, digest(key, kind), items(kind)),

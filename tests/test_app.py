@@ -62,11 +62,11 @@ def test_sample_opens_with_metrics_matching_the_geoparser(app: AppTest) -> None:
     assert shown["Mentions"] == str(len(mentions))
     assert shown["Places"] == str(len(places))
     assert shown["Countries"] == str((places["kind"] == "country").sum())
-    assert shown["Most mentioned"] == summary.top_place
-    top = next(m for m in app.metric if m.label == "Most mentioned")
+    assert shown["Top place"] == summary.top_place
+    top = next(m for m in app.metric if m.label == "Top place")
     assert top.proto.delta == f"{summary.top_count} mentions"
     # The area of the countries named, not of the seas and continents between them.
-    assert shown["Area of the countries"] == report.format_area(summary.countries_km2)
+    assert shown["Countries' area"] == report.format_area(summary.countries_km2)
     assert 17e6 < summary.countries_km2 < 40e6  # Russia (17.1 M) + USA (9.5 M) + Ukraine + Europe's
     assert "Area covered (km²)" not in shown
     # The picker names the sample by its title and date, not by its file name (a hash).
@@ -297,7 +297,7 @@ def test_a_paste_replaces_the_sample_and_joins_the_picker() -> None:
     assert not at.exception
     shown = metrics(at)
     assert shown["Mentions"] == str(len(mentions)) and shown["Places"] == str(len(places))
-    assert shown["Most mentioned"] == "Finland"
+    assert shown["Top place"] == "Finland"
     # The sample's claim tiles and places are gone; the picker holds both articles, the paste selected.
     assert not any(m.label.startswith("Nord Stream 2") for m in at.metric)
     assert "Russia" not in set(table(at, "types")["name"])
