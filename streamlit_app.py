@@ -368,12 +368,12 @@ def notices(views: list[View]) -> None:
                 st.warning(
                     f"{this} looks like **{v.language.name}**; only English is supported, so no places are "
                     "shown (the geoparser knows English place names and cues only).",
-                    icon="🌐",
+                    icon=":material/translate:",
                 )
             else:
                 st.warning(
                     f"{this} looks like **{v.language.name}**: places found anyway, expect false matches.",
-                    icon="🌐",
+                    icon=":material/translate:",
                 )
             # Always drawn for such an article, so the choice survives reruns and can be undone.
             st.checkbox("Find places in it anyway (expect false matches)", key=f"anyway_{v.entry.key}")

@@ -628,6 +628,9 @@ def combine(
     tuple
         ``(text, mentions, places)``.
     """
+    if len(parts) == 1 and labels is None:
+        text, mentions, places = parts[0]
+        return text, list(mentions), places
     texts, all_mentions, frames, offset = [], [], [], 0
     for i, (text, mentions, places) in enumerate(parts):
         texts.append(text)
@@ -644,8 +647,6 @@ def combine(
         if labels is not None:
             empty["articles"] = []
         return ARTICLE_SEPARATOR.join(texts), all_mentions, empty
-    if len(frames) == 1 and len(parts) == 1:
-        return texts[0], all_mentions, frames[0]
     stacked = pd.concat(frames, ignore_index=True)
     rows = []
     for _, group in stacked.groupby("place_id", sort=False):
