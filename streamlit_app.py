@@ -559,14 +559,18 @@ def main() -> None:
 
     # Below the fold: per article, so offsets, contexts and the article column stay each article's own.
     with timed("below_fold"):
-        parts = [
-            (
-                v,
-                report.filter_places(v.places, kinds, types),
-                [m for m in v.mentions if m.kind in kinds and m.type in types],
-            )
-            for v in views
-        ]
+        parts = (
+            [
+                (
+                    v,
+                    report.filter_places(v.places, kinds, types),
+                    [m for m in v.mentions if m.kind in kinds and m.type in types],
+                )
+                for v in views
+            ]
+            if combined
+            else [(views[0], shown, shown_mentions)]
+        )
         show_downloads(parts, text_key, by_article, combined)
         show_corrections(views)
         show_tables(parts, combined)
