@@ -495,8 +495,14 @@ def header(views: list[View]) -> None:
 
 
 def main() -> None:
+    """The page: global style, then the article view (one article, or several combined)."""
     st.session_state["_timings"] = {}
     st.html(PAGE_CSS)
+    article_view()
+
+
+def article_view() -> None:
+    """Sidebar, header, notices, metrics, map, claims, downloads, corrections and tables of the articles."""
     problems = ingest()
     sidebar()
     t0 = time.perf_counter()

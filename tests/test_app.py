@@ -422,3 +422,17 @@ def _lookup(name: str) -> tuple[str, ...]:
     from dashboard.gazetteer import get_gazetteer
 
     return get_gazetteer().lookup(name)
+
+
+def test_a_hostile_title_is_escaped_in_the_header_and_the_combined_text() -> None:
+    at = run_app()
+    hostile = "date 2022-02-01 <img src=x onerror=alert(1)> **bold** :red[red]\nKyiv is in Ukraine."
+    at.text_area(key="pasted").input(hostile).run()
+    assert not at.exception
+    header = next(c.value for c in at.caption if c.value.startswith("Shown:"))
+    assert "\\<img" in header and "\\*\\*bold\\*\\*" in header and "\\:red\\[red\\]" in header
+    at.toggle(key="combine").set_value(True).run()
+    at.multiselect(key="combined").set_value(at.selectbox(key="article").options).run()
+    htmls = " ".join(h.proto.body for h in at.get("html"))
+    assert "<h4>&lt;img src=x onerror=alert(1)&gt; **bold** :red[red] (2022-02-01)</h4>" in htmls
+    assert "<img src=x" not in htmls
