@@ -649,7 +649,10 @@ def place_label(pid: str) -> str:
         p = place_info(pid)
     except KeyError:
         return pid
-    where = " ".join(str(p[c]) for c in ("admin1", "country") if isinstance(p.get(c), str) and p[c].isalpha())
+    # A US state code tells the Parises apart; other admin-1 codes ("L", "11") mean nothing to a reader.
+    country = p.get("country") if isinstance(p.get("country"), str) else ""
+    state = p.get("admin1") if country == "USA" and isinstance(p.get("admin1"), str) else ""
+    where = f"{state} {country}".strip()
     pop = p.get("population")
     size = f", pop. {int(pop):,}" if isinstance(pop, int | float) and pop == pop and pop > 0 else ""
     return f"{p['name']} · {p['kind']}" + (f" · {where}" if where else "") + size
