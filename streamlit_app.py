@@ -96,7 +96,7 @@ def export_csv(key: str, _items: list[tuple[str, list[Any], str]]) -> str:
     return report.mentions_csv(_items)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@st.cache_data(max_entries=256, show_spinner="Checking the text's language…")
 def language_of(text: str) -> LanguageCheck:
     """The article's language (English at once for English prose; the model only for the others)."""
     return check_language(text)
