@@ -577,9 +577,12 @@ def article_view() -> None:
             if combined
             else [(views[0], shown, shown_mentions)]
         )
-        show_downloads(parts, text_key, by_article, combined)
-        show_corrections(views)
-        show_tables(parts, combined)
+        with timed("downloads"):
+            show_downloads(parts, text_key, by_article, combined)
+        with timed("corrections"):
+            show_corrections(views)
+        with timed("tables"):
+            show_tables(parts, combined)
 
 
 def article_claims(v: View) -> list[dict] | None:
@@ -682,9 +685,25 @@ def correct(key: str, place_id: str, choice: str) -> None:
 
 
 def show_corrections(views: list[View]) -> None:
-    """Let the reader remove a wrong place or pick another place of the same name; downloads follow."""
+    """Let the reader remove a wrong place or pick another place of the same name; downloads follow.
+
+    Behind a toggle: the gazetteer's name look-up takes about a second to build, which only a reader who
+    corrects something should wait for.
+    """
     views = [v for v in views if len(v.places)]
-    with st.expander("Correct a place (remove it, or pick another place of that name)"):
+    weak = sum(
+        c < report.WEAK_CONFIDENCE for v in views for c in report.place_confidence(v.mentions).values()
+    )
+    flagged = f" ({report.plural(weak, 'weak match', 'weak matches')})" if weak else ""
+    on = st.toggle(
+        f"Correct a place: remove it, or pick another place of that name{flagged}",
+        key="fixing",
+        help=f"Weak matches (confidence below {report.WEAK_CONFIDENCE}) come first. The map, metrics, tables "
+        "and downloads follow the correction; it is kept for this article until undone.",
+    )
+    if not on:
+        return
+    with st.container(border=True):
         if not views:
             st.caption("No places to correct.")
             return

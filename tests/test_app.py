@@ -383,6 +383,8 @@ def test_confidence_is_shown_and_weak_matches_flagged() -> None:
 
 
 def correct(at: AppTest, place_id: str, choice: str) -> None:
+    if not at.toggle(key="fixing").value:
+        at.toggle(key="fixing").set_value(True).run()
     (place,) = [s for s in at.selectbox if s.label == "Place"]
     place.set_value(place_id).run()
     (should,) = [s for s in at.selectbox if s.label == "Should be"]
