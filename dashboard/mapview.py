@@ -20,7 +20,7 @@ from folium.template import Template as FoliumTemplate
 from jinja2 import Template
 
 from dashboard import settings
-from dashboard.report import context_of, escape_text, mention_types, sentence_spans
+from dashboard.report import WEAK_CONFIDENCE, context_of, escape_text, mention_types, sentence_spans
 
 
 @dataclass(frozen=True)
@@ -200,11 +200,6 @@ def map_geometry(geom: Any, decimals: int = MAP_DECIMALS) -> Any:
     return _round_geometry(simple, decimals)
 
 
-#: Mentions resolved with less confidence than this (``Mention.confidence``, 0 to 1) are flagged as weak
-#: matches in popups and tooltips: the geoparser's margin over the next candidate was small, or it fell
-#: back to a stated state ("Town, State" with the town missing from the gazetteer scores 0.4). The same
-#: threshold as the tables', so a place flagged in one is flagged in the other.
-WEAK_CONFIDENCE = 0.8
 
 #: The optional ``date YYYY-MM-DD Title`` header of an article (see ``dashboard.article``): popups show
 #: its title as the headline, never the date prefix, wherever the header starts a sentence (the

@@ -20,7 +20,8 @@ from dashboard.article import Article, read_article
 from dashboard.errors import InputError
 from dashboard.sentences import split_sentences
 
-#: Mentions resolved with less confidence than this are flagged "weak" in the tables: the resolver's best
+#: Mentions resolved with less confidence than this are flagged "weak" in the tables and the map's popups
+#: (mapview reads this one threshold, so a place flagged in one is flagged in the other): the resolver's best
 #: candidate barely beat the runner-up (geoparse gives 0.99 to clear cases, 0.8-0.9 to a few close calls on
 #: the sample, and 0.7-0.8 to e.g. a "Dublin" or "Bristol" with no clue which one is meant).
 WEAK_CONFIDENCE: float = 0.8
