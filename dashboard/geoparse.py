@@ -1279,7 +1279,16 @@ def places_frame(
                 "kind": first.kind,
                 "country": first.country,
                 "count": len(ms),
-                "mentions": [{"start": m.start, "end": m.end, "text": m.text, "type": m.type} for m in ms],
+                "mentions": [
+                    {
+                        "start": m.start,
+                        "end": m.end,
+                        "text": m.text,
+                        "type": m.type,
+                        "confidence": m.confidence,
+                    }
+                    for m in ms
+                ],
                 "members": members,
                 "years": historic.years(pid),
                 "date": day.isoformat(),
