@@ -77,6 +77,7 @@ _DESCRIBED_GAP = re.compile(
     + r")[ \t]+(?:in|of)[ \t]+"
     + _DIRECTION
 )
+_ORIGIN_ENDS = tuple({f"{c.split()[-1]}{gap}" for c in lexicon.ORIGIN_CUES for gap in (" ", "\t", "\u00a0")})
 # "a native of", "born in", "from" ending right before a name (searched in a short window before it).
 _ORIGIN_CUE = re.compile(
     r"\b(?:" + "|".join(r"[ \t]+".join(map(re.escape, c.split())) for c in lexicon.ORIGIN_CUES) + r")[ \t]+$",
@@ -545,7 +546,12 @@ class Geoparser:
                 or _AGE.match(text, e) is not None
             )
             and all(c.kind == "city" and c.population < 100_000 for c in cands if c.type == "literal")
-        ) or (single and _person_before_verb(text, e, next_tok, sentence_start, cands))
+        ) or (
+            single
+            and sentence_start
+            and nword in lexicon.PERSON_VERBS
+            and _person_before_verb(text, e, next_tok, sentence_start, cands)
+        )
         # An acronym ("HIV", "UN", "FAO") is a place only if the gazetteer name is itself an acronym.
         acronym = single and len(surface) <= 4 and surface.isupper()
         # "US$5m", "HK$": a currency, not a place.
@@ -952,21 +958,26 @@ def _stated_containers(text: str, spans: list[tuple[int, int, list[_Cand]]]) -> 
     """Per span, the container (state, province, country) the text states for it right after it, if any."""
     n = len(spans)
     out: list[_Stated | None] = [None] * n
-    apos: list[frozenset[str]] | None = None
-    for k in range(n - 1):
-        e, (ns, _ne, ncands) = spans[k][1], spans[k + 1]
-        if ns - e > 60 or text[e : e + 1] not in (",", " ", "\t", "\u00a0"):
+    # Cheap first: a comma or " in" right after the name (most names have neither).
+    ends = [sp[1] for sp in spans]
+    starts_with = text.startswith
+    maybe = [k for k, e in enumerate(ends[:-1]) if text[e] == "," or starts_with("in", e + 1)]
+    for k in maybe:
+        e, (ns, _ne, ncands) = ends[k], spans[k + 1]
+        if ns - e > 60 or ns - e < 2:
+            continue
+        # Only a town, county or province can be contained ("Mexico, China" lists countries).
+        if not any(c.kind in _CONTAINED_KINDS and c.kind != "country" for c in spans[k][2]):
             continue
         boxes = tuple(
             c for c in ncands if c.kind in ("province", "country") and c.type == "literal" and c.country
         )
         if not boxes:
             continue
-        if apos is None:
-            apos = _appositives(text, spans)[0]
         listed = _list_follows(text, spans, k + 1, boxes)
-        if apos[k]:
-            out[k] = _Stated(apos[k], boxes, True, listed)
+        apo = _appositive_at(text, spans, k)
+        if apo:
+            out[k] = _Stated(apo, boxes, True, listed)
             continue
         appositive = _APPOSITIVE_GAP.fullmatch(text, e, ns) is not None
         strong = appositive or _DESCRIBED_GAP.fullmatch(text, e, ns) is not None
@@ -1060,9 +1071,10 @@ def _rule_stated_container(
             word = text[spans[k][0] : spans[k][1]].casefold()
             # Two different containers for one word ("Paris, Texas" and "Paris, France"): no propagation.
             by_word[word] = st if by_word.get(word, st) == st else None
+    lengths = {len(w) for w in by_word}
     for k, (s, e, cands) in enumerate(spans):
         st = stated[k]
-        if st is None and by_word:
+        if st is None and e - s in lengths:
             st = by_word.get(text[s:e].casefold())
         got = _within_container(cands, st) if st is not None else None
         if got is None:
@@ -1081,7 +1093,11 @@ def _rule_origin_country(
     Jordan" is the country, not Jordan, Minnesota). A stated container still decides ("from Jordan,
     Minn."): spans in ``pinned`` are left alone."""
     out = spans
-    for k, (s, e, cands) in enumerate(spans):
+    # Cheap first: every cue ends in "of", "in" or "from" right before the name.
+    ends_with = text.endswith
+    starts = [sp[0] for sp in spans]
+    for k in [k for k, s in enumerate(starts) if ends_with(_ORIGIN_ENDS, max(0, s - 6), s)]:
+        s, e, cands = spans[k]
         if s in pinned or not any(c.kind == "country" and c.type == "literal" for c in cands):
             continue
         towns = [c for c in cands if c.kind == "city" and c.type == "literal" and c.population < SMALL_TOWN]
@@ -1168,37 +1184,45 @@ def _appositives(
     out: list[frozenset[str]] = [frozenset()] * n
     contains: list[frozenset[str]] = [frozenset()] * n
     for k in range(n - 1):
-        _s, e, cands = spans[k]
-        ns, ne, ncands = spans[k + 1]
-        if ns - e > 3 or not _APPOSITIVE_GAP.fullmatch(text, e, ns):
-            continue
-        boxes = [c for c in ncands if c.kind in ("province", "country") and c.type == "literal" and c.country]
-        if not boxes:
-            continue
-        box_kinds = {c.kind for c in boxes}
-        kinds = {c.kind for c in cands if c.type == "literal"}
-        # A province of another country does not make a list of states ("Hanover, Kansas": Jamaica has a
-        # Hanover parish).
-        box_countries = {c.country for c in boxes if c.kind == "province"}
-        states = any(
-            c.kind == "province" and c.country in box_countries for c in cands if c.type == "literal"
-        )
-        if "country" in kinds or (states and "country" not in box_kinds):
-            continue  # an enumeration of countries or of states, not "town, container"
-        top = _top_kind(ncands)
-        if (
-            k > 0
-            and k + 2 < n
-            and _LIST_GAP.fullmatch(text, spans[k - 1][1], spans[k][0])
-            and _LIST_GAP.fullmatch(text, ne, spans[k + 2][0])
-            and _top_kind(spans[k - 1][2]) == top == _top_kind(spans[k + 2][2])
-        ):
-            continue  # "Chad, Niger, Mali": a list of places of the container's kind on both sides
-        out[k] = frozenset(c.place_id if c.kind == "province" else c.country for c in boxes)
-        contains[k + 1] = frozenset(
-            x for c in cands if c.kind in ("city", "county") for x in (c.province, c.country) if x
-        )
+        ids = _appositive_at(text, spans, k)
+        if ids:
+            out[k] = ids
+            contains[k + 1] = frozenset(
+                x for c in spans[k][2] if c.kind in ("city", "county") for x in (c.province, c.country) if x
+            )
     return out, contains
+
+
+def _appositive_at(text: str, spans: list[tuple[int, int, list[_Cand]]], k: int) -> frozenset[str]:
+    """The province ids and ISO3 codes span ``k`` names as its container in "X, <state or country>"
+    (empty when it is no such appositive; see :func:`_appositives`)."""
+    n = len(spans)
+    empty: frozenset[str] = frozenset()
+    _s, e, cands = spans[k]
+    ns, ne, ncands = spans[k + 1]
+    if ns - e > 3 or not _APPOSITIVE_GAP.fullmatch(text, e, ns):
+        return empty
+    boxes = [c for c in ncands if c.kind in ("province", "country") and c.type == "literal" and c.country]
+    if not boxes:
+        return empty
+    box_kinds = {c.kind for c in boxes}
+    kinds = {c.kind for c in cands if c.type == "literal"}
+    # A province of another country does not make a list of states ("Hanover, Kansas": Jamaica has a
+    # Hanover parish).
+    box_countries = {c.country for c in boxes if c.kind == "province"}
+    states = any(c.kind == "province" and c.country in box_countries for c in cands if c.type == "literal")
+    if "country" in kinds or (states and "country" not in box_kinds):
+        return empty  # an enumeration of countries or of states, not "town, container"
+    top = _top_kind(ncands)
+    if (
+        k > 0
+        and k + 2 < n
+        and _LIST_GAP.fullmatch(text, spans[k - 1][1], spans[k][0])
+        and _LIST_GAP.fullmatch(text, ne, spans[k + 2][0])
+        and _top_kind(spans[k - 1][2]) == top == _top_kind(spans[k + 2][2])
+    ):
+        return empty  # "Chad, Niger, Mali": a list of places of the container's kind on both sides
+    return frozenset(c.place_id if c.kind == "province" else c.country for c in boxes)
 
 
 def _merge(lst: list[_Cand], cand: _Cand) -> None:
