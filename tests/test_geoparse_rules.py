@@ -71,6 +71,20 @@ def test_the_town_in_its_stated_state_is_kept_and_the_others_dropped():
     assert all(m.confidence > CONTAINER_CONFIDENCE for m in ms)
 
 
+def test_a_county_the_gazetteer_lacks_resolves_to_its_stated_state_not_the_article_state():
+    # The article is mostly about Minnesota, but this county is stated to be in Tennessee.
+    text = "Crews from Oakvale, Minnesota, and from Walker County, Tennessee, met in Minnesota."
+    (m,) = _got(_parser(TINY), text)["Walker County"]
+    assert (m.place_id, m.confidence <= CONTAINER_CONFIDENCE) == ("province:US-TN", True)
+
+
+def test_one_word_with_two_stated_containers_keeps_each_and_the_bare_word_is_not_forced():
+    text = "The fair opened in Oakvale, Minnesota. Oakvale, Kenya has a clinic. Oakvale is busy."
+    ms = _got(_parser(TINY), text)["Oakvale"]
+    assert [m.place_id for m in ms] == ["city:1", "country:KEN", "city:1"]
+    assert ms[2].confidence > CONTAINER_CONFIDENCE  # the bare word is scored as usual, not pinned
+
+
 def test_a_bare_in_does_not_move_a_town_to_another_country():
     # "a soldier from Oakvale in Kenya": where he serves, not where Oakvale is.
     got = _got(_parser(TINY), "A soldier from Oakvale in Kenya wrote home to Minnesota.")
