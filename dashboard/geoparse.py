@@ -1030,10 +1030,12 @@ def _within_container(cands: list[_Cand], st: _Stated) -> tuple[list[_Cand], boo
             return None
         outside = {id(c) for c in lit} - {id(c) for c in inside}
         return [c for c in cands if id(c) not in outside], False
-    # No reading inside the container. A capital or big city by its own name is not contained but listed
-    # ("Moscow, Ukraine and the EU"); a bare "in" states a container only for towns of the same country
-    # ("Hanover in Kansas", not "a soldier from Hanover in Iraq").
-    if any(c.primary and (c.capital or c.population >= BIG_CITY) for c in lit):
+    # No reading inside the container. A capital or big city by its own name is not contained but next to
+    # a clause ("After talks in Moscow, Ukraine said"), unless the container is a state's abbreviation
+    # ("Belgrade, Minn."); a bare "in" states a container only for towns of the same country ("Hanover in
+    # Kansas", not "a soldier from Hanover in Iraq").
+    abbreviated = any(b.name in lexicon.US_STATE_ABBREVIATIONS for b in st.boxes)
+    if not abbreviated and any(c.primary and (c.capital or c.population >= BIG_CITY) for c in lit):
         return None
     box_countries = {b.country for b in st.boxes if b.kind == "province"}
     if any(c.kind == "province" and c.country in box_countries for c in lit):

@@ -103,6 +103,8 @@ def test_a_list_of_places_is_no_container_statement():
         ("Storms damaged barns near Oakdale, Tennessee, on Sunday.", "Oakdale", "province:US-TN"),
         ("A new clinic opened in Springfield, Kenya, in March.", "Springfield", "country:KEN"),
         ("The plant in Oakdale in Tennessee will close in June.", "Oakdale", "province:US-TN"),
+        # A state's abbreviation states the container even after a capital's name (Belgrade, Serbia).
+        ("A barn burned down in Belgrade, Minn., on Sunday.", "Belgrade", "province:US-MN"),
     ],
 )
 def test_bundled_gazetteer_never_contradicts_the_stated_container(text, word, expected):
@@ -118,9 +120,15 @@ def test_bundled_gazetteer_keeps_the_town_that_is_in_the_stated_state():
     assert parser._info("city:4636045")[4] == "province:US-TN"
 
 
-def test_bundled_gazetteer_a_capital_listed_before_a_country_stays_the_capital():
-    got = _got(default_parser(), "Envoys from Moscow, Ukraine and the EU met on Friday.")
-    assert [m.place_id for m in got["Moscow"]] == ["city:524901"]
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Envoys from Moscow, Ukraine and the EU met on Friday.",  # a list
+        "After the talks in Moscow, Ukraine said it would wait.",  # a clause boundary
+    ],
+)
+def test_bundled_gazetteer_a_capital_before_a_country_stays_the_capital(text):
+    assert [m.place_id for m in _got(default_parser(), text)["Moscow"]] == ["city:524901"]
 
 
 # -- a sentence-opening name before a verb of speech or legal action is a person ------------------------
