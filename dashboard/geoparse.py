@@ -961,7 +961,7 @@ def _stated_containers(text: str, spans: list[tuple[int, int, list[_Cand]]]) -> 
     # Cheap first: a comma or " in" right after the name (most names have neither).
     ends = [sp[1] for sp in spans]
     starts_with = text.startswith
-    maybe = [k for k, e in enumerate(ends[:-1]) if text[e] == "," or starts_with("in", e + 1)]
+    maybe = [k for k, e in enumerate(ends[:-1]) if starts_with(",", e) or starts_with("in", e + 1)]
     for k in maybe:
         e, (ns, _ne, ncands) = ends[k], spans[k + 1]
         if ns - e > 60 or ns - e < 2:

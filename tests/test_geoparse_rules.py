@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dashboard.geoparse import CONTAINER_CONFIDENCE, Geoparser, default_parser
 
@@ -210,3 +212,23 @@ def test_a_stated_state_still_beats_the_origin_cue():
 def test_bundled_gazetteer_born_in_a_country_that_is_also_a_us_town():
     text = "He was born in Lebanon and studied in Boston and Cambridge, Massachusetts."
     assert [m.place_id for m in _got(default_parser(), text)["Lebanon"]] == ["country:LBN"]
+
+
+# -- any text: the rules never break offsets or raise ------------------------------------------------------
+
+RULE_WORDS = st.sampled_from(
+    [
+        "Oakdale", "Belgrade", "Jordan", "Lebanon", "Moscow", "Georgia", "Tennessee", "Minn.", "Kenya",
+        "Walker County", ", ", " in ", " a small town in ", " from ", " a native of ", " born in ",
+        " charged ", " pleads ", " said ", " and ", ". ", "\n", " ",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(RULE_WORDS, max_size=25))
+def test_rule_cues_in_any_order_give_valid_mentions(parts):
+    text = "".join(parts)
+    for m in default_parser().parse(text):
+        assert text[m.start : m.end] == m.text
+        assert 0.0 < m.confidence <= 1.0
