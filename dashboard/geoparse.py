@@ -77,7 +77,7 @@ _DESCRIBED_GAP = re.compile(
     + r")[ \t]+(?:in|of)[ \t]+"
     + _DIRECTION
 )
-_ORIGIN_ENDS = tuple({f"{c.split()[-1]}{gap}" for c in lexicon.ORIGIN_CUES for gap in (" ", "\t", "\u00a0")})
+_ORIGIN_WORDS = tuple(f"{w} " for c in lexicon.ORIGIN_CUES for w in (c, c.capitalize()))
 # "a native of", "born in", "from" ending right before a name (searched in a short window before it).
 _ORIGIN_CUE = re.compile(
     r"\b(?:" + "|".join(r"[ \t]+".join(map(re.escape, c.split())) for c in lexicon.ORIGIN_CUES) + r")[ \t]+$",
@@ -961,10 +961,14 @@ def _stated_containers(text: str, spans: list[tuple[int, int, list[_Cand]]]) -> 
     # Cheap first: a comma or " in" right after the name (most names have neither).
     ends = [sp[1] for sp in spans]
     starts_with = text.startswith
-    maybe = [k for k, e in enumerate(ends[:-1]) if starts_with(",", e) or starts_with("in", e + 1)]
+    maybe = [k for k, e in enumerate(ends[:-1]) if text[e : e + 1] == "," or starts_with("in", e + 1)]
     for k in maybe:
         e, (ns, _ne, ncands) = ends[k], spans[k + 1]
         if ns - e > 60 or ns - e < 2:
+            continue
+        appositive = _APPOSITIVE_GAP.fullmatch(text, e, ns) is not None
+        strong = appositive or _DESCRIBED_GAP.fullmatch(text, e, ns) is not None
+        if not strong and _IN_GAP.fullmatch(text, e, ns) is None:
             continue
         # Only a town, county or province can be contained ("Mexico, China" lists countries).
         if not any(c.kind in _CONTAINED_KINDS and c.kind != "country" for c in spans[k][2]):
@@ -975,13 +979,9 @@ def _stated_containers(text: str, spans: list[tuple[int, int, list[_Cand]]]) -> 
         if not boxes:
             continue
         listed = _list_follows(text, spans, k + 1, boxes)
-        apo = _appositive_at(text, spans, k)
+        apo = _appositive_at(text, spans, k) if appositive else None
         if apo:
             out[k] = _Stated(apo, boxes, True, listed)
-            continue
-        appositive = _APPOSITIVE_GAP.fullmatch(text, e, ns) is not None
-        strong = appositive or _DESCRIBED_GAP.fullmatch(text, e, ns) is not None
-        if not strong and _IN_GAP.fullmatch(text, e, ns) is None:
             continue
         ids = frozenset(c.place_id if c.kind == "province" else c.country for c in boxes)
         kinds = {c.kind for c in spans[k][2] if c.type == "literal"}
@@ -1095,10 +1095,9 @@ def _rule_origin_country(
     Jordan" is the country, not Jordan, Minnesota). A stated container still decides ("from Jordan,
     Minn."): spans in ``pinned`` are left alone."""
     out = spans
-    # Cheap first: every cue ends in "of", "in" or "from" right before the name.
+    # Cheap first: a cue and one space right before the name (the full cue is checked again below).
     ends_with = text.endswith
-    starts = [sp[0] for sp in spans]
-    for k in [k for k, s in enumerate(starts) if ends_with(_ORIGIN_ENDS, max(0, s - 6), s)]:
+    for k in [k for k, sp in enumerate(spans) if ends_with(_ORIGIN_WORDS, max(0, sp[0] - 12), sp[0])]:
         s, e, cands = spans[k]
         if s in pinned or not any(c.kind == "country" and c.type == "literal" for c in cands):
             continue
@@ -1186,6 +1185,9 @@ def _appositives(
     out: list[frozenset[str]] = [frozenset()] * n
     contains: list[frozenset[str]] = [frozenset()] * n
     for k in range(n - 1):
+        e = spans[k][1]
+        if text[e : e + 1] != ",":  # cheap first: every appositive starts with a comma
+            continue
         ids = _appositive_at(text, spans, k)
         if ids:
             out[k] = ids
