@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 import gc
 import math
@@ -77,7 +78,10 @@ _DESCRIBED_GAP = re.compile(
     + r")[ \t]+(?:in|of)[ \t]+"
     + _DIRECTION
 )
-_ORIGIN_WORDS = tuple(f"{w} " for c in lexicon.ORIGIN_CUES for w in (c, c.capitalize()))
+# Origin cues by their last word: the words before it ({"of": [["native"], ["natives"]], "from": [[]]}).
+_ORIGIN_CUE_WORDS: dict[str, list[list[str]]] = {}
+for _cue in lexicon.ORIGIN_CUES:
+    _ORIGIN_CUE_WORDS.setdefault(_cue.split()[-1], []).append(_cue.split()[:-1])
 # "a native of", "born in", "from" ending right before a name (searched in a short window before it).
 _ORIGIN_CUE = re.compile(
     r"\b(?:" + "|".join(r"[ \t]+".join(map(re.escape, c.split())) for c in lexicon.ORIGIN_CUES) + r")[ \t]+$",
@@ -454,20 +458,22 @@ class Geoparser:
             matched_tok.update(range(i, j + 1))
         # Two passes: surnames met as part of a person's name ("Bruce Ivins") are distrusted everywhere.
         persons: set[str] = set()
+        cued: set[int] = set()  # starts of spans right after an origin cue ("a native of")
         named = _Named(spans)
         first = [
-            self._filter(text, toks, i, j, s, e, c, matched_tok, persons, named) for i, j, s, e, c in spans
+            self._filter(text, toks, i, j, s, e, c, matched_tok, persons, named, cued)
+            for i, j, s, e, c in spans
         ]
         kept = []
         for (i, j, s, e, cands), got in zip(spans, first, strict=True):
             if persons and i == j and _norm(toks[i][2]) in persons:  # only these can change
-                got = self._filter(text, toks, i, j, s, e, cands, matched_tok, persons, named)
+                got = self._filter(text, toks, i, j, s, e, cands, matched_tok, persons, named, cued)
             if got:
                 kept.append((s, e, got))
         kept = self._add_counties(text, kept)
-        kept, pinned, fallback = _rule_stated_container(text, kept)
-        kept = _rule_origin_country(text, kept, pinned)
-        return self._resolve(text, kept, pinned, fallback)
+        kept, pinned, fallback = _rule_stated_container(text, kept, cued)
+        kept, origin = _rule_origin_country(text, kept, pinned, cued)
+        return self._resolve(text, kept, pinned | origin, fallback)
 
     @staticmethod
     def _add_counties(text: str, kept: list[tuple[int, int, list[_Cand]]]) -> list:
@@ -483,8 +489,11 @@ class Geoparser:
         out.sort(key=lambda k: k[0])
         return out
 
-    def _filter(self, text, toks, i, j, s, e, cands, matched_tok, persons, named=None) -> list[_Cand]:
-        """Apply the reader's rules (titles, person names, common words) to one span's candidates."""
+    def _filter(
+        self, text, toks, i, j, s, e, cands, matched_tok, persons, named=None, cued=None
+    ) -> list[_Cand]:
+        """Apply the reader's rules (titles, person names, common words) to one span's candidates; the
+        start of a span right after an origin cue ("born in") is added to ``cued``."""
         prev_tok = toks[i - 1] if i > 0 else None
         next_tok = toks[j + 1] if j + 1 < len(toks) else None
         prev_adjacent = prev_tok is not None and not _SENTENCE_BREAK.search(text, prev_tok[1], s)
@@ -499,6 +508,8 @@ class Geoparser:
         if not locative and next_tok is not None and text[e : next_tok[0]] == " ":
             # "Paris police", "Fargo Mayor": an institution of the place is named, so the place is meant.
             locative = next_tok[2].casefold() in lexicon.PLACE_HEADS
+        if cued is not None and prev_word in _ORIGIN_CUE_WORDS and _after_origin_cue(toks, i, prev_word):
+            cued.add(s)  # decided by _rule_origin_country, after the stated containers
         # A title right before: "President Putin", "Mr Georgia", "Secretary-General Jens ..."
         if prev_word in lexicon.TITLES:
             cands = [c for c in cands if c.type == "demonym"]
@@ -1050,14 +1061,15 @@ def _within_container(cands: list[_Cand], st: _Stated) -> tuple[list[_Cand], boo
 
 
 def _rule_stated_container(
-    text: str, spans: list[tuple[int, int, list[_Cand]]]
+    text: str, spans: list[tuple[int, int, list[_Cand]]], cued: set[int] | frozenset[int] = frozenset()
 ) -> tuple[list[tuple[int, int, list[_Cand]]], frozenset[int], frozenset[int]]:
     """Rule: a stated container (state, country) is never contradicted.
 
     "Hanover, Kansas", "Hanover, a town in Kansas", "Hanover in Kansas": only the readings inside the
     container remain; where the gazetteer has no Hanover there, the mention resolves to the container
     itself (low confidence) rather than to a same-named town elsewhere. The same word elsewhere in the
-    article, with no container of its own, follows (one sense per discourse).
+    article, with no container of its own, follows (one sense per discourse), except where an origin cue
+    (starts in ``cued``) lets a country reading decide ("a native of Jordan").
 
     Returns the spans, the starts of the spans it decided, and the starts of those resolved to the container.
     """
@@ -1077,6 +1089,8 @@ def _rule_stated_container(
     for k, (s, e, cands) in enumerate(spans):
         st = stated[k]
         if st is None and e - s in lengths:
+            if s in cued and any(c.kind == "country" and c.type == "literal" for c in cands):
+                continue
             st = by_word.get(text[s:e].casefold())
         got = _within_container(cands, st) if st is not None else None
         if got is None:
@@ -1088,26 +1102,50 @@ def _rule_stated_container(
     return out, frozenset(pinned), frozenset(fallback)
 
 
+def _after_origin_cue(toks: list[tuple[int, int, str]], i: int, prev_word: str) -> bool:
+    """Whether the words right before token ``i`` (the last one is ``prev_word``) are an origin cue ("a
+    native of", "born in", "from")."""
+    for before in _ORIGIN_CUE_WORDS.get(prev_word, ()):
+        n = len(before)
+        if i > n and [toks[i - 1 - n + m][2].casefold() for m in range(n)] == before:
+            return True
+    return False
+
+
 def _rule_origin_country(
-    text: str, spans: list[tuple[int, int, list[_Cand]]], pinned: frozenset[int]
-) -> list[tuple[int, int, list[_Cand]]]:
+    text: str, spans: list[tuple[int, int, list[_Cand]]], pinned: frozenset[int], cued: set[int]
+) -> tuple[list[tuple[int, int, list[_Cand]]], frozenset[int]]:
     """Rule: after "a native of", "born in" or "from", a country beats a same-named small town ("a native of
     Jordan" is the country, not Jordan, Minnesota). A stated container still decides ("from Jordan,
-    Minn."): spans in ``pinned`` are left alone."""
+    Minn."): spans in ``pinned`` are left alone; so does an institution of the town ("fleeing from Lebanon
+    police"). ``cued`` holds the starts of the spans right after a cue.
+
+    Returns the spans and the starts of those it decided.
+    """
+    decided: set[int] = set()
     out = spans
-    # Cheap first: a cue and one space right before the name (the full cue is checked again below).
-    ends_with = text.endswith
-    for k in [k for k, sp in enumerate(spans) if ends_with(_ORIGIN_WORDS, max(0, sp[0] - 12), sp[0])]:
-        s, e, cands = spans[k]
-        if s in pinned or not any(c.kind == "country" and c.type == "literal" for c in cands):
+    for s in sorted(cued - pinned):
+        k = bisect.bisect_left(spans, s, key=_span_start)
+        if k == len(spans) or spans[k][0] != s:
+            continue  # the span was dropped or replaced ("X County")
+        _s, e, cands = spans[k]
+        if not any(c.kind == "country" and c.type == "literal" for c in cands):
             continue
         towns = [c for c in cands if c.kind == "city" and c.type == "literal" and c.population < SMALL_TOWN]
         if not towns or not _ORIGIN_CUE.search(text[max(0, s - 24) : s]):
             continue
+        head = _NEXT_WORDS.match(text, e, e + 32)
+        if head and text[e] == " " and head.group(1).casefold() in lexicon.PLACE_HEADS:
+            continue
         if out is spans:
             out = list(spans)
         out[k] = (s, e, [c for c in cands if c not in towns])
-    return out
+        decided.add(s)
+    return out, frozenset(decided)
+
+
+def _span_start(span: tuple) -> int:
+    return span[0]
 
 
 class _Named:

@@ -204,6 +204,17 @@ def test_without_the_cue_the_article_decides():
     assert [m.place_id for m in got["Jordan"]] == ["city:3"]
 
 
+def test_an_institution_of_the_town_after_the_cue_keeps_the_town():
+    got = _got(_parser(ORIGIN), "The man fled from Jordan police near Duluth, Minnesota.")
+    assert [m.place_id for m in got["Jordan"]] == ["city:3"]
+
+
+def test_the_origin_cue_holds_against_the_same_word_elsewhere():
+    # One sense per discourse does not undo the cue: the chef is from the country.
+    text = "The chef, a native of Jordan, cooks in Duluth. Duluth is near Jordan, Minnesota."
+    assert [m.place_id for m in _got(_parser(ORIGIN), text)["Jordan"]] == ["country:JOR", "city:3"]
+
+
 def test_a_stated_state_still_beats_the_origin_cue():
     got = _got(_parser(ORIGIN), "The chef, a native of Jordan, Minnesota, cooks in Duluth.")
     assert [m.place_id for m in got["Jordan"]] == ["city:3"]
