@@ -65,6 +65,11 @@ def _check_text(text: str, source: str) -> None:
         raise InputError(msg)
 
 
+def check_text(text: str, source: str) -> None:
+    """Raise InputError (naming ``source``) if decoded text is empty, binary or larger than the limit."""
+    _check_text(text, source)
+
+
 def parse_header(text: str) -> tuple[date | None, str | None]:
     """Read ``date YYYY-MM-DD Title`` from the first line, if present.
 

@@ -7,11 +7,13 @@ A store is a folder::
     DIR/mentions/part-*.parquet  one row per place mention (MENTIONS_SCHEMA)
     DIR/places.parquet         GeoParquet: every place the store mentions, display geometry (PLACES_COLUMNS)
     DIR/rejects.jsonl          one JSON object per rejected record: {"id", "source", "reason"}
+    DIR/chunks/part-*.json     batch's own bookkeeping: one marker per finished chunk (counts, rejects)
 
 Parts are named by the chunk of input they hold (``part-00042.parquet`` in both datasets) and written
-atomically (a temporary file, then ``os.replace``), so a reader never sees half a part and ``--resume`` skips the
-chunks whose parts exist. DuckDB reads the datasets with ``read_parquet('DIR/mentions/*.parquet')``; pandas and
-geopandas with ``pd.read_parquet('DIR/mentions')`` and ``gpd.read_parquet('DIR/places.parquet')``.
+atomically (a hidden temporary file, then ``os.replace``), so a reader never sees half a part. A chunk's
+marker is written after both its parts, and ``--resume`` skips the chunks whose markers exist. DuckDB reads
+the datasets with ``read_parquet('DIR/mentions/*.parquet')``; pandas and geopandas with
+``pd.read_parquet('DIR/mentions')`` and ``gpd.read_parquet('DIR/places.parquet')``.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ MENTIONS_DIR = "mentions"
 PLACES_FILE = "places.parquet"
 MANIFEST_FILE = "manifest.json"
 REJECTS_FILE = "rejects.jsonl"
+CHUNKS_DIR = "chunks"
 
 #: One row per article. ``text`` is kept so the view can search it and show the sentences of a mention.
 ARTICLES_SCHEMA = pa.schema(
@@ -67,6 +70,11 @@ PLACES_COLUMNS = ("place_id", "name", "kind", "country")
 def part_name(chunk: int) -> str:
     """File name of a chunk's part, the same in ``articles/`` and ``mentions/``."""
     return f"part-{chunk:05d}.parquet"
+
+
+def marker_name(chunk: int) -> str:
+    """File name of a chunk's done marker in ``chunks/``."""
+    return f"part-{chunk:05d}.json"
 
 
 def articles_glob(store: Path) -> str:
