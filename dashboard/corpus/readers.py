@@ -231,22 +231,27 @@ def _table_rows(kind: str, path: Path, columns: Mapping[str, str]) -> tuple[int,
                 raise InputError(msg) from None
         return rows, _resolve_columns(header, columns, path)
     if kind == "jsonl":
-        keys: list[str] = []
+        seen: dict[str, None] = {}
         rows = 0
         with path.open("rb") as f:
             for line in f:
                 rows += 1
-                if not keys and line.strip():
+                if rows <= 1000 and line.strip():
                     try:
                         obj = json.loads(line)
-                        keys = list(obj) if isinstance(obj, dict) else []
                     except ValueError:
-                        pass
-        # Columns are looked up per row; the first object's keys only check the mapping.
-        return rows, _resolve_columns(keys or list(FIELDS), columns, path)
+                        continue
+                    if isinstance(obj, dict):
+                        seen.update(dict.fromkeys(obj))
+        return rows, _resolve_columns(_row_keys(seen), columns, path)
     items = _json_array(path)
-    keys = list(dict.fromkeys(k for item in items[:1000] if isinstance(item, dict) for k in item))
-    return len(items), _resolve_columns(keys or list(FIELDS), columns, path)
+    seen = dict.fromkeys(k for item in items[:1000] if isinstance(item, dict) for k in item)
+    return len(items), _resolve_columns(_row_keys(seen), columns, path)
+
+
+def _row_keys(seen: Iterable[str]) -> list[str]:
+    """Keys of JSON rows: those seen in the first rows, plus the optional fields (rows may omit them)."""
+    return list(dict.fromkeys([*seen, "id", "title", "url", "source"]))
 
 
 def _json_array(path: Path) -> list:
