@@ -113,7 +113,7 @@ def test_rejects_and_manifest_say_what_happened(reference, corpus) -> None:
     assert manifest["finished"] is True
     assert manifest["schema_version"] == schema.SCHEMA_VERSION
     assert manifest["gazetteer_version"] == batch.gazetteer_version()
-    assert manifest["counts"]["rejects"] == 1
+    assert manifest["counts"]["rejects"] == 1 and manifest["counts"]["duplicate_ids"] == 0
     assert manifest["inputs"] == [str(p) for p in corpus[0]]
     assert (manifest["date_min"], manifest["date_max"]) == ("2022-01-01", "2022-02-01")
     assert manifest["chunks"] == len(list((store / schema.ARTICLES_DIR).glob("part-*.parquet")))
@@ -266,4 +266,5 @@ def test_the_command_line_reports_bad_arguments_in_one_line(tmp_path) -> None:
 
     assert main(["batch", str(tmp_path / "missing.jsonl"), "--out", str(tmp_path / "s")]) == 2
     assert main(["batch", "--out", str(tmp_path / "s")]) == 2
+    assert main(["batch", str(tmp_path)]) == 2  # no --out
     assert main(["batch", str(tmp_path), "--out", str(tmp_path / "s"), "--column", "text"]) == 2

@@ -104,16 +104,15 @@ def process_chunk(chunk: Chunk, store: str) -> dict[str, Any]:
 
     Returns the chunk's marker: ``{"chunk", "articles", "mentions", "rejects", "date_min", "date_max"}``.
     """
-    from dashboard.geoparse import default_parser
+    from dashboard.geoparse import geoparse
 
     root = Path(store)
     records, rejects = read_chunk(chunk)
-    parser = default_parser()
     arts: dict[str, list] = {f.name: [] for f in schema.ARTICLES_SCHEMA}
     ments: dict[str, list] = {f.name: [] for f in schema.MENTIONS_SCHEMA}
     for r in records:
         try:
-            mentions = parser.parse(r.text)  # geoparse(text, on=date) without the per-call type check
+            mentions = geoparse(r.text, on=r.date)
         except Exception as exc:  # one article's failure must not lose the chunk
             rejects.append(
                 Reject(r.id, r.source, f"the geoparser failed on it ({type(exc).__name__}: {exc})")
@@ -412,6 +411,8 @@ def build_store(
         last_day = _collect(root, chunks)["date_max"]
         places = write_places(str(root), last_day)
     totals = _collect(root, chunks)
+    ids = pq.ParquetDataset(root / schema.ARTICLES_DIR).read(columns=["article_id"]).column("article_id")
+    duplicates = len(ids) - len(ids.unique())
     rejects = plan_rejects + [Reject(**j) for j in totals.pop("rejects")]
     lines = "".join(json.dumps(j.as_dict(), ensure_ascii=False) + "\n" for j in rejects)
     _write_atomic(root / schema.REJECTS_FILE, lambda tmp: tmp.write_text(lines, encoding="utf-8"))
@@ -423,6 +424,7 @@ def build_store(
                 "mentions": totals["mentions"],
                 "places": places,
                 "rejects": len(rejects),
+                "duplicate_ids": duplicates,  # the same article id in two inputs (both rows are kept)
             },
             "date_min": totals["date_min"],
             "date_max": totals["date_max"],

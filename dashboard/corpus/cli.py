@@ -22,7 +22,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         metavar="INPUT",
         help="folders of article files; .jsonl/.csv/.parquet/.json tables (one article a row); Reuters JSON",
     )
-    p.add_argument("--out", "-o", required=True, metavar="DIR", help="the corpus store folder to write")
+    p.add_argument(
+        "--out", "-o", metavar="DIR", help="the corpus store folder to write (--reuters: .cache/stores)"
+    )
     p.add_argument(
         "--workers", type=int, metavar="N", help="LocalCluster worker processes (default: one per core)"
     )
@@ -85,6 +87,10 @@ def batch_command(args: argparse.Namespace) -> int:
     if not inputs:
         err("error: no INPUT given (or --reuters)")
         return EXIT_USAGE
+    out = args.out or (batch.REUTERS_STORE if args.reuters and not args.inputs else None)
+    if out is None:
+        err("error: --out DIR is required")
+        return EXIT_USAGE
     columns = {}
     for spec in args.column:
         field, sep, name = spec.partition("=")
@@ -95,7 +101,7 @@ def batch_command(args: argparse.Namespace) -> int:
     try:
         result = batch.build_store(
             inputs,
-            args.out,
+            out,
             workers=args.workers,
             scheduler=args.scheduler,
             resume=args.resume,
@@ -118,4 +124,6 @@ def batch_command(args: argparse.Namespace) -> int:
         f"{m['seconds']:.1f} s ({rate:,.0f} articles/s) on {m['workers']} workers",
         file=sys.stderr,
     )
+    if c.get("duplicate_ids"):
+        err(f"warning: {c['duplicate_ids']:,} article ids occur more than once (in different inputs?)")
     return EXIT_OK
