@@ -167,27 +167,32 @@ def write_places(store: str, on: str | None) -> int:
     Alliances are drawn with their members on ``on`` (the store's last day). Returns the number of places.
     """
     import geopandas as gpd
+    import pandas as pd
+    import pyarrow.dataset as ds
 
     from dashboard.gazetteer import get_gazetteer
 
     root = Path(store)
-    import pyarrow.dataset as ds
-
     cols = list(schema.PLACES_COLUMNS)
     table = ds.dataset(root / schema.MENTIONS_DIR, format="parquet").to_table(columns=cols)
     frame = table.to_pandas().drop_duplicates("place_id").sort_values("place_id", kind="stable")
     gaz = get_gazetteer()
     day = date.fromisoformat(on) if on else date.today()
-    geoms = []
-    for pid, kind in zip(frame["place_id"].tolist(), frame["kind"].tolist(), strict=True):
+    frame = frame.reset_index(drop=True)
+    geoms = pd.Series([None] * len(frame), dtype=object)
+    for kind, rows in frame.groupby("kind").groups.items():
+        ids = frame.loc[rows, "place_id"]
+        if kind == "alliance":
+            for i, pid in ids.items():
+                with contextlib.suppress(KeyError, DashboardError):
+                    geoms[i] = gaz.geometry(pid, display=True, on=day)
+            continue
         try:
-            if kind == "alliance":
-                geoms.append(gaz.geometry(pid, display=True, on=day))
-            else:
-                geoms.append(gaz.geometry(pid, display=True))
-        except (KeyError, DashboardError):
-            geoms.append(None)
-    gdf = gpd.GeoDataFrame(frame.reset_index(drop=True), geometry=geoms, crs=settings.CRS)
+            layer = gaz.layer(kind, display=True).geometry
+        except (KeyError, DashboardError):  # a kind this gazetteer has no layer for
+            continue
+        geoms[rows] = layer.reindex(ids.to_numpy()).to_numpy()  # one look-up per kind, not per place
+    gdf = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=settings.CRS))
     _write_atomic(root / schema.PLACES_FILE, lambda tmp: gdf.to_parquet(tmp, index=False))
     return len(gdf)
 
