@@ -102,10 +102,12 @@ def _write_atomic(path: Path, write: Callable[[Path], None]) -> None:
 def process_chunk(chunk: Chunk, store: str) -> dict[str, Any]:
     """Read, geoparse and write one chunk; idempotent (a rerun rewrites the same files with the same rows).
 
-    Returns the chunk's marker: ``{"chunk", "articles", "mentions", "rejects", "date_min", "date_max"}``.
+    Returns the chunk's marker: ``{"chunk", "articles", "mentions", "rejects", "date_min", "date_max",
+    "seconds"}``.
     """
     from dashboard.geoparse import geoparse
 
+    t0 = time.perf_counter()
     root = Path(store)
     records, rejects = read_chunk(chunk)
     arts: dict[str, list] = {f.name: [] for f in schema.ARTICLES_SCHEMA}
@@ -155,6 +157,7 @@ def process_chunk(chunk: Chunk, store: str) -> dict[str, Any]:
         "rejects": [j.as_dict() for j in rejects],
         "date_min": min(days).isoformat() if days else None,
         "date_max": max(days).isoformat() if days else None,
+        "seconds": round(time.perf_counter() - t0, 3),  # read, geoparse and write, on the worker
     }
     data = json.dumps(marker, ensure_ascii=False).encode("utf-8")
     _write_atomic(_marker(root, chunk.index), lambda tmp: tmp.write_bytes(data))
@@ -299,7 +302,8 @@ def _client(workers: int | None, scheduler: str | None) -> Iterator[Any]:
             n_workers=n,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=None,  # no dashboard; its health endpoint on a free port, not 8787
+            scheduler_kwargs={"dashboard_address": ":0"},
             silence_logs=logging.ERROR,
         ) as cluster,
         Client(cluster) as client,
