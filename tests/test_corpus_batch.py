@@ -116,7 +116,15 @@ def test_rejects_and_manifest_say_what_happened(reference, corpus) -> None:
     assert manifest["counts"]["rejects"] == 1 and manifest["counts"]["duplicate_ids"] == 0
     assert manifest["inputs"] == [str(p) for p in corpus[0]]
     assert (manifest["date_min"], manifest["date_max"]) == ("2022-01-01", "2022-02-01")
-    assert manifest["chunks"] == len(list((store / schema.ARTICLES_DIR).glob("part-*.parquet")))
+    assert manifest["chunks"] == len(list((store / schema.CHUNKS_DIR).glob("part-*.json")))
+    # The chunks' parts are compacted into one date-sorted file per dataset; no parts are left over.
+    for folder in (schema.ARTICLES_DIR, schema.MENTIONS_DIR):
+        (part,) = (store / folder).glob("*.parquet")
+        days = pd.read_parquet(part, columns=["date"])["date"]
+        assert days.is_monotonic_increasing
+    assert sorted(p.name for p in (store / schema.CHUNKS_DIR).iterdir()) == [
+        schema.marker_name(i) for i in range(manifest["chunks"])
+    ]
 
 
 def test_duckdb_pandas_and_geopandas_read_the_store_as_it_is(reference) -> None:
@@ -244,6 +252,10 @@ def test_a_killed_job_resumes_without_duplicates(reference, tmp_path) -> None:
     assert manifest["finished"] and manifest["counts"]["articles"] == len(rows) + 2
     assert len((out / schema.REJECTS_FILE).read_text().splitlines()) == 1
     assert not list(out.rglob(".*.tmp-*"))
+    again = run_cli(*map(str, inputs), "--out", str(out), "--workers", "1", "--chunk-size", "1", "--resume")
+    _, err = again.communicate(timeout=120)
+    assert again.returncode == 0 and "already finished" in err
+    assert frames(out)[0].equals(arts)
 
 
 def test_resume_refuses_a_store_made_from_other_inputs_and_out_refuses_other_folders(

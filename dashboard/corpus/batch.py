@@ -148,7 +148,8 @@ def process_chunk(chunk: Chunk, store: str) -> dict[str, Any]:
         (schema.ARTICLES_DIR, pa.table(arts, schema=schema.ARTICLES_SCHEMA)),
         (schema.MENTIONS_DIR, pa.table(ments, schema=schema.MENTIONS_SCHEMA)),
     ):
-        _write_atomic(root / folder / name, lambda tmp, t=table: pq.write_table(t, tmp, compression="zstd"))
+        path = _staged(root, folder) / name
+        _write_atomic(path, lambda tmp, t=table: pq.write_table(t, tmp, compression="zstd"))
     days = arts["date"]
     marker = {
         "chunk": chunk.index,
@@ -203,6 +204,69 @@ def write_places(store: str, on: str | None) -> int:
 # --- on the client ------------------------------------------------------------------------------------
 
 
+DATASETS = (schema.ARTICLES_DIR, schema.MENTIONS_DIR)
+# Final order of each dataset: by date first, so DuckDB skips the row groups outside a date range.
+_ORDER = {schema.ARTICLES_DIR: "date, article_id", schema.MENTIONS_DIR: 'date, article_id, start, "end"'}
+#: Rows per Parquet row group in the compacted datasets (the unit DuckDB skips by its date statistics).
+ROW_GROUP_ROWS = 100_000
+#: Largest file of a compacted dataset; bigger datasets are split into several files, still in date order.
+FILE_BYTES = "512MB"
+#: Memory DuckDB may use to sort while compacting; it spills the rest to a temporary folder in the store.
+COMPACT_MEMORY = "1GB"
+
+
+def _staged(root: Path, folder: str) -> Path:
+    """Where tasks write their chunk's parts of a dataset (``chunks/articles/``, ``chunks/mentions/``)."""
+    return root / schema.CHUNKS_DIR / folder
+
+
+def compact(root: Path) -> None:
+    """Rewrite the chunks' parts into the store's datasets: few files sorted by date (DuckDB, out of core).
+
+    One small file per chunk is what makes a killed run resumable, but thousands of files make every query
+    open thousands of footers. Each dataset is written into a hidden folder, then swapped in by renames.
+    """
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
+    con.execute(f"SET memory_limit = '{COMPACT_MEMORY}'")
+    con.execute(f"SET temp_directory = '{_sql_str(str(root / '.duckdb-tmp'))}'")
+    try:
+        for folder in DATASETS:
+            new, old, final = root / f".{folder}.new", root / f".{folder}.old", root / folder
+            shutil.rmtree(new, ignore_errors=True)
+            parts = sorted(_staged(root, folder).glob("part-*.parquet"))
+            if parts:
+                glob = _sql_str(str(_staged(root, folder) / "part-*.parquet"))
+                query = f"SELECT * FROM read_parquet('{glob}') ORDER BY {_ORDER[folder]}"
+                con.execute(
+                    f"COPY ({query}) TO '{_sql_str(str(new))}'"
+                    f" (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROW_GROUP_ROWS},"
+                    f" FILE_SIZE_BYTES '{FILE_BYTES}', FILENAME_PATTERN 'part-{{i}}')"
+                )
+            else:  # nothing was read: an empty dataset that still has the columns
+                new.mkdir()
+                pq.write_table(schema_of(folder).empty_table(), new / "part-0.parquet")
+            shutil.rmtree(old, ignore_errors=True)
+            if final.exists():
+                final.rename(old)
+            new.rename(final)
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        con.close()
+        shutil.rmtree(root / ".duckdb-tmp", ignore_errors=True)
+
+
+def schema_of(folder: str) -> pa.Schema:
+    """The Arrow schema of a dataset folder."""
+    return schema.ARTICLES_SCHEMA if folder == schema.ARTICLES_DIR else schema.MENTIONS_SCHEMA
+
+
+def _sql_str(text: str) -> str:
+    return text.replace("'", "''")
+
+
 def _marker(root: Path, index: int) -> Path:
     return root / schema.CHUNKS_DIR / schema.marker_name(index)
 
@@ -241,8 +305,11 @@ def _plan_record(inputs: list[Input], chunk_size: int, columns: dict[str, str]) 
     }
 
 
-def _prepare(root: Path, plan: dict[str, Any], resume: bool) -> None:
-    """Make the store folder ready: empty for a new run, or checked and tidied for ``resume``."""
+def _prepare(root: Path, plan: dict[str, Any], resume: bool) -> dict | None:
+    """Make the store folder ready: empty for a new run, or checked and tidied for ``resume``.
+
+    Returns the manifest of a finished store being resumed (nothing left to do), else None.
+    """
     manifest_path = root / schema.MANIFEST_FILE
     if resume and manifest_path.is_file():
         try:
@@ -253,10 +320,15 @@ def _prepare(root: Path, plan: dict[str, Any], resume: bool) -> None:
         if old.get("plan") != plan:
             msg = f"{root}: cannot resume, the store was made from other inputs or options"
             raise InputError(msg + "; run without --resume")
-        for folder in (schema.ARTICLES_DIR, schema.MENTIONS_DIR, schema.CHUNKS_DIR):
+        if old.get("finished"):
+            return old
+        for folder in (schema.CHUNKS_DIR, *(_staged(root, f) for f in DATASETS)):
             for tmp in (root / folder).glob(".*.tmp-*"):  # left by a killed writer
                 tmp.unlink(missing_ok=True)
-        return
+        for folder in DATASETS:  # left by a killed compaction
+            shutil.rmtree(root / f".{folder}.new", ignore_errors=True)
+            shutil.rmtree(root / f".{folder}.old", ignore_errors=True)
+        return None
     if root.exists():
         if not root.is_dir():
             msg = f"{root}: exists and is not a folder; choose another --out"
@@ -264,12 +336,14 @@ def _prepare(root: Path, plan: dict[str, Any], resume: bool) -> None:
         if any(root.iterdir()) and not manifest_path.is_file():
             msg = f"{root}: the folder is not empty and holds no corpus store; choose another --out"
             raise InputError(msg)
-        for folder in (schema.ARTICLES_DIR, schema.MENTIONS_DIR, schema.CHUNKS_DIR):
+        leftovers = [f".{f}.{state}" for f in DATASETS for state in ("new", "old")]
+        for folder in (*DATASETS, schema.CHUNKS_DIR, *leftovers):
             shutil.rmtree(root / folder, ignore_errors=True)
         for name in (schema.PLACES_FILE, schema.REJECTS_FILE, schema.MANIFEST_FILE):
             (root / name).unlink(missing_ok=True)
-    for folder in (schema.ARTICLES_DIR, schema.MENTIONS_DIR, schema.CHUNKS_DIR):
-        (root / folder).mkdir(parents=True, exist_ok=True)
+    for folder in DATASETS:
+        _staged(root, folder).mkdir(parents=True, exist_ok=True)
+    return None
 
 
 def _write_json(path: Path, obj: Any) -> None:
@@ -366,7 +440,11 @@ def build_store(
     cols = dict(columns or {})
     chunks, planned, plan_rejects = plan_chunks(inputs, size, cols)
     plan = _plan_record(planned, size, cols)
-    _prepare(root, plan, resume)
+    finished = _prepare(root, plan, resume)
+    if finished is not None:
+        if progress:
+            progress(len(chunks), len(chunks), "the store is already finished")
+        return BuildResult(root, finished)
     manifest: dict[str, Any] = {
         "schema_version": schema.SCHEMA_VERSION,
         "gazetteer_version": gazetteer_version(),
@@ -414,9 +492,13 @@ def build_store(
                 articles += marker["articles"]
                 if progress:
                     progress(done, total, f"{articles:,} articles geoparsed")
+            if progress:
+                progress(done, total, "sorting the store by date")
+            compact(root)
             last_day = _collect(root, chunks)["date_max"]
             places = client.submit(write_places, str(root), last_day, key=f"dashboard-places-{run}").result()
     else:
+        compact(root)
         last_day = _collect(root, chunks)["date_max"]
         places = write_places(str(root), last_day)
     totals = _collect(root, chunks)
@@ -442,6 +524,8 @@ def build_store(
         }
     )
     _write_json(root / schema.MANIFEST_FILE, manifest)
+    for folder in DATASETS:  # the chunks' parts are in the datasets now; their markers stay for --resume
+        shutil.rmtree(_staged(root, folder), ignore_errors=True)
     return BuildResult(root, manifest)
 
 

@@ -3,16 +3,18 @@
 A store is a folder::
 
     DIR/manifest.json          inputs, counts, rejects count, SCHEMA_VERSION, gazetteer version, finished flag
-    DIR/articles/part-*.parquet  one row per article (ARTICLES_SCHEMA)
-    DIR/mentions/part-*.parquet  one row per place mention (MENTIONS_SCHEMA)
+    DIR/articles/*.parquet     one row per article (ARTICLES_SCHEMA), sorted by date
+    DIR/mentions/*.parquet     one row per place mention (MENTIONS_SCHEMA), sorted by date
     DIR/places.parquet         GeoParquet: every place the store mentions, display geometry (PLACES_COLUMNS)
     DIR/rejects.jsonl          one JSON object per rejected record: {"id", "source", "reason"}
-    DIR/chunks/part-*.json     batch's own bookkeeping: one marker per finished chunk (counts, rejects)
+    DIR/chunks/                batch's own bookkeeping: part-NNNNN.json, a marker per finished chunk
 
-Parts are named by the chunk of input they hold (``part-00042.parquet`` in both datasets) and written
-atomically (a hidden temporary file, then ``os.replace``), so a reader never sees half a part. A chunk's
-marker is written after both its parts, and ``--resume`` skips the chunks whose markers exist. DuckDB reads
-the datasets with ``read_parquet('DIR/mentions/*.parquet')``; pandas and geopandas with
+While ``batch`` runs, each chunk of input is written as ``chunks/articles/part-NNNNN.parquet`` and
+``chunks/mentions/part-NNNNN.parquet``, atomically (a hidden temporary file, then ``os.replace``), then its
+marker; ``--resume`` skips the chunks whose markers exist. At the end the parts are compacted into the
+datasets above - few files, sorted by date in row groups whose date statistics let DuckDB skip the rest of a
+range - and the parts are removed. Only a store whose manifest says ``"finished": true`` is complete. DuckDB
+reads the datasets with ``read_parquet('DIR/mentions/*.parquet')``; pandas and geopandas with
 ``pd.read_parquet('DIR/mentions')`` and ``gpd.read_parquet('DIR/places.parquet')``.
 """
 
@@ -68,7 +70,7 @@ PLACES_COLUMNS = ("place_id", "name", "kind", "country")
 
 
 def part_name(chunk: int) -> str:
-    """File name of a chunk's part, the same in ``articles/`` and ``mentions/``."""
+    """File name of a chunk's part, the same in ``chunks/articles/`` and ``chunks/mentions/``."""
     return f"part-{chunk:05d}.parquet"
 
 
