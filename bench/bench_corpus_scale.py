@@ -5,11 +5,14 @@ usage: python bench/bench_corpus_scale.py [--articles 1000000] [--keep DIR]
 
 The Reuters store (built with the default LocalCluster if ``.cache/stores/reuters`` holds none) is copied
 until the store holds ``--articles`` articles; copy k shifts every date by k times the archive's span, so the
-1M store covers decades. A range change is the queries the corpus view runs when the range moves: the
-metrics, the places with their counts (map and table), the change against the previous period and the
-per-day timeline of the range. Those come from ``dashboard.corpus.query`` (the view's own functions) when it
-is there, else from the equivalent SQL below. Budget (issue 8): <= 300 ms. Reference in the same run: the
-same range changes on the Reuters store itself (19k articles), to show how the time grows with 53x the data.
+1M store covers decades. The copies are written as batch's chunk parts (500 articles each) and compacted by
+``batch.compact``, so the store has the layout a batch run over 1M articles leaves.
+
+A range change is the queries the corpus view runs when the range moves: the metrics, the places with their
+counts (map and table), the change against the previous period and the per-day timeline of the range. Those
+come from ``dashboard.corpus.query`` (the view's own functions) when it is there, else from the equivalent
+SQL below. Budget (issue 8): <= 300 ms. Reference in the same run: the same range changes on the Reuters
+store itself (19k articles), to show how the time grows with 53x the data.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ TARGET_MS = 300.0
 RANGES = 12  # range changes timed per store
 REPEATS = 3  # each timed this often, the median kept: the machine is shared, one run can stall
 WINDOWS = (7, 30, 90, 365)  # days a range spans, cycled
+CHUNK = 500  # articles per chunk part, as batch writes them
 
 
 def reuters_store() -> Path:
@@ -49,8 +53,9 @@ def reuters_store() -> Path:
     return REUTERS_STORE
 
 
-def replicate(src: Path, out: Path, articles: int) -> tuple[int, int, float]:
-    """Copy the store's rows with shifted dates into ``out``; returns (articles, mentions, seconds)."""
+def replicate(src: Path, out: Path, articles: int) -> tuple[int, int, float, float]:
+    """Copy the store's rows with shifted dates into ``out`` as batch's chunk parts, then compact them as
+    batch does; returns (articles, mentions, seconds staging, seconds compacting)."""
     import shutil
 
     import pyarrow as pa
@@ -59,6 +64,7 @@ def replicate(src: Path, out: Path, articles: int) -> tuple[int, int, float]:
     import pyarrow.parquet as pq
 
     from dashboard.corpus import schema
+    from dashboard.corpus.batch import compact
 
     t0 = time.perf_counter()
     arts = ds.dataset(src / schema.ARTICLES_DIR, format="parquet").to_table().sort_by("date")
@@ -66,8 +72,9 @@ def replicate(src: Path, out: Path, articles: int) -> tuple[int, int, float]:
     lo, hi = pc.min(arts["date"]).as_py(), pc.max(arts["date"]).as_py()
     span = (hi - lo).days + 1
     copies = math.ceil(articles / arts.num_rows)
+    staged = out / schema.CHUNKS_DIR
     for folder in (schema.ARTICLES_DIR, schema.MENTIONS_DIR):
-        (out / folder).mkdir(parents=True, exist_ok=True)
+        (staged / folder).mkdir(parents=True, exist_ok=True)
     n_art = n_men = 0
     for k in range(copies):
         shift = pa.scalar(timedelta(days=k * span), pa.duration("s"))
@@ -80,10 +87,19 @@ def replicate(src: Path, out: Path, articles: int) -> tuple[int, int, float]:
 
         a = shifted(arts).cast(schema.ARTICLES_SCHEMA)
         m = shifted(ments).cast(schema.MENTIONS_SCHEMA)
-        pq.write_table(a, out / schema.ARTICLES_DIR / schema.part_name(k), compression="zstd")
-        pq.write_table(m, out / schema.MENTIONS_DIR / schema.part_name(k), compression="zstd")
+        # Copies are written in batch's staging layout, chunk by chunk, in the archive's own order.
+        for start in range(0, a.num_rows, CHUNK):
+            part = schema.part_name(len(list((staged / schema.ARTICLES_DIR).iterdir())))
+            ids = a["article_id"].slice(start, CHUNK)
+            pq.write_table(a.slice(start, CHUNK), staged / schema.ARTICLES_DIR / part, compression="zstd")
+            rows = m.filter(pc.is_in(m["article_id"], value_set=ids))
+            pq.write_table(rows, staged / schema.MENTIONS_DIR / part, compression="zstd")
         n_art += a.num_rows
         n_men += m.num_rows
+    t_stage = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    compact(out)  # what batch does once every chunk is done
+    t_compact = time.perf_counter() - t0
     shutil.copy(src / schema.PLACES_FILE, out / schema.PLACES_FILE)
     manifest = json.loads((src / schema.MANIFEST_FILE).read_text())
     manifest.update(
@@ -91,7 +107,7 @@ def replicate(src: Path, out: Path, articles: int) -> tuple[int, int, float]:
     )
     manifest["date_max"] = (hi + timedelta(days=(copies - 1) * span)).isoformat()
     (out / schema.MANIFEST_FILE).write_text(json.dumps(manifest, indent=2))
-    return n_art, n_men, time.perf_counter() - t0
+    return n_art, n_men, t_stage, t_compact
 
 
 class SqlQueries:
@@ -192,10 +208,12 @@ def main() -> None:
     src = reuters_store()
     tmp = tempfile.TemporaryDirectory(prefix="bench-scale-")
     out = a.keep or Path(tmp.name) / "big"
-    n_art, n_men, secs = replicate(src, out, a.articles)
+    n_art, n_men, t_stage, t_compact = replicate(src, out, a.articles)
     size = sum(f.stat().st_size for f in out.rglob("*.parquet")) / 1e6
+    files = len(list((out / "mentions").glob("*.parquet")))
     print(
-        f"store of {n_art:,} articles, {n_men:,} mentions ({size:,.0f} MB of Parquet) written in {secs:.1f} s"
+        f"store of {n_art:,} articles, {n_men:,} mentions ({size:,.0f} MB, {files} mentions file(s)):"
+        f" chunk parts written in {t_stage:.1f} s, compacted by batch.compact in {t_compact:.1f} s"
     )
     try:
         import dashboard.corpus.query  # noqa: F401

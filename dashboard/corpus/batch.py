@@ -178,7 +178,8 @@ def write_places(store: str, on: str | None) -> int:
 
     root = Path(store)
     cols = list(schema.PLACES_COLUMNS)
-    table = ds.dataset(root / schema.MENTIONS_DIR, format="parquet").to_table(columns=cols)
+    # The chunks' parts, not the compacted dataset: the places are written while the parts are compacted.
+    table = ds.dataset(_staged(root, schema.MENTIONS_DIR), format="parquet").to_table(columns=cols)
     frame = table.to_pandas().drop_duplicates("place_id").sort_values("place_id", kind="stable")
     gaz = get_gazetteer()
     day = date.fromisoformat(on) if on else date.today()
@@ -494,13 +495,15 @@ def build_store(
                     progress(done, total, f"{articles:,} articles geoparsed")
             if progress:
                 progress(done, total, "sorting the store by date")
-            compact(root)
+            # The places (a worker, its gazetteer loaded) and the compaction (here, DuckDB) overlap.
             last_day = _collect(root, chunks)["date_max"]
-            places = client.submit(write_places, str(root), last_day, key=f"dashboard-places-{run}").result()
+            future = client.submit(write_places, str(root), last_day, key=f"dashboard-places-{run}")
+            compact(root)
+            places = future.result()
     else:
-        compact(root)
         last_day = _collect(root, chunks)["date_max"]
         places = write_places(str(root), last_day)
+        compact(root)
     totals = _collect(root, chunks)
     ids = pq.ParquetDataset(root / schema.ARTICLES_DIR).read(columns=["article_id"]).column("article_id")
     duplicates = len(ids) - len(ids.unique())
