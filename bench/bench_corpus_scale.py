@@ -98,8 +98,10 @@ def replicate(src: Path, out: Path, articles: int) -> tuple[int, int, float, flo
         n_men += m.num_rows
     t_stage = time.perf_counter() - t0
     t0 = time.perf_counter()
-    compact(out)  # what batch does once every chunk is done
+    compact(out)  # what batch does once every chunk is done, before removing the parts
     t_compact = time.perf_counter() - t0
+    for folder in (schema.ARTICLES_DIR, schema.MENTIONS_DIR):
+        shutil.rmtree(staged / folder)
     shutil.copy(src / schema.PLACES_FILE, out / schema.PLACES_FILE)
     manifest = json.loads((src / schema.MANIFEST_FILE).read_text())
     manifest.update(
@@ -209,7 +211,7 @@ def main() -> None:
     tmp = tempfile.TemporaryDirectory(prefix="bench-scale-")
     out = a.keep or Path(tmp.name) / "big"
     n_art, n_men, t_stage, t_compact = replicate(src, out, a.articles)
-    size = sum(f.stat().st_size for f in out.rglob("*.parquet")) / 1e6
+    size = sum(f.stat().st_size for d in ("articles", "mentions") for f in (out / d).glob("*.parquet")) / 1e6
     files = len(list((out / "mentions").glob("*.parquet")))
     print(
         f"store of {n_art:,} articles, {n_men:,} mentions ({size:,.0f} MB, {files} mentions file(s)):"
