@@ -280,3 +280,34 @@ def test_the_command_line_reports_bad_arguments_in_one_line(tmp_path) -> None:
     assert main(["batch", "--out", str(tmp_path / "s")]) == 2
     assert main(["batch", str(tmp_path)]) == 2  # no --out
     assert main(["batch", str(tmp_path), "--out", str(tmp_path / "s"), "--column", "text"]) == 2
+
+
+def test_a_job_killed_while_compacting_resumes_from_the_chunk_parts(reference, tmp_path) -> None:
+    import shutil
+
+    import pyarrow.parquet as pq
+
+    store = tmp_path / "store"
+    shutil.copytree(reference.store, store)
+    manifest = json.loads((store / schema.MANIFEST_FILE).read_text())
+    want = frames(store)
+    # The state a kill leaves between compaction's renames: parts staged, a dataset half swapped.
+    for folder in (schema.ARTICLES_DIR, schema.MENTIONS_DIR):
+        (store / schema.CHUNKS_DIR / folder).mkdir()
+        table = pq.read_table(store / folder)
+        for i in range(manifest["chunks"]):
+            n = -(-table.num_rows // manifest["chunks"])
+            pq.write_table(table.slice(i * n, n), store / schema.CHUNKS_DIR / folder / schema.part_name(i))
+    shutil.rmtree(store / schema.MENTIONS_DIR)
+    (store / ".mentions.new").mkdir()
+    (store / ".mentions.new" / "part-0.parquet").write_bytes(b"half written")
+    manifest["finished"] = False
+    (store / schema.MANIFEST_FILE).write_text(json.dumps(manifest))
+
+    inputs = manifest["inputs"]
+    result = batch.build_store(inputs, store, resume=True, chunk_size=manifest["plan"]["chunk_size"])
+    assert result.manifest["finished"] and result.manifest["counts"] == reference.manifest["counts"]
+    for a, b in zip(want, frames(store), strict=True):
+        pd.testing.assert_frame_equal(a, b)
+    assert not (store / ".mentions.new").exists()
+    assert not (store / schema.CHUNKS_DIR / schema.MENTIONS_DIR).exists()
