@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from html.parser import HTMLParser
 
 from dashboard import settings
 from dashboard.errors import InputError
@@ -66,6 +65,11 @@ def _check_text(text: str, source: str) -> None:
         raise InputError(msg)
 
 
+def check_text(text: str, source: str) -> None:
+    """Raise InputError (naming ``source``) if decoded text is empty, binary or larger than the limit."""
+    _check_text(text, source)
+
+
 def parse_header(text: str) -> tuple[date | None, str | None]:
     """Read ``date YYYY-MM-DD Title`` from the first line, if present.
 
@@ -122,85 +126,76 @@ def read_article(data: bytes | str, source: str = "<article>") -> Article:
     return Article(text=text, date=day, title=title, source=source)
 
 
-#: HTML metadata that dates a news page, by attribute (``<meta property|name|itemprop=KEY content=...>``),
-#: most specific first: Open Graph/Facebook article tags, schema.org, Dublin Core, common CMS tags.
-HTML_DATE_KEYS: tuple[str, ...] = (
-    "article:published_time",
-    "og:published_time",
-    "datepublished",
-    "dc.date.issued",
-    "dcterms.issued",
-    "dc.date",
-    "dcterms.date",
-    "date",
-    "pubdate",
-    "publishdate",
-    "publish-date",
-    "publication_date",
-    "parsely-pub-date",
-    "sailthru.date",
-)
-_ISO_DAY = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})")
+#: File name endings read as HTML pages (main text, title and date taken by trafilatura).
+HTML_SUFFIXES: tuple[str, ...] = (".html", ".htm", ".xhtml")
+
+# Only the page's own metadata and markup give its date: trafilatura's "extensive" search also guesses from
+# any date written in the text, and a guessed date would misplace the article on the timeline.
+# htmldate rejects dates before 1995 by default; archives are older (a 1987 page keeps its 1987 date).
+_DATE_PARAMS = {"extensive_search": False, "original_date": True, "min_date": "1900-01-01"}
 
 
-def _day(value: str | None) -> date | None:
-    m = _ISO_DAY.match(value or "")
-    if not m:
-        return None
-    try:
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        return None
+def read_html_article(data: bytes | str, source: str = "<page>") -> Article:
+    """Read an HTML page as an article: its main text, title and publication date, by trafilatura.
 
+    Menus, footers, scripts and styles are dropped. A first line ``date YYYY-MM-DD Title`` (as in article
+    files) overrides the page's own date and title.
 
-class _DateMeta(HTMLParser):
-    """Collects the page's date candidates: meta tags, JSON-LD ``datePublished``, the first ``<time>``."""
+    Parameters
+    ----------
+    data : bytes or str
+        The page (untrusted). Bytes that are not UTF-8 are decoded by the page's declared charset.
+    source : str
+        Where it came from; used in messages and kept on the Article.
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.meta: dict[str, str] = {}
-        self.time: str | None = None
-        self._ld = False
-        self.ld: list[str] = []
+    Returns
+    -------
+    Article
+        ``text`` is the extracted text (offsets index it), ``date``/``title`` from the header or the page.
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k.lower(): v or "" for k, v in attrs}
-        if tag == "meta":
-            key = (a.get("property") or a.get("name") or a.get("itemprop") or "").strip().lower()
-            if key and "content" in a:
-                self.meta.setdefault(key, a["content"])
-        elif tag == "time" and self.time is None and a.get("datetime"):
-            self.time = a["datetime"]
-        elif tag == "script" and a.get("type", "").lower() == "application/ld+json":
-            self._ld = True
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "script":
-            self._ld = False
-
-    def handle_data(self, data: str) -> None:
-        if self._ld:
-            self.ld.append(data)
-
-
-def html_date(markup: str) -> date | None:
-    """The publication date a news page's metadata gives (see :data:`HTML_DATE_KEYS`), else None.
-
-    Order: the meta tags of :data:`HTML_DATE_KEYS`, then JSON-LD ``datePublished``, then the first
-    ``<time datetime=...>``. Only the day is read (``2022-01-28T10:00:00+01:00`` is 2022-01-28).
+    Raises
+    ------
+    InputError
+        Empty, binary, too large, or no main text.
     """
-    parser = _DateMeta()
-    try:
-        parser.feed(markup)
-        parser.close()
-    except Exception:  # hostile or broken markup: no date rather than no article
-        return None
-    for key in HTML_DATE_KEYS:
-        day = _day(parser.meta.get(key))
-        if day is not None:
-            return day
-    for m in re.finditer(r'"datePublished"\s*:\s*"([^"]+)"', "".join(parser.ld)):
-        day = _day(m.group(1))
-        if day is not None:
-            return day
-    return _day(parser.time)
+    import warnings
+
+    from trafilatura import bare_extraction
+    from trafilatura.utils import decode_file
+
+    if isinstance(data, bytes | bytearray | memoryview):
+        data = bytes(data)
+        try:
+            markup = _decode(data, source)
+        except InputError as exc:
+            if "UTF-8" not in str(exc):
+                raise
+            markup = decode_file(data)  # the charset the page declares (or detected)
+    elif isinstance(data, str):
+        markup = data
+    else:
+        msg = f"{source}: expected bytes or text, got {type(data).__name__}"
+        raise InputError(msg)
+    _check_text(markup, source)
+    day, title = parse_header(markup)
+    if day is not None or title is not None:
+        markup = markup.split("\n", 1)[1] if "\n" in markup else ""
+    # lxml's FutureWarnings from inside trafilatura say nothing about the page.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            doc = bare_extraction(markup, with_metadata=True, date_extraction_params=_DATE_PARAMS)
+        except Exception as exc:  # lxml rejects some hostile markup outright
+            msg = f"{source}: the HTML page cannot be parsed ({type(exc).__name__})"
+            raise InputError(msg) from None
+    text = (doc.text or "").strip() if doc is not None else ""
+    if not text:
+        msg = f"{source}: the HTML page has no visible text"
+        raise InputError(msg)
+    if day is None and doc.date:
+        try:
+            day = date.fromisoformat(doc.date[:10])
+        except ValueError:
+            day = None
+    title = title or (doc.title or "").strip() or None
+    return Article(text=text, date=day, title=title, source=source)

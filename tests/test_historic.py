@@ -297,28 +297,22 @@ def test_germany_and_german_before_reunification_are_west_germany(on, pid):
     assert got["France"] == "country:FRA"
 
 
-def test_html_page_metadata_dates_the_article():
+def test_html_page_metadata_dates_the_article_even_before_1995():
     from dashboard.report import read_upload
 
-    page = (
-        b"<html><head><meta property='article:published_time' content='1987-03-02T10:00:00Z'>"
-        b'<script type=\'application/ld+json\'>{"datePublished": "1999-01-01"}</script></head>'
-        b"<body><p>Exports from West Germany to Burma rose.</p></body></html>"
-    )
-    a = read_upload("page.html", page)
-    assert a.date == date(1987, 3, 2)
+    body = b"<body><article><p>Exports from West Germany to Burma rose sharply, officials said in Bonn.</p>"
+    meta = b"<meta property='article:published_time' content='1987-03-02T10:00:00Z'>"
+    page = b"<html><head>" + meta + b"</head>" + body
+    a = read_upload("page.html", page + b"</article></body></html>")
+    assert a.date == date(1987, 3, 2)  # htmldate's default floor (1995) would have dropped it
     got = {m.text: (m.place_id, m.name) for m in geoparse(a.text, on=a.date)}
     assert got["West Germany"][0] == "historic_state:west_germany"
     assert got["Burma"] == ("country:MMR", "Burma")
-    # JSON-LD, then the first <time>, when no meta tag dates the page; hostile markup gives no date.
-    assert read_upload(
-        "b.html",
-        b'<script type=\'application/ld+json\'>{"datePublished": "1995-06-01"}</script><p>Text in Paris.</p>',
-    ).date == date(1995, 6, 1)
-    assert read_upload("c.html", b"<time datetime='2001-09-11'>x</time><p>Text in Paris.</p>").date == date(
-        2001, 9, 11
-    )
-    assert read_upload("d.html", b"<meta name='date' content='soon'><p>Text in Paris.</p>").date is None
+    ld = b'<html><head><script type=\'application/ld+json\'>{"@type": "NewsArticle", "datePublished": '
+    ld += b'"1995-06-01"}</script></head>' + body + b"</article></body></html>"
+    assert read_upload("b.html", ld).date == date(1995, 6, 1)
+    vague = b"<html><head><meta name='date' content='soon'></head>" + body + b"</article></body></html>"
+    assert read_upload("d.html", vague).date is None
 
 
 def test_claims_check_historic_states_and_carry_the_date(tmp_path):
