@@ -1,0 +1,681 @@
+"""Extract what sentences state about places: the readings a reader would take from them; pure text.
+
+A reading is made only when the sentence states the quantity or relation *about that place*: a number that
+measures something else (a search zone, a burned area, "within 200 km of", troops' distances, "the first
+5,000 km²") is no reading. Rules below are named regular expressions over the clause text and the geoparser's
+mentions; geometry is never looked at here.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from typing import Any
+
+from dashboard.claims.measure import AREA_KINDS
+from dashboard.claims.record import Mention, Reading
+from dashboard.claims.units import HEDGE_RE, NUMBER_WORDS, Quantity, find_quantities
+from dashboard.sentences import Span, split_clauses, split_sentences
+
+# -- mentions and anaphora ----------------------------------------------------------------------------------
+
+#: "the pipeline", "the country", ... -> the kinds they may refer back to.
+ANAPHOR_KINDS: dict[str, frozenset[str]] = {
+    "pipeline": frozenset({"pipeline"}),
+    "country": frozenset({"country"}),
+    "nation": frozenset({"country"}),
+    "state": frozenset({"country", "province"}),
+    "peninsula": frozenset({"province", "region"}),
+    "region": frozenset({"region", "province"}),
+    "province": frozenset({"province"}),
+    "oblast": frozenset({"province"}),
+    "territory": frozenset({"province", "region", "country"}),
+    "sea": frozenset({"sea"}),
+    "city": frozenset({"city"}),
+    "capital": frozenset({"city"}),
+}
+_ANAPHOR_RE = re.compile(
+    r"\b(?:the|this|that)\s+(?:[\w,()-]+\s+){0,3}?(" + "|".join(ANAPHOR_KINDS) + r")\b", re.IGNORECASE
+)
+_PRONOUN_RE = re.compile(r"\b(it|its|it's)\b", re.IGNORECASE)
+
+
+def as_mention(m: Any) -> Mention:
+    """A geoparse Mention (or a dict with its fields) as the claims need it."""
+    get = m.get if isinstance(m, dict) else (lambda k, d=None: getattr(m, k, d))
+    return Mention(
+        int(get("start")),
+        int(get("end")),
+        str(get("text")),
+        str(get("place_id")),
+        str(get("name") or get("place_id")),
+        str(get("kind") or str(get("place_id")).split(":")[0]),
+        str(get("type") or "literal"),
+    )
+
+
+class MentionIndex:
+    """Mentions sorted by offset, with per-kind lists: look-ups by bisection keep long texts linear."""
+
+    def __init__(self, mentions: list[Mention]):
+        self.all = sorted(mentions, key=lambda m: (m.start, m.end))
+        self.starts = [m.start for m in self.all]
+        self.by_kind: dict[str, tuple[list[int], list[Mention]]] = {}
+        for m in self.all:
+            if m.type != "demonym":  # "Russian" names no feature a pronoun could refer to
+                ends, ms = self.by_kind.setdefault(m.kind, ([], []))
+                ends.append(m.end)
+                ms.append(m)
+
+    def within(self, span: Span) -> list[Mention]:
+        lo, hi = bisect_left(self.starts, span.start), bisect_right(self.starts, span.end)
+        return [m for m in self.all[lo:hi] if m.end <= span.end]
+
+    def back(self, before: int, kinds: frozenset[str]) -> Mention | None:
+        """The nearest named feature of one of ``kinds`` mentioned before offset ``before``."""
+        best = None
+        for kind in kinds:
+            ends, ms = self.by_kind.get(kind, ([], []))
+            i = bisect_right(ends, before) - 1
+            if i >= 0 and (best is None or ms[i].end > best.end):
+                best = ms[i]
+        return best
+
+
+# -- the rules: named patterns --------------------------------------------------------------------------------
+
+_ROUTE_NOUNS = (
+    r"pipelines?|borders?|frontiers?|boundar(?:y|ies)|rivers?|cables?|routes?|coastlines?|railways?|canals?"
+)
+#: After a length: an optional "(760-mile)" alternative, "-long", up to 3 words, then the route noun.
+LENGTH_BEFORE_NOUN = re.compile(
+    r"^\s*(?P<alt>\([^()]{0,40}\))?[\s-]*(?:long\s+)?(?P<between>(?:(?!(?:from|of|to|away|in|at|by|and|or)\b)"
+    rf"[\w'’.-]+\s+){{0,3}}?)(?P<noun>{_ROUTE_NOUNS})\b",
+    re.IGNORECASE,
+)
+#: "X is 1,230 km long", "X is 500 km in length".
+LENGTH_LONG = re.compile(r"^\s*(?P<alt>\([^()]{0,40}\))?[\s-]*(?:long|in\s+length)\b", re.IGNORECASE)
+#: "X stretches for 1,230 km".
+LENGTH_VERB_BEFORE = re.compile(
+    r"\b(?:runs?|running|stretch(?:es|ing)?|extends?|extending|spans?|spanning|measures?|measuring)\s+"
+    r"(?:for\s+|over\s+|some\s+|about\s+|around\s+|roughly\s+|nearly\s+|almost\s+|more\s+than\s+)*$",
+    re.IGNORECASE,
+)
+#: "a border of about 300km", "the pipeline, 1,230km, ...".
+LENGTH_NOUN_BEFORE = re.compile(
+    rf"\b(?P<noun>{_ROUTE_NOUNS})\s*(?:,|\bof|\bis|\bmeasuring|\bmeasures|\bruns(?:\s+for)?|"
+    r"\bstretching(?:\s+for)?|\bstretches(?:\s+for)?)$",
+    re.IGNORECASE,
+)
+_DIRECTIONS = r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)"
+#: Between a distance and its object: "(466 miles) north of the Sri Lankan capital ", "from ".
+DISTANCE_TO_OBJECT = re.compile(
+    rf"^\s*(?P<alt>\([^()]{{0,40}}\))?\s*(?:away\s+)?(?:from|of|outside(?:\s+of)?|{_DIRECTIONS}\s+(?:of|from))\s+"
+    r"(?:the\s+)?(?:centre\s+of\s+|center\s+of\s+|downtown\s+|central\s+)?"
+    r"(?:(?:[\w'’-]+\s+){0,2}(?:capital|city|town|port)\s+(?:of\s+)?)?$",
+    re.IGNORECASE,
+)
+#: Between a distance's subject and the number: "X is ", "X, which lies ", "X, ", "X district ".
+DISTANCE_SUBJECT_GAP = re.compile(
+    r"(?:['’]s)?(?:\s+(?:district|county|province|region|state))?\s*(?:,[^,]{0,80},\s*)?"
+    r"(?:(?:,\s*)?(?:which\s+|that\s+)?(?:is|are|was|were|lies|lie|lay|sits|stands|(?:is\s+)?located|"
+    r"(?:is\s+)?situated|lying)\b|,)\s*$",
+    re.IGNORECASE,
+)
+#: A distance travelled or a zone, not the distance between two places.
+DISTANCE_NOT_BETWEEN_PLACES = re.compile(
+    r"\b(?:within|first|last|next|another|additional|extra|further|inside)\s*$", re.IGNORECASE
+)
+DISTANCE_TRAVELLED = re.compile(
+    r"^[\s-]*(?:\([^()]*\)\s*)?(?:drive|ride|walk|journey|trip|flight|march|hike|trek|run|race|swim|stretch|"
+    r"zone|radius|exclusion|cordon|buffer|perimeter|stage|leg|round\s+trip|away\s+from\s+(?:the\s+)?(?:border|front))\b",
+    re.IGNORECASE,
+)
+#: "seized 1,000 sq km of territory", "400 square miles of forest": a part of a place or something else.
+AREA_PART = re.compile(r"^\s*(?:\([^()]{0,40}\)\s*)?(?:of|in)\b", re.IGNORECASE)
+#: A number that measures a portion ("the first 5,000 km²", "an additional 300 sq km", "within ...").
+AREA_PORTION = re.compile(
+    r"\b(?:first|last|next|another|additional|extra|further|within|across|nearly\s+all)\s*$",
+    re.IGNORECASE,
+)
+#: Between an area's subject and the number: "X covers ", "X has an area of ", "X's area is ", "X is ".
+AREA_SUBJECT_VERB = re.compile(
+    r"^(?:['’]s\s+(?:total\s+|land\s+|surface\s+)?(?:area|size)\s+(?:is|was|of)\s*|"
+    r"\s*(?:\([^()]*\)\s*)?(?:,[^,]{1,80},\s*)?(?:,\s*(?:which|that)\s+|\s+(?:which|that)\s+|\s+)?"
+    r"(?:also\s+|now\s+|still\s+)?"
+    r"(?:covers?|covering|covered|spans?|spanning|measures?|measuring|occupies|occupying|encompasses|"
+    r"encompassing|is|was|has\s+(?:an?\s+)?(?:total\s+|land\s+|surface\s+)?(?:area|size)\s+of|"
+    r"(?:with|has)\s+an?\s+(?:total\s+|land\s+|surface\s+)?area\s+of)"
+    r"(?:\s+(?:an?\s+)?(?:total\s+|land\s+)?area\s+of)?\s*)$",
+    re.IGNORECASE,
+)
+#: "X, an area of ", "X, at ", "X (": an apposition that must close right after the number.
+AREA_SUBJECT_APPOSITION = re.compile(
+    r"^\s*(?:\(|,\s*(?:at|with|covering|spanning|measuring|some|an?\s+(?:total\s+)?(?:area|territory)\s+of)?)\s*$",
+    re.IGNORECASE,
+)
+AREA_APPOSITION_CLOSES = re.compile(r"^\s*(?:\([^()]*\)\s*)?(?:[,;)]|$|[.!?]|\s*(?:in\s+(?:area|size)))")
+_PREPOSITION_BEFORE = re.compile(
+    r"\b(?:in|across|of|near|from|to|at|into|over|throughout|around|outside|inside|within)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+#: The subject of a clause: "X is ...", "X, ..., is ...".
+CLAUSE_SUBJECT = re.compile(r"\s*(?:is|was|remains|has\s+become|became)\b", re.IGNORECASE)
+#: "X is the largest country in Y, at 603,500 km²": the area belongs to the clause's subject.
+AREA_AT_END = re.compile(r",\s*(?:at|with|covering|an\s+area\s+of)\s*$", re.IGNORECASE)
+#: "..., the pipeline covers ..." / "it covers ...": an anaphor right before the verb.
+AREA_ANAPHOR = re.compile(
+    r"\b(?:(?P<np>(?:the|this|that)\s+(?:[\w-]+\s+){0,2}?(?:"
+    + "|".join(ANAPHOR_KINDS)
+    + r"))|(?P<pro>it|which))"
+    r"(?:['’]s\s+(?:total\s+)?area\s+is|\s+(?:also\s+|now\s+)?(?:covers|spans|measures|occupies|is|has\s+an\s+"
+    r"area\s+of))\s*$",
+    re.IGNORECASE,
+)
+
+_BORDER_WORD = re.compile(r"\b(?:land\s+)?(?:borders?|frontiers?|boundar(?:y|ies))\b", re.IGNORECASE)
+_SHARE_FILLER = frozenset(
+    {"the", "its", "their", "land", "total", "entire", "whole", "combined", "external", "national", "s"}
+    | {"'s", "’s", "country's", "state's"}
+)
+#: A border verb: "borders", "shares part of its eastern border with", "does not border".
+ADJACENCY_VERB = re.compile(
+    r"(?P<neg>\b(?:does\s+not|doesn['’]t|do\s+not|don['’]t|did\s+not|didn['’]t)\s+)?"
+    r"\b(?:borders?\s+on|borders|bordered|bordering|border|neighbou?rs|adjoins|is\s+adjacent\s+to|"
+    r"shares?\s+(?:(?:a|an|its|the|part|parts|much|most)\s+(?:[\w,.()-]+\s+){0,4}?)?borders?\s+with|"
+    r"has\s+(?:a\s+)?(?:common\s+|land\s+)?borders?\s+with)\b",
+    re.IGNORECASE,
+)
+_ADJ_NEXT_SUBJECT = re.compile(
+    r"\s*(?:,\s*(?:which|that)\s+)?(?:also\s+|now\s+|still\s+|does\s+not\s+|doesn['’]t\s+)?"
+    r"(?:borders|border|bordered|neighbou?rs|adjoins|shares?|has|is\s+adjacent)\b",
+    re.IGNORECASE,
+)
+#: Between the subject of a border verb and the verb: "X ", "X, which also ", "X and Y all ".
+ADJACENCY_SUBJECT_GAP = re.compile(
+    r"^(?:['’]s)?\s*(?:,(?:[^,]|,(?=\d)){1,60},\s*)?(?:,\s*(?:which|that)\s+|\s+(?:which|that)\s+|\s)?\s*"
+    r"(?:also|now|still|directly|both|all|each|itself)?\s*$",
+    re.IGNORECASE,
+)
+#: Text ending in a verb or preposition: the place after it is an object, not a subject.
+_AFTER_VERB = re.compile(
+    r"\b(?:borders?|bordered|bordering|neighbou?rs|adjoins|adjacent\s+to|with|to|from|of|in|into|and|by)\s+"
+    r"(?:both\s+|the\s+)?$",
+    re.IGNORECASE,
+)
+#: Between items of a list of subjects: "Lithuania, Latvia and Estonia".
+LIST_SEPARATOR = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?$", re.IGNORECASE)
+_PAIR_SHARE = re.compile(
+    r"\s+(?:both\s+|also\s+|still\s+)?(?P<neg>do\s+not\s+|don['’]t\s+)?share\s+(?:an?\s+|the\s+)?"
+    r"(?:[\w,.()-]+\s+){0,3}?(?:borders?|frontiers?|boundary)\b",
+    re.IGNORECASE,
+)
+
+_FACTOR_WORDS = r"|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+#: A size comparison ending right before the place compared with: "roughly twice the size of ".
+SIZE_COMPARISON = re.compile(
+    r"(?P<hedge>\b(?:roughly|about|around|approximately|nearly|almost|some|more\s+than|less\s+than)\s+)?"
+    r"(?:\b(?P<factor>twice|double|half|(?:a|one)\s+third\s+of|(?:a|one)\s+quarter\s+of|(?:a|one)\s+fifth\s+of|"
+    rf"(?P<n>\d+(?:\.\d+)?|{_FACTOR_WORDS})\s+times)\s+)?"
+    r"(?P<hedge2>(?:roughly|about|around|nearly|almost)\s+)?"
+    r"(?:\bthe\s+(?:size|area)\s+of|\b(?P<cmp>larger|bigger|smaller)\s+than|\bas\s+(?:big|large)\s+as)\s+"
+    r"(?:(?:the\s+)?(?:(?:US|U\.S\.)\s+)?(?:state|country|province|island|region)\s+of\s+|the\s+)?$",
+    re.IGNORECASE,
+)
+#: Between the subject of a size comparison and the comparison: "X is ", "X, ", "X covers an area ".
+SIZE_SUBJECT_GAP = re.compile(
+    r"^(?:['’]s\s+(?:total\s+)?area\s+is\s*|\s*(?:,\s*(?:which|that)\s+|\s+(?:which|that)\s+|\s+)"
+    r"(?:is|was|are|were|covers|covering|spans|spanning)\s+(?:an?\s+(?:area|territory|country|region|island|"
+    r"state)\s+)?(?:just\s+|only\s+)?|\s*(?:,|\(|—|–)\s*(?:an?\s+(?:area|territory|country|region|island|state)\s+)?"
+    r"(?:just\s+|only\s+)?)$",
+    re.IGNORECASE,
+)
+#: Between a stated area and a comparison: "8,000 sq km, an area ".
+SIZE_AFTER_QUANTITY = re.compile(
+    r"^\s*(?:\([^()]*\)\s*)?(?:,|—|–|-)?\s*(?:or\s+)?(?:an?\s+(?:area|territory|region|zone|swathe|expanse)\s+)?"
+    r"(?:just\s+|only\s+)?$",
+    re.IGNORECASE,
+)
+#: "an area the size of Wales" without a stated area or a named subject.
+SIZE_UNNAMED = re.compile(
+    r"\ban?\s+(?:area|territory|region|zone|swathe|expanse|patch|stretch)\s+(?:of\s+land\s+)?$", re.IGNORECASE
+)
+_FACTORS = {"twice": 2.0, "double": 2.0, "half": 0.5, "third": 1 / 3, "quarter": 0.25, "fifth": 0.2}
+
+_ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
+_RANK_TAIL = (
+    r"(?:(?P<ord>second|third|fourth|fifth|2nd|3rd|4th|5th)[\s-]+)?(?P<sup>largest|biggest|smallest)\s+"
+    r"(?P<noun>country|nation|state|province)\b"
+)
+#: "X is the largest country in ", "X, the second-largest state of the ": then the container.
+RANK_BEFORE_CONTAINER = re.compile(
+    r"^\s*(?:,\s*|\s+(?:is|was|remains|became|has\s+become)\s+)(?:now\s+|still\s+|also\s+)?the\s+"
+    + _RANK_TAIL
+    + r"\s+(?:in|of|on)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+#: "X is " + "Y's second largest country".
+RANK_COPULA = re.compile(r"^\s*(?:,\s*|\s+(?:is|was|remains|became|has\s+become)\s+)(?:now\s+|still\s+)?$")
+RANK_POSSESSIVE = re.compile(r"['’]s\s+" + _RANK_TAIL, re.IGNORECASE)
+#: A rank by something other than area.
+RANK_NOT_AREA = re.compile(
+    r"\s*(?:\w+\s+){0,2}?(?:by\s+(?:population|gdp|economy|output)|in\s+(?:population|terms\s+of)|economy|"
+    r"producer|exporter|importer|city|cities|market|employer|population)\b",
+    re.IGNORECASE,
+)
+
+
+# -- the extractor ------------------------------------------------------------------------------------------
+
+
+def _factor(m: re.Match) -> tuple[float | None, str]:
+    """Factor and comparison ("about", "nearly", "at_least", "at_most") of a size comparison."""
+    hedge = ((m.group("hedge") or "") + (m.group("hedge2") or "")).lower()
+    cmp = (m.group("cmp") or "").lower()
+    f = (m.group("factor") or "").lower()
+    if m.group("n"):
+        n = m.group("n").lower()
+        factor = float(NUMBER_WORDS.get(n, 0) or n)
+    else:
+        factor = next((v for k, v in _FACTORS.items() if k in f), 1.0)
+    if cmp == "smaller" and m.group("factor") and factor > 1:
+        factor = 1 / factor  # "three times smaller than"
+    if "nearly" in hedge or "almost" in hedge:
+        comparison = "nearly"
+    elif "more than" in hedge or (cmp in ("larger", "bigger") and not m.group("factor")):
+        comparison = "at_least"
+    elif "less than" in hedge or (cmp == "smaller" and not m.group("factor")):
+        comparison = "at_most"
+    else:
+        comparison = "about"
+    return factor, comparison
+
+
+class Extractor:
+    """Finds the readings of one text (holds the text and its mentions)."""
+
+    def __init__(self, text: str, mentions: list[Mention]):
+        self.text = text
+        self.index = MentionIndex(mentions)
+
+    def run(self) -> list[Reading]:
+        out: list[Reading] = []
+        for sentence in split_sentences(self.text):
+            for clause in split_clauses(sentence):
+                out.extend(self.clause(clause))
+        return out
+
+    # -- helpers ---------------------------------------------------------------------------------------------
+    def _antecedent(self, clause: Span, at: int, kinds: frozenset[str]) -> tuple[Mention | None, str | None]:
+        """Resolve an anaphor ("the pipeline", "it") between the clause start and offset ``at``."""
+        window = self.text[clause.start : at]
+        for m in reversed(list(_ANAPHOR_RE.finditer(window))):
+            noun_kinds = ANAPHOR_KINDS[m.group(1).lower()]
+            if noun_kinds & kinds:
+                ref = self.index.back(clause.start + m.start(), noun_kinds & kinds)
+                return ref, m.group(0)
+        p = list(_PRONOUN_RE.finditer(window))
+        if p:
+            ref = self.index.back(clause.start + p[-1].start(), kinds)
+            return ref, p[-1].group(0)
+        return None, None
+
+    def _without_hedge(self, start: int, end: int) -> str:
+        """The text before a number with its hedge removed ("a border of about " -> "a border of")."""
+        return HEDGE_RE.sub("", self.text[start:end].rstrip()).rstrip()
+
+    # -- a clause --------------------------------------------------------------------------------------------
+    def clause(self, clause: Span) -> list[Reading]:
+        ms = self.index.within(clause)
+        qs = find_quantities(clause.text, clause.start)
+        out: list[Reading] = []
+        used: set[int] = set()
+        consumed = self._sizes(clause, ms, qs, out)
+        for i, q in enumerate(qs):
+            if i in used or q.start in consumed:
+                continue
+            alt = None
+            # "1,225km (760-mile)": the parenthesised value is the same claim in the other unit.
+            if i + 1 < len(qs):
+                nxt = qs[i + 1]
+                gap = self.text[q.end : nxt.start]
+                if re.fullmatch(r"\s*\(\s*(?:or\s+|about\s+|some\s+)?", gap) and nxt.dimension == q.dimension:
+                    alt = nxt
+                    used.add(i + 1)
+            if q.dimension == "share":
+                r = self._border_share(clause, q, ms)
+            elif q.dimension == "length":
+                r = self._length_or_distance(clause, q, alt, ms)
+            else:
+                r = self._area(clause, q, alt, ms)
+            if r is not None:
+                out.append(r)
+        self._adjacency(clause, ms, out)
+        self._ranks(clause, ms, out)
+        return out
+
+    # -- length and distance ---------------------------------------------------------------------------------
+    def _length_or_distance(self, clause: Span, q: Quantity, alt, ms: list[Mention]) -> Reading | None:
+        after = self.text[q.end : clause.end]
+        bare = self._without_hedge(clause.start, q.start)
+        m = LENGTH_BEFORE_NOUN.match(after)
+        if m:
+            return self._length(clause, q, alt, ms, m.group("noun").lower(), q.end + m.end("noun"))
+        bn = LENGTH_NOUN_BEFORE.search(bare)
+        if bn:
+            return self._length(clause, q, alt, ms, bn.group("noun").lower(), clause.start + bn.end("noun"))
+        if LENGTH_LONG.match(after) or LENGTH_VERB_BEFORE.search(bare + " "):
+            # "X is 1,230 km long", "X stretches for 1,230 km": the subject comes before the number.
+            subj = next((x for x in reversed(ms) if x.end <= q.start and x.kind == "pipeline"), None)
+            anaphor = None
+            if subj is None:
+                subj, anaphor = self._antecedent(clause, q.start, frozenset({"pipeline"}))
+            if subj is None:
+                return None
+            return Reading("length", "route_length", clause, subj, quantity=q, alt=alt, anaphor=anaphor,
+                           confidence="medium" if anaphor else "high")  # fmt: skip
+        return self._distance(clause, q, alt, ms)
+
+    def _length(self, clause, q, alt, ms, noun: str, noun_end: int) -> Reading | None:
+        if noun.startswith("pipeline"):
+            named = [x for x in ms if x.kind == "pipeline"]
+            subj = min(named, key=lambda x: abs(x.start - q.start)) if named else None
+            anaphor = None
+            if subj is None:
+                subj, anaphor = self._antecedent(clause, noun_end, frozenset({"pipeline"}))
+            r = Reading("length", "route_length", clause, subj, quantity=q, alt=alt, anaphor=anaphor, noun="pipeline",
+                        confidence="medium" if anaphor else "high")  # fmt: skip
+            if subj is None:
+                r.missing = "the pipeline is not named here or earlier in the text"
+            return r
+        if noun.startswith(("border", "frontier", "boundar")):
+            return self._border_length(clause, q, alt, ms, noun_end)
+        return Reading("length", "route_length", clause, quantity=q, alt=alt, noun=noun.rstrip("s"),
+                       missing=f"no {noun.rstrip('s')} layer is bundled (only pipelines and country borders)")  # fmt: skip
+
+    def _border_length(self, clause, q, alt, ms, noun_end: int) -> Reading:
+        countries = [x for x in ms if x.kind == "country"]
+        # The two countries nearest the noun ("the 1,084km border between Belarus and Ukraine",
+        # "Russia's 1,300km border with Finland"); one country means its whole land border.
+        near = sorted(countries, key=lambda x: abs(x.start - noun_end))
+        pair: list[Mention] = []
+        for x in near:
+            if x.place_id not in [p.place_id for p in pair]:
+                pair.append(x)
+            if len(pair) == 2:
+                break
+        if not pair:
+            subj, _ = self._antecedent(clause, q.start, frozenset({"country"}))
+            pair = [subj] if subj else []
+        if not pair:
+            return Reading("length", "border_length", clause, quantity=q, alt=alt, noun="border",
+                           missing="the border's countries are not named")  # fmt: skip
+        pair.sort(key=lambda x: x.start)
+        if len(pair) == 2:
+            return Reading(
+                "length", "border_length", clause, pair[0], pair[1], quantity=q, alt=alt, noun="border"
+            )
+        return Reading("length", "land_border", clause, pair[0], quantity=q, alt=alt, noun="border")
+
+    def _distance(self, clause, q, alt, ms) -> Reading | None:
+        after = self.text[q.end : clause.end]
+        bare = self._without_hedge(clause.start, q.start)
+        if DISTANCE_NOT_BETWEEN_PLACES.search(bare) or DISTANCE_TRAVELLED.match(after):
+            return None  # "within 200 km of", "the first 50 km", "a 300-mile drive": not between two places
+        places = [x for x in ms if x.type != "demonym" and x.kind != "alliance"]
+        b = next(
+            (x for x in places if x.start >= q.end and DISTANCE_TO_OBJECT.match(self.text[q.end : x.start])),
+            None,
+        )
+        a = None
+        if b is not None:
+            # "X is (about) 750 km from Y", "X, 70 km from Y": X must be the subject right before the number.
+            before = [x for x in places if x.end <= q.start]
+            if before and DISTANCE_SUBJECT_GAP.fullmatch(
+                HEDGE_RE.sub("", self.text[before[-1].end : q.start].rstrip()) + " "
+            ):
+                a = before[-1]
+                # "Louisville, Kentucky, about 35 miles ...": the town, not its state.
+                if len(before) > 1 and a.kind in ("province", "country") and before[-2].kind == "city":
+                    if re.fullmatch(r",\s*", self.text[before[-2].end : a.start]):
+                        a = before[-2]
+        else:
+            # "between Kyiv and Moscow, 750 km" / "Kyiv and Moscow are 750 km apart"
+            between = re.search(r"\bbetween\b", self.text[clause.start : clause.end], re.IGNORECASE)
+            apart = re.match(r"^\s*(?:\([^()]*\)\s*)?apart\b", after, re.IGNORECASE)
+            if between or apart:
+                lo = clause.start + between.end() if between else clause.start
+                cands = [x for x in places if x.start >= lo]
+                if len(cands) >= 2 and re.fullmatch(
+                    r"\s+and\s+(?:the\s+)?", self.text[cands[0].end : cands[1].start]
+                ):
+                    a, b = cands[0], cands[1]
+        if a is None or b is None or a.place_id == b.place_id:
+            return None  # "1,000 km away", "30 km from the border": no two places, no claim
+        return Reading("distance", "distance", clause, a, b, quantity=q, alt=alt)
+
+    # -- area ------------------------------------------------------------------------------------------------
+    def _area(self, clause: Span, q: Quantity, alt, ms: list[Mention]) -> Reading | None:
+        after = self.text[q.end : clause.end]
+        bare = self._without_hedge(clause.start, q.start)
+        if AREA_PART.match(after) or AREA_PORTION.search(bare):
+            return None  # "1,000 sq km of territory", "the first 5,000 km²": not the area of a place
+        areas = [x for x in ms if x.kind in AREA_KINDS and x.type != "demonym"]
+        # "the 27,000 sq km Crimean peninsula": a place named right after the number.
+        nxt = next((x for x in areas if x.start >= q.end), None)
+        if nxt is not None and re.fullmatch(r"[\s-]*(?:\([^()]*\)\s*)?", self.text[q.end : nxt.start]):
+            return Reading("area", "area", clause, nxt, quantity=q, alt=alt)
+        before = [x for x in areas if x.end <= q.start]
+        # "X is the largest country in Y, at 603,500 km²": the clause's subject, not Y.
+        if before and AREA_AT_END.search(bare):
+            first = before[0]
+            if re.fullmatch(r"\s*(?:the\s+)?", self.text[clause.start : first.start], re.IGNORECASE) and (
+                CLAUSE_SUBJECT.match(self.text, first.end)
+            ):
+                return Reading("area", "area", clause, first, quantity=q, alt=alt)
+        for x in reversed(before):
+            gap = self.text[x.end : q.start]
+            gap_bare = HEDGE_RE.sub("", gap.rstrip()).rstrip() + " "
+            if AREA_SUBJECT_VERB.match(gap_bare):
+                return Reading("area", "area", clause, x, quantity=q, alt=alt)
+            if AREA_SUBJECT_APPOSITION.match(gap_bare) and AREA_APPOSITION_CLOSES.match(after):
+                if not _PREPOSITION_BEFORE.search(self.text[clause.start : x.start]):
+                    return Reading("area", "area", clause, x, quantity=q, alt=alt)
+        a = AREA_ANAPHOR.search(bare + " ") or AREA_ANAPHOR.search(bare)
+        if a is not None:
+            subj, anaphor = self._antecedent(clause, clause.start + a.end(), AREA_KINDS)
+            if subj is not None:
+                return Reading(
+                    "area", "area", clause, subj, quantity=q, alt=alt, anaphor=anaphor, confidence="medium"
+                )
+        return None
+
+    # -- border share ----------------------------------------------------------------------------------------
+    def _border_share(self, clause: Span, q: Quantity, ms: list[Mention]) -> Reading | None:
+        after = self.text[q.end : clause.end]
+        mo = re.match(r"^\s+of\s+", after)
+        bw = _BORDER_WORD.search(after)
+        subj = None
+        anaphor = None
+        if mo and bw and bw.start() < 60:
+            # Everything between "of" and "border" must be a country, "its", "the", "land", ...
+            lo, hi = q.end + mo.end(), q.end + bw.start()
+            inner = [x for x in ms if x.start >= lo and x.end <= hi]
+            rest = self.text[lo:hi]
+            for x in sorted(inner, key=lambda x: -x.start):
+                rest = rest[: x.start - lo] + " " + rest[x.end - lo :]
+            words = re.findall(r"[\w'’]+", rest.lower())
+            if any(w not in _SHARE_FILLER for w in words):
+                return None
+            subj = next((x for x in inner if x.kind == "country"), None)
+            if subj is None and "its" in words:
+                subj, anaphor = self._antecedent(clause, q.start, frozenset({"country"}))
+                subj = subj or self.index.back(lo, frozenset({"country"}))
+                anaphor = anaphor or "its"
+        else:
+            # "Russia shares 6% of its border with Nato"
+            sh = re.search(
+                r"\bshares?\s+(?:only\s+|just\s+|about\s+|some\s+)*$", self.text[clause.start : q.start]
+            )
+            if not (sh and mo and bw):
+                return None
+            subj = next((x for x in reversed(ms) if x.end <= q.start and x.kind == "country"), None)
+        if subj is None:
+            return None
+        border_end = q.end + bw.end()
+        objs = [x for x in ms if x.start >= border_end and x.place_id != subj.place_id]
+        alliance = next((x for x in objs if x.kind == "alliance"), None)
+        r = Reading("border_share", "border_share", clause, subj, alliance, quantity=q, anaphor=anaphor,
+                    confidence="medium" if anaphor else "high")  # fmt: skip
+        if alliance is None:
+            r.group = tuple(x for x in objs if x.kind == "country")
+            if not r.group:
+                r.missing = "no group of countries is named after the border"
+        return r
+
+    # -- adjacency -------------------------------------------------------------------------------------------
+    def _adjacency(self, clause: Span, ms: list[Mention], out: list[Reading]) -> None:
+        # Literal names only: "Russian borders" (a demonym) or "Moscow" (metonymy) is no subject of a border.
+        areas = [x for x in ms if x.kind in ("country", "province", "region") and x.type == "literal"]
+        text = self.text
+        seen: set[tuple[str, str]] = {
+            (r.subject.place_id, r.object.place_id)
+            for r in out
+            if r.kind == "length" and r.subject is not None and r.object is not None
+        }
+        seen |= {(b, a) for a, b in seen}  # "Finland shares a 1,340km border with Russia": one claim
+        for v in ADJACENCY_VERB.finditer(text, clause.start, clause.end):
+            neg = v.group("neg") is not None
+            vs, ve = v.start(), v.end()
+            # Subjects: a place (or a list of places) right before the verb, or "it" resolved back.
+            subjects: list[Mention] = []
+            a = next(
+                (x for x in reversed(areas) if x.end <= vs and ADJACENCY_SUBJECT_GAP.match(text[x.end : vs])),
+                None,
+            )
+            anaphor = None
+            if a is None:
+                pm = re.search(
+                    r"\b(it|which)\s+(?:also\s+|now\s+|still\s+)?$", text[clause.start : vs], re.IGNORECASE
+                )
+                if pm and pm.group(1).lower() == "it":
+                    a = self.index.back(clause.start + pm.start(), frozenset({"country"}))
+                    anaphor = "it"
+            if a is None:
+                continue
+            subjects.append(a)
+            if anaphor is None:
+                # "Lithuania, Latvia and Estonia all border Russia": walk back over the list.
+                before = [x for x in areas if x.end <= a.start]
+                chain: list[Mention] = []
+                for x in reversed(before):
+                    if not LIST_SEPARATOR.fullmatch(text[x.end : (chain or subjects)[0].start]):
+                        break
+                    chain.insert(0, x)
+                # "Poland borders Belarus, and Lithuania ...": a list that is an earlier verb's object is not
+                # this verb's subject.
+                if chain and not _AFTER_VERB.search(text, clause.start, chain[0].start):
+                    subjects[:0] = chain
+            # Objects: "Y", "Y and Z", "Y, Z and W", "both Y and Z" right after the verb.
+            objs: list[Mention] = []
+            pos = ve
+            for x in areas:
+                if x.start < pos:
+                    continue
+                gap = text[pos : x.start]
+                pattern = (
+                    r"\s*(?:both\s+|the\s+)?" if not objs else r"\s*(?:,\s*|\s+)(?:and|or)?\s*(?:the\s+)?"
+                )
+                if not re.fullmatch(pattern, gap, re.IGNORECASE):
+                    break
+                if objs and _ADJ_NEXT_SUBJECT.match(text, x.end, clause.end):
+                    break  # "..., and Lithuania borders Russia": the subject of the next statement
+                objs.append(x)
+                pos = x.end
+            for s in subjects:
+                for b in objs:
+                    self._adjacent(clause, s, b, neg, anaphor, seen, out)
+        # "X and Y share a border"
+        for i, x in enumerate(areas[:-1]):
+            y = areas[i + 1]
+            if re.fullmatch(r"\s+and\s+(?:the\s+)?", text[x.end : y.start], re.IGNORECASE):
+                m = _PAIR_SHARE.match(text, y.end, clause.end)
+                if m:
+                    self._adjacent(clause, x, y, m.group("neg") is not None, None, seen, out)
+
+    @staticmethod
+    def _adjacent(clause, a: Mention, b: Mention, neg: bool, anaphor, seen, out: list[Reading]) -> None:
+        key = (a.place_id, b.place_id)
+        if a.place_id == b.place_id or key in seen:
+            return
+        seen.add(key)
+        out.append(Reading("adjacency", "adjacency", clause, a, b, negated=neg, anaphor=anaphor,
+                           confidence="medium" if anaphor else "high"))  # fmt: skip
+
+    # -- size comparisons ------------------------------------------------------------------------------------
+    def _sizes(self, clause: Span, ms: list[Mention], qs: list[Quantity], out: list[Reading]) -> set[int]:
+        """Size comparisons ("twice the size of Ukraine"); returns the starts of the quantities they use."""
+        used: set[int] = set()
+        low = clause.text.lower()
+        if not any(w in low for w in ("size of", "area of", "than", "as big", "as large")):
+            return used
+        areas = [x for x in ms if x.kind in AREA_KINDS or x.kind == "city"]
+        for obj in areas:
+            if obj.type == "demonym":
+                continue
+            m = SIZE_COMPARISON.search(self.text, clause.start, obj.start)
+            if m is None:
+                continue
+            factor, comparison = _factor(m)
+            r = Reading("size", "size", clause, None, obj, factor=factor, comparison=comparison)
+            subj = next(
+                (x for x in reversed(areas) if x.end <= m.start() and x.type == "literal"),
+                None,
+            )
+            if subj is not None and SIZE_SUBJECT_GAP.match(self.text[subj.end : m.start()]):
+                r.subject = subj
+            else:
+                q = next((q for q in reversed(qs) if q.end <= m.start() and q.dimension == "area"), None)
+                if q is not None and SIZE_AFTER_QUANTITY.match(self.text[q.end : m.start()]):
+                    r.quantity = q
+                    used.add(q.start)
+                elif SIZE_UNNAMED.search(self.text, clause.start, m.start()):
+                    r.missing = f"the area compared with {obj.text} is not a place in the data and its size is not stated"
+                else:
+                    continue
+            out.append(r)
+        return used
+
+    # -- ranks -----------------------------------------------------------------------------------------------
+    def _ranks(self, clause: Span, ms: list[Mention], out: list[Reading]) -> None:
+        """ "X is the largest country in Y", "X, Y's second-largest state": rank by area."""
+        low = clause.text.lower()
+        if not any(w in low for w in ("largest", "biggest", "smallest")):
+            return
+        areas = [
+            x for x in ms if x.kind in ("country", "province", "region", "continent") and x.type == "literal"
+        ]
+        for i, x in enumerate(areas):
+            for y in areas[i + 1 : i + 3]:
+                gap = self.text[x.end : y.start]
+                m = RANK_BEFORE_CONTAINER.fullmatch(gap)
+                tail_at = y.end
+                if m is None and RANK_COPULA.fullmatch(gap):
+                    m = RANK_POSSESSIVE.match(self.text, y.end, clause.end)
+                    tail_at = m.end() if m else y.end
+                if m is None:
+                    continue
+                if RANK_NOT_AREA.match(self.text, tail_at, clause.end):
+                    continue
+                noun = m.group("noun").lower()
+                want = "country" if noun in ("country", "nation") else "province"
+                if x.kind != want:
+                    continue
+                out.append(
+                    Reading(
+                        "rank", "rank", clause, x, y, rank=_ORDINALS.get((m.group("ord") or "").lower(), 1),
+                        superlative="smallest" if m.group("sup").lower() == "smallest" else "largest", noun=noun,
+                        confidence="medium",
+                    )
+                )  # fmt: skip
+                break
