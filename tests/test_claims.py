@@ -563,6 +563,7 @@ def test_reader_rules_subjects_and_lists():
         ("adjacency", "country:POL", "country:BLR", "consistent"),  # not Poland-Lithuania
         ("adjacency", "country:LTU", "country:RUS", "consistent"),
         ("area", "country:UKR", None, "consistent"),  # not Europe's area
+        ("rank", "country:UKR", "continent:europe", "consistent"),  # "Europe's second largest country"
         ("length", "country:EST", "country:RUS", "consistent"),  # "a border of about 300km"
         ("adjacency", "region:donbas", "country:RUS", "consistent"),
         ("area", "region:donbas", None, "consistent"),

@@ -122,6 +122,7 @@ DISTANCE_SUBJECT_GAP = re.compile(
     r"(?:is\s+)?situated|lying)\b|,)\s*$",
     re.IGNORECASE,
 )
+DISTANCE_BARE_GAP = re.compile(r"(?:\s+(?:district|county|province|region))?\s*", re.IGNORECASE)
 #: A distance travelled or a zone, not the distance between two places.
 DISTANCE_NOT_BETWEEN_PLACES = re.compile(
     r"\b(?:within|first|last|next|another|additional|extra|further|inside)\s*$", re.IGNORECASE
@@ -199,12 +200,32 @@ ADJACENCY_SUBJECT_GAP = re.compile(
 )
 #: Text ending in a verb or preposition: the place after it is an object, not a subject.
 _AFTER_VERB = re.compile(
-    r"\b(?:borders?|bordered|bordering|neighbou?rs|adjoins|adjacent\s+to|with|to|from|of|in|into|and|by)\s+"
+    r"\b(?:borders?|bordered|bordering|neighbou?rs|adjoins|adjacent\s+to|with)\s+"
     r"(?:both\s+|the\s+)?$",
     re.IGNORECASE,
 )
 #: Between items of a list of subjects: "Lithuania, Latvia and Estonia".
 LIST_SEPARATOR = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?$", re.IGNORECASE)
+#: "on the Polish border", "on the border with Bolivia" (the object is the place inside or after).
+ON_BORDER = re.compile(
+    r"\bon\s+the\s+(?:(?P<adj>[\w'’.-]+(?:\s+[\w'’.-]+)?)\s+)?(?:border|frontier)\b(?P<prep>\s+(?:with|of)\s+(?:the\s+)?)?",
+    re.IGNORECASE,
+)
+#: Between the subject and "on the border": "X ", "X, a Russian enclave ", "X, which lies ".
+ON_BORDER_SUBJECT_GAP = re.compile(
+    r"(?:\s*,\s*(?:an?|the)\s+(?:[\w'’-]+\s+){0,4}?|\s+(?:(?:is|was|lies|sits)\s+)?(?:located\s+|situated\s+)?|"
+    r"\s*,\s*which\s+(?:is|lies|sits)\s+(?:located\s+|situated\s+)?)",
+    re.IGNORECASE,
+)
+#: "countries bordering X, such as ": then a list of X's neighbours.
+NEIGHBOURS_OF = re.compile(
+    r"\b(?:countries|nations|states|neighbou?rs)\s+(?:that\s+)?(?:neighbou?ring|bordering|border|of)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+NEIGHBOURS_LIST_START = re.compile(
+    r"\s*,?\s*(?:such\s+as|including|like|namely|specifically(?:\s+mentioning)?|:)\s+(?:the\s+)?",
+    re.IGNORECASE,
+)
 _PAIR_SHARE = re.compile(
     r"\s+(?:both\s+|also\s+|still\s+)?(?P<neg>do\s+not\s+|don['’]t\s+)?share\s+(?:an?\s+|the\s+)?"
     r"(?:[\w,.()-]+\s+){0,3}?(?:borders?|frontiers?|boundary)\b",
@@ -390,6 +411,9 @@ class Extractor:
             return r
         if noun.startswith(("border", "frontier", "boundar")):
             return self._border_length(clause, q, alt, ms, noun_end)
+        if not self.text[noun_end - len(noun) : noun_end][:1].isupper():
+            return None  # "a three-mile route": no named feature, no claim
+        # "The 130-mile St. Marys River": a named feature of a kind the data does not hold.
         return Reading("length", "route_length", clause, quantity=q, alt=alt, noun=noun.rstrip("s"),
                        missing=f"no {noun.rstrip('s')} layer is bundled (only pipelines and country borders)")  # fmt: skip
 
@@ -431,9 +455,10 @@ class Extractor:
         if b is not None:
             # "X is (about) 750 km from Y", "X, 70 km from Y": X must be the subject right before the number.
             before = [x for x in places if x.end <= q.start]
-            if before and DISTANCE_SUBJECT_GAP.fullmatch(
-                HEDGE_RE.sub("", self.text[before[-1].end : q.start].rstrip()) + " "
-            ):
+            gap = HEDGE_RE.sub("", self.text[before[-1].end : q.start].rstrip()) + " " if before else ""
+            # "near Västerås some 80 km west of Stockholm": a hedge right after the place opens an apposition.
+            bare_apposition = q.hedge is not None and DISTANCE_BARE_GAP.fullmatch(gap)
+            if before and (DISTANCE_SUBJECT_GAP.fullmatch(gap) or bare_apposition):
                 a = before[-1]
                 # "Louisville, Kentucky, about 35 miles ...": the town, not its state.
                 if len(before) > 1 and a.kind in ("province", "country") and before[-2].kind == "city":
@@ -595,6 +620,8 @@ class Extractor:
             for s in subjects:
                 for b in objs:
                     self._adjacent(clause, s, b, neg, anaphor, seen, out)
+        self._on_border(clause, ms, areas, seen, out)
+        self._neighbours_of(clause, areas, seen, out)
         # "X and Y share a border"
         for i, x in enumerate(areas[:-1]):
             y = areas[i + 1]
@@ -602,6 +629,53 @@ class Extractor:
                 m = _PAIR_SHARE.match(text, y.end, clause.end)
                 if m:
                     self._adjacent(clause, x, y, m.group("neg") is not None, None, seen, out)
+
+    def _on_border(
+        self, clause: Span, ms: list[Mention], areas: list[Mention], seen, out: list[Reading]
+    ) -> None:
+        """ "Kaliningrad, a Russian enclave on the Polish border", "Peru on the border of Bolivia"."""
+        text = self.text
+        for m in ON_BORDER.finditer(text, clause.start, clause.end):
+            if m.group("prep"):
+                b = next(
+                    (x for x in ms if x.start == m.end() and x.kind in ("country", "province", "region")),
+                    None,
+                )
+            else:
+                at, to = m.start("adj"), m.end("adj")
+                b = next(
+                    (
+                        x
+                        for x in ms
+                        if m.group("adj") and x.start >= at and x.end <= to and x.kind == "country"
+                    ),
+                    None,
+                )
+            if b is None:
+                continue
+            a = next((x for x in reversed(areas) if x.end <= m.start()), None)
+            if a is None or not ON_BORDER_SUBJECT_GAP.fullmatch(text, a.end, m.start()):
+                continue
+            self._adjacent(clause, a, b, False, None, seen, out)
+
+    def _neighbours_of(self, clause: Span, areas: list[Mention], seen, out: list[Reading]) -> None:
+        """ "countries bordering Turkey, such as Armenia, Georgia and Iran": each borders Turkey."""
+        text = self.text
+        for i, x in enumerate(areas):
+            if not NEIGHBOURS_OF.search(text, clause.start, x.start):
+                continue
+            start = NEIGHBOURS_LIST_START.match(text, x.end, clause.end)
+            if start is None:
+                continue
+            pos, items = start.end(), []
+            for y in areas[i + 1 :]:
+                gap = text[pos : y.start]
+                if not (y.start == pos if not items else LIST_SEPARATOR.fullmatch(gap)):
+                    break
+                items.append(y)
+                pos = y.end
+            for y in items:
+                self._adjacent(clause, y, x, False, None, seen, out)
 
     @staticmethod
     def _adjacent(clause, a: Mention, b: Mention, neg: bool, anaphor, seen, out: list[Reading]) -> None:

@@ -256,6 +256,17 @@ def distance(r: Reading, on: date) -> Measurement:
     if ga.geom_type == "Point" and gb.geom_type == "Point":
         lo = hi = centre_km
     else:
+        if ga.intersects(gb) and (
+            ga.geom_type == "Point" or gb.geom_type == "Point" or ga.contains(gb) or gb.contains(ga)
+        ):
+            inner, outer = (
+                (r.subject, r.object) if ga.geom_type == "Point" or gb.contains(ga) else (r.object, r.subject)
+            )
+            raise CannotCheck(
+                f"{inner.name} lies inside {outer.name} in the data: no distance between them to compare "
+                "(the sentence probably measures from another place)",
+                method,
+            )
         na, nb = nearest_points(ga, gb)
         near_km = geod.inv(na.x, na.y, nb.x, nb.y)[2] / 1000.0
         lo, hi = min(near_km, centre_km), max(near_km, centre_km)

@@ -24,6 +24,10 @@ METHODS: dict[str, str] = {
 }
 #: At most this many other senses of a name are tried before a claim is called wrong.
 MAX_OTHER_SENSES = 8
+#: A distance between towns this many times off the stated one means other towns of those names, not a
+#: reporter's error: the gazetteer holds towns above a population threshold only ("Austin" read as Austin,
+#: Texas when the article means Austin, Indiana, 35 miles from Louisville).
+IMPLAUSIBLE_DISTANCE_RATIO = 3.0
 
 
 def _gaz():
@@ -45,19 +49,41 @@ def _check(r: Reading, on: date) -> Claim:
         )
 
 
-def _other_senses(m: Mention) -> list[Mention]:
-    """Other places the mention's words name in the gazetteer (of kinds the geoparser could have chosen)."""
+def _country_of(place_id: str) -> str | None:
+    if place_id.startswith("country:"):
+        return place_id.split(":", 1)[1]
+    try:
+        c = _gaz().place(place_id).get("country")
+    except KeyError:
+        return None
+    return str(c) if c is not None and c == c else None
+
+
+def _other_senses(m: Mention, near: Mention | None) -> list[Mention]:
+    """Other places the mention's words name that a reader could mean here.
+
+    For a town, only towns in the same country as the other place of the claim (a local paper's "Austin"
+    35 miles from Louisville); for an area, other areas ("Georgia" the country or the US state).
+    """
     try:
         ids = [i for i in _gaz().lookup(m.text) if i != m.place_id]
-    except Exception:
+    except KeyError:
         return []
+    home = _country_of(near.place_id) if near is not None else None
     out = []
-    for pid in ids[:MAX_OTHER_SENSES]:
+    for pid in ids:
+        kind = pid.split(":", 1)[0]
+        if (kind == "city") != (m.kind == "city"):
+            continue
+        if kind == "city" and (home is None or _country_of(pid) != home):
+            continue
         try:
             name = str(_gaz().place(pid)["name"])
         except KeyError:
             continue
-        out.append(replace(m, place_id=pid, name=name, kind=pid.split(":", 1)[0]))
+        out.append(replace(m, place_id=pid, name=name, kind=kind))
+        if len(out) >= MAX_OTHER_SENSES:
+            break
     return out
 
 
@@ -67,11 +93,26 @@ def _second_opinion(r: Reading, claim: Claim, on: date) -> Claim:
     A wrong verdict accuses the article; a place name resolved to the wrong town (Austin, Texas for Austin,
     Indiana) is likelier than a reporter's error when another sense makes the claim true.
     """
-    for role in ("subject", "object"):
+    if r.check == "distance" and "city" in (r.subject.kind, r.object.kind):
+        measured = claim.details.get("nearest_km") or 0.0
+        stated = r.quantity.km
+        ratio = max(measured, stated) / max(min(measured, stated), 1e-9)
+        if ratio > IMPLAUSIBLE_DISTANCE_RATIO:
+            return replace(
+                claim,
+                verdict="cannot check",
+                confidence="low",
+                reason=(
+                    f"{r.subject.name} and {r.object.name} as read are {measured:,.0f} km apart, more than "
+                    f"{IMPLAUSIBLE_DISTANCE_RATIO:g} times the stated distance: the sentence most likely means "
+                    "other places of these names (the data holds larger towns only)"
+                ),
+            )
+    for role, other_role in (("subject", "object"), ("object", "subject")):
         m = getattr(r, role)
         if m is None or m.kind == "alliance":
             continue
-        for other in _other_senses(m):
+        for other in _other_senses(m, getattr(r, other_role)):
             alt = _check(replace(r, **{role: other}), on)
             if alt.verdict == "consistent":
                 return replace(

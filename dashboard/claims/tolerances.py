@@ -63,11 +63,13 @@ TOLERANCES: dict[str, Tolerance] = {
         "percent, but coastlines and lakes are generalised",
     ),
     "distance": Tolerance(
-        0.10,
+        0.35,
         0.10,
         10.0,
-        "consistent if within 10% (at least 10 km) of the computed geodesic distance, or anywhere between "
-        "the nearest-point and centre-to-centre distances when a place is an area",
+        "consistent if the computed geodesic distance is at most 10% longer or 35% shorter than stated (at "
+        "least 10 km either way): stated distances are often by road, which runs 20-40% longer than the "
+        "straight line; when a place is an area, anywhere between the nearest-point and centre-to-centre "
+        "distances counts",
     ),
     "size_ratio": Tolerance(
         0.25,
