@@ -4,11 +4,13 @@ usage: python bench/eval_claims.py [--limit N] [--hard-only] [--eval DIR]
 
 Two labelled sets, both under bench/data/:
 
-- ``claims_labels.jsonl``: every sentence of the LGL and GeoVirus news (../shared/eval; GPL, evaluation only,
-  never copied here) that a broad regex finds with a number + distance/area unit or a border/size word, labelled
-  as a careful reader would: the claims it makes (kind, subject, object, quantity, whether it is true) or none.
+- ``claims_labels.jsonl``: every sentence of the LGL and GeoVirus news (../shared/eval; GPL, evaluation
+  only, never copied here) that a broad regex finds with a number + distance/area unit or a border/size
+  word, labelled as a careful reader would: the claims it makes (kind, subject, object, quantity, whether
+  it is true) or none.
   Only offsets (corpus, doc id, start, end) are committed, not the text.
-- ``claims_hard_cases.jsonl``: sentences written for this project (look-alikes, lists, size comparisons, ranks).
+- ``claims_hard_cases.jsonl``: sentences written for this project (look-alikes, lists, size comparisons,
+  ranks).
 
 A claim the system reports counts as right when a label of the same kind names the same places (subject and
 object, either order for adjacency and distance). Claims outside every labelled sentence count as wrong.
@@ -68,7 +70,9 @@ def _matches(label: dict, claim: dict) -> bool:
     cs, co = claim.get("subject_name"), claim.get("object_name")
     if _names_match(s, cs) and (o is None or _names_match(o, co)):
         return True
-    return label["kind"] in ("adjacency", "distance", "length") and _names_match(s, co) and _names_match(o, cs)
+    return (
+        label["kind"] in ("adjacency", "distance", "length") and _names_match(s, co) and _names_match(o, cs)
+    )
 
 
 @dataclass
@@ -179,7 +183,9 @@ def run_corpora(eval_dir: Path, limit: int = 0) -> tuple[list[Sentence], list[di
             text = doc["text"]
             recs = labels.get((corpus, doc["id"]), [])
             sents = [
-                Sentence(f"{corpus}:{doc['id']}", r["start"], r["end"], r["claims"], text[r["start"] : r["end"]])
+                Sentence(
+                    f"{corpus}:{doc['id']}", r["start"], r["end"], r["claims"], text[r["start"] : r["end"]]
+                )
                 for r in recs
             ]
             for c in check_claims(text, mentions=geoparse(text)):
@@ -200,7 +206,9 @@ def _pct(a: int, b: int) -> str:
 def report(title: str, sc: Scores, verbose: bool = False) -> str:
     """The per-kind table and the list of wrong verdicts, as text."""
     lines = [f"## {title}: {sc.sentences} labelled sentences", ""]
-    lines.append("| kind | found | right | precision | labelled | recall | labelled checkable | recall checkable |")
+    lines.append(
+        "| kind | found | right | precision | labelled | recall | labelled checkable | recall checkable |"
+    )
     lines.append("|---|---|---|---|---|---|---|---|")
     for k in KINDS:
         if not (sc.found[k] or sc.labelled[k]):
@@ -241,7 +249,9 @@ def main() -> int:
     ap.add_argument("--limit", type=int, default=0, help="only the first N labelled documents per corpus")
     ap.add_argument("--hard-only", action="store_true", help="only the project's own hard cases")
     ap.add_argument("--verbose", action="store_true", help="also list the labelled claims not found")
-    ap.add_argument("--eval", type=Path, default=None, help="the shared eval directory (lgl.xml, GeoVirus.xml)")
+    ap.add_argument(
+        "--eval", type=Path, default=None, help="the shared eval directory (lgl.xml, GeoVirus.xml)"
+    )
     a = ap.parse_args()
     hard = score(run_hard_cases())
     print(report("hard cases (bench/data/claims_hard_cases.jsonl)", hard, a.verbose))

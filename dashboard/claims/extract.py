@@ -82,7 +82,7 @@ class MentionIndex:
         return best
 
 
-# -- the rules: named patterns --------------------------------------------------------------------------------
+# -- the rules: named patterns ------------------------------------------------------------------------------
 
 _ROUTE_NOUNS = (
     r"pipelines?|borders?|frontiers?|boundar(?:y|ies)|rivers?|cables?|routes?|coastlines?|railways?|canals?"
@@ -129,7 +129,8 @@ DISTANCE_NOT_BETWEEN_PLACES = re.compile(
 )
 DISTANCE_TRAVELLED = re.compile(
     r"^[\s-]*(?:\([^()]*\)\s*)?(?:drive|ride|walk|journey|trip|flight|march|hike|trek|run|race|swim|stretch|"
-    r"zone|radius|exclusion|cordon|buffer|perimeter|stage|leg|round\s+trip|away\s+from\s+(?:the\s+)?(?:border|front))\b",
+    r"zone|radius|exclusion|cordon|buffer|perimeter|stage|leg|round\s+trip|track|line|road|highway|motorway|"
+    r"link|tunnel|bridge|trail|path|corridor|section|stretch|rail|away\s+from\s+(?:the\s+)?(?:border|front))\b",
     re.IGNORECASE,
 )
 #: "seized 1,000 sq km of territory", "400 square miles of forest": a part of a place or something else.
@@ -144,15 +145,16 @@ AREA_SUBJECT_VERB = re.compile(
     r"^(?:['’]s\s+(?:total\s+|land\s+|surface\s+)?(?:area|size)\s+(?:is|was|of)\s*|"
     r"\s*(?:\([^()]*\)\s*)?(?:,[^,]{1,80},\s*)?(?:,\s*(?:which|that)\s+|\s+(?:which|that)\s+|\s+)?"
     r"(?:also\s+|now\s+|still\s+)?"
-    r"(?:covers?|covering|covered|spans?|spanning|measures?|measuring|occupies|occupying|encompasses|"
-    r"encompassing|is|was|has\s+(?:an?\s+)?(?:total\s+|land\s+|surface\s+)?(?:area|size)\s+of|"
+    r"(?:covers?|spans?|measures?|occupies|encompasses|"
+    r"is|was|has\s+(?:an?\s+)?(?:total\s+|land\s+|surface\s+)?(?:area|size)\s+of|"
     r"(?:with|has)\s+an?\s+(?:total\s+|land\s+|surface\s+)?area\s+of)"
     r"(?:\s+(?:an?\s+)?(?:total\s+|land\s+)?area\s+of)?\s*)$",
     re.IGNORECASE,
 )
 #: "X, an area of ", "X, at ", "X (": an apposition that must close right after the number.
 AREA_SUBJECT_APPOSITION = re.compile(
-    r"^\s*(?:\(|,\s*(?:at|with|covering|spanning|measuring|some|an?\s+(?:total\s+)?(?:area|territory)\s+of)?)\s*$",
+    r"^\s*(?:\(|,\s*(?:at|with|(?:covering|spanning|measuring)(?:\s+an?\s+(?:total\s+)?area\s+of)?|some|"
+    r"an?\s+(?:total\s+)?(?:area|territory)\s+of)?)\s*$",
     re.IGNORECASE,
 )
 AREA_APPOSITION_CLOSES = re.compile(r"^\s*(?:\([^()]*\)\s*)?(?:[,;)]|$|[.!?]|\s*(?:in\s+(?:area|size)))")
@@ -393,8 +395,16 @@ class Extractor:
                 subj, anaphor = self._antecedent(clause, q.start, frozenset({"pipeline"}))
             if subj is None:
                 return None
-            return Reading("length", "route_length", clause, subj, quantity=q, alt=alt, anaphor=anaphor,
-                           confidence="medium" if anaphor else "high")  # fmt: skip
+            return Reading(
+                "length",
+                "route_length",
+                clause,
+                subj,
+                quantity=q,
+                alt=alt,
+                anaphor=anaphor,
+                confidence="medium" if anaphor else "high",
+            )
         return self._distance(clause, q, alt, ms)
 
     def _length(self, clause, q, alt, ms, noun: str, noun_end: int) -> Reading | None:
@@ -404,9 +414,22 @@ class Extractor:
             anaphor = None
             if subj is None:
                 subj, anaphor = self._antecedent(clause, noun_end, frozenset({"pipeline"}))
-            r = Reading("length", "route_length", clause, subj, quantity=q, alt=alt, anaphor=anaphor, noun="pipeline",
-                        confidence="medium" if anaphor else "high")  # fmt: skip
+            r = Reading(
+                "length",
+                "route_length",
+                clause,
+                subj,
+                quantity=q,
+                alt=alt,
+                anaphor=anaphor,
+                noun="pipeline",
+                confidence="medium" if anaphor else "high",
+            )
             if subj is None:
+                if re.search(
+                    r"\ban?\s+(?:[\w-]+\s+){0,3}$", self._without_hedge(clause.start, q.start) + " "
+                ):
+                    return None  # "a 25 km pipeline": some pipeline, not a named one
                 r.missing = "the pipeline is not named here or earlier in the text"
             return r
         if noun.startswith(("border", "frontier", "boundar")):
@@ -414,8 +437,15 @@ class Extractor:
         if not self.text[noun_end - len(noun) : noun_end][:1].isupper():
             return None  # "a three-mile route": no named feature, no claim
         # "The 130-mile St. Marys River": a named feature of a kind the data does not hold.
-        return Reading("length", "route_length", clause, quantity=q, alt=alt, noun=noun.rstrip("s"),
-                       missing=f"no {noun.rstrip('s')} layer is bundled (only pipelines and country borders)")  # fmt: skip
+        return Reading(
+            "length",
+            "route_length",
+            clause,
+            quantity=q,
+            alt=alt,
+            noun=noun.rstrip("s"),
+            missing=f"no {noun.rstrip('s')} layer is bundled (only pipelines and country borders)",
+        )
 
     def _border_length(self, clause, q, alt, ms, noun_end: int) -> Reading:
         countries = [x for x in ms if x.kind == "country"]
@@ -432,8 +462,15 @@ class Extractor:
             subj, _ = self._antecedent(clause, q.start, frozenset({"country"}))
             pair = [subj] if subj else []
         if not pair:
-            return Reading("length", "border_length", clause, quantity=q, alt=alt, noun="border",
-                           missing="the border's countries are not named")  # fmt: skip
+            return Reading(
+                "length",
+                "border_length",
+                clause,
+                quantity=q,
+                alt=alt,
+                noun="border",
+                missing="the border's countries are not named",
+            )
         pair.sort(key=lambda x: x.start)
         if len(pair) == 2:
             return Reading(
@@ -461,12 +498,20 @@ class Extractor:
             if before and (DISTANCE_SUBJECT_GAP.fullmatch(gap) or bare_apposition):
                 a = before[-1]
                 # "Louisville, Kentucky, about 35 miles ...": the town, not its state.
-                if len(before) > 1 and a.kind in ("province", "country") and before[-2].kind == "city":
-                    if re.fullmatch(r",\s*", self.text[before[-2].end : a.start]):
-                        a = before[-2]
+                town = before[-2] if len(before) > 1 and before[-2].kind == "city" else None
+                if (
+                    town
+                    and a.kind in ("province", "country")
+                    and re.fullmatch(r",\s*", self.text[town.end : a.start])
+                ):
+                    a = town
         else:
             # "between Kyiv and Moscow, 750 km" / "Kyiv and Moscow are 750 km apart"
-            between = re.search(r"\bbetween\b", self.text[clause.start : clause.end], re.IGNORECASE)
+            # "between" right before or after the number: "750 km between Kyiv and Moscow".
+            near = self.text[max(clause.start, q.start - 40) : min(clause.end, q.end + 12)]
+            between = re.search(r"\bbetween\b", near, re.IGNORECASE)
+            if between:
+                between = re.search(r"\bbetween\b", self.text[clause.start : clause.end], re.IGNORECASE)
             apart = re.match(r"^\s*(?:\([^()]*\)\s*)?apart\b", after, re.IGNORECASE)
             if between or apart:
                 lo = clause.start + between.end() if between else clause.start
@@ -503,9 +548,10 @@ class Extractor:
             gap_bare = HEDGE_RE.sub("", gap.rstrip()).rstrip() + " "
             if AREA_SUBJECT_VERB.match(gap_bare):
                 return Reading("area", "area", clause, x, quantity=q, alt=alt)
-            if AREA_SUBJECT_APPOSITION.match(gap_bare) and AREA_APPOSITION_CLOSES.match(after):
-                if not _PREPOSITION_BEFORE.search(self.text[clause.start : x.start]):
-                    return Reading("area", "area", clause, x, quantity=q, alt=alt)
+            # "In California, 400 square miles burned": a place after a preposition heads no apposition.
+            apposition = AREA_SUBJECT_APPOSITION.match(gap_bare) and AREA_APPOSITION_CLOSES.match(after)
+            if apposition and not _PREPOSITION_BEFORE.search(self.text[clause.start : x.start]):
+                return Reading("area", "area", clause, x, quantity=q, alt=alt)
         a = AREA_ANAPHOR.search(bare + " ") or AREA_ANAPHOR.search(bare)
         if a is not None:
             subj, anaphor = self._antecedent(clause, clause.start + a.end(), AREA_KINDS)
@@ -550,8 +596,16 @@ class Extractor:
         border_end = q.end + bw.end()
         objs = [x for x in ms if x.start >= border_end and x.place_id != subj.place_id]
         alliance = next((x for x in objs if x.kind == "alliance"), None)
-        r = Reading("border_share", "border_share", clause, subj, alliance, quantity=q, anaphor=anaphor,
-                    confidence="medium" if anaphor else "high")  # fmt: skip
+        r = Reading(
+            "border_share",
+            "border_share",
+            clause,
+            subj,
+            alliance,
+            quantity=q,
+            anaphor=anaphor,
+            confidence="medium" if anaphor else "high",
+        )
         if alliance is None:
             r.group = tuple(x for x in objs if x.kind == "country")
             if not r.group:
@@ -683,8 +737,18 @@ class Extractor:
         if a.place_id == b.place_id or key in seen:
             return
         seen.add(key)
-        out.append(Reading("adjacency", "adjacency", clause, a, b, negated=neg, anaphor=anaphor,
-                           confidence="medium" if anaphor else "high"))  # fmt: skip
+        out.append(
+            Reading(
+                "adjacency",
+                "adjacency",
+                clause,
+                a,
+                b,
+                negated=neg,
+                anaphor=anaphor,
+                confidence="medium" if anaphor else "high",
+            )
+        )
 
     # -- size comparisons ------------------------------------------------------------------------------------
     def _sizes(self, clause: Span, ms: list[Mention], qs: list[Quantity], out: list[Reading]) -> set[int]:
@@ -714,7 +778,10 @@ class Extractor:
                     r.quantity = q
                     used.add(q.start)
                 elif SIZE_UNNAMED.search(self.text, clause.start, m.start()):
-                    r.missing = f"the area compared with {obj.text} is not a place in the data and its size is not stated"
+                    r.missing = (
+                        f"the area compared with {obj.text} is not a place in the data and its size is not "
+                        "stated"
+                    )
                 else:
                     continue
             out.append(r)
@@ -747,9 +814,15 @@ class Extractor:
                     continue
                 out.append(
                     Reading(
-                        "rank", "rank", clause, x, y, rank=_ORDINALS.get((m.group("ord") or "").lower(), 1),
-                        superlative="smallest" if m.group("sup").lower() == "smallest" else "largest", noun=noun,
+                        "rank",
+                        "rank",
+                        clause,
+                        x,
+                        y,
+                        rank=_ORDINALS.get((m.group("ord") or "").lower(), 1),
+                        superlative="smallest" if m.group("sup").lower() == "smallest" else "largest",
+                        noun=noun,
                         confidence="medium",
                     )
-                )  # fmt: skip
+                )
                 break

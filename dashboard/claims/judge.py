@@ -123,7 +123,10 @@ def judge(r: Reading, m: Measurement) -> Claim:
         computed = float(m.lo)
         base["stated"], base["unit"] = float(r.rank or 1), "rank"
         top = ", ".join(t["name"] for t in details["top"])
-        reason = f"{r.subject.name} is number {m.lo} of {details['of']} by area in the data ({r.superlative}: {top})"
+        reason = (
+            f"{r.subject.name} is number {m.lo} of {details['of']} by area in the data "
+            f"({r.superlative}: {top})"
+        )
     elif r.check == "size" and m.check == "size":
         ok = within(r.factor or 1.0, m.lo, m.hi, tol, r.comparison if r.comparison != "nearly" else "about")
         computed = round(m.lo, 2)

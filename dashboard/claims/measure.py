@@ -67,7 +67,8 @@ def _own_extent(m: Mention, method: str) -> None:
     words = m.text.lower().removeprefix("the ")
     if words in PART_NAMES and words != m.name.lower():
         raise CannotCheck(
-            f"{m.text} is not bundled as a place of its own (it is read as {m.name}), so its extent cannot be "
+            f"{m.text} is not bundled as a place of its own (it is read as {m.name}), so its extent "
+            "cannot be "
             "measured",
             method,
         )
@@ -97,7 +98,7 @@ def _exactness(*ms: Mention | None) -> str:
 
 @cache
 def shared_border_km(a: str, b: str) -> float:
-    """Length in km of the boundary places ``a`` and ``b`` share (0 if they don't touch), from the gazetteer."""
+    """Length in km of the boundary places ``a`` and ``b`` share (0 if they don't touch; the gazetteer's)."""
     return _gaz().shared_border_km(a, b)
 
 
@@ -306,7 +307,8 @@ def size(r: Reading, on: date) -> Measurement:
         )
     if r.quantity is None or r.quantity.dimension != "area":
         raise CannotCheck(
-            f"the sentence compares something that is not a bundled place with {obj.name}, and does not state "
+            f"the sentence compares something that is not a bundled place with {obj.name}, and does not "
+            "state "
             "its area",
             method,
         )
@@ -363,8 +365,9 @@ def rank(r: Reading, on: date) -> Measurement:
     kind = "country" if r.noun in ("country", "nation") else "province"
     container = r.object
     method = (
-        f"{kind} polygons in {container.name} ranked by geodesic area (WGS 84, simplified display polygons; parts "
-        f"more than {MAINLAND_DEG:g} degrees from a country's largest part, such as overseas territories, left "
+        f"{kind} polygons in {container.name} ranked by geodesic area (WGS 84, simplified display polygons; "
+        f"parts more than {MAINLAND_DEG:g} degrees from a country's largest part, such as overseas "
+        "territories, left "
         "out); members of a continent from Natural Earth's continent field, of a region by their point on "
         "surface, of a country its provinces"
     )

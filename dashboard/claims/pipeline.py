@@ -104,7 +104,8 @@ def _second_opinion(r: Reading, claim: Claim, on: date) -> Claim:
                 confidence="low",
                 reason=(
                     f"{r.subject.name} and {r.object.name} as read are {measured:,.0f} km apart, more than "
-                    f"{IMPLAUSIBLE_DISTANCE_RATIO:g} times the stated distance: the sentence most likely means "
+                    f"{IMPLAUSIBLE_DISTANCE_RATIO:g} times the stated distance: the sentence most likely "
+                    "means "
                     "other places of these names (the data holds larger towns only)"
                 ),
             )
