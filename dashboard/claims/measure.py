@@ -112,6 +112,12 @@ def _country_id(iso3_or_id: str) -> str:
     return iso3_or_id if ":" in iso3_or_id else f"country:{iso3_or_id}"
 
 
+@cache
+def _members(alliance_id: str, on: date) -> tuple[str, ...]:
+    """Country ids of an alliance's members on a day (the membership table, read once per day)."""
+    return tuple(_country_id(c) for c in _gaz().members(alliance_id, on))
+
+
 def _border_with(a: str, members: list[str]) -> tuple[float, dict[str, float]]:
     per = {}
     for b in members:
@@ -172,7 +178,7 @@ def border_share(r: Reading, on: date) -> Measurement:
     _own_extent(subj, method)
     alliance = r.object if r.object is not None and r.object.kind == "alliance" else None
     if alliance is not None:
-        group = [_country_id(c) for c in _gaz().members(alliance.place_id, on)]
+        group = list(_members(alliance.place_id, on))
         who = f"members of {alliance.name} on {on.isoformat()} (membership table)"
     else:
         group = list(dict.fromkeys(x.place_id for x in r.group))
@@ -193,7 +199,7 @@ def border_share(r: Reading, on: date) -> Measurement:
     if alliance is not None:
         details["members"] = sorted(group)
         today = date.today()
-        now_group = [_country_id(c) for c in _gaz().members(alliance.place_id, today)]
+        now_group = list(_members(alliance.place_id, today))
         now_part, now_per = _border_with(subj.place_id, now_group)
         details["now"] = {
             "date": today.isoformat(),

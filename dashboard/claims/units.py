@@ -99,6 +99,8 @@ _QTY = re.compile(
     rf"(?<![\w$£€.,]){_NUM}{_MULT}(?:\s|-)?(?:{_UNIT_RE})(?![\w²])(?!\s*(?:/\s*h\b|an\s+hour|a\s+day|per\s+))",
     re.IGNORECASE,
 )
+# Most sentences hold no unit at all: a cheap scan for one skips the full pattern.
+_UNIT_HINT = re.compile(r"km|kilomet|mile|\bmi\b|%|per\s?cent|sq", re.IGNORECASE)
 HEDGE_RE = re.compile(r"(?:\b(" + "|".join(re.escape(h) for h in HEDGES) + r"))\s*$", re.IGNORECASE)
 
 
@@ -148,7 +150,9 @@ def find_quantities(text: str, offset: int = 0) -> list[Quantity]:
         In text order. "6%", "1,225km", "760-mile", "26,000 sq km", "10,000 square miles", "five miles" and
         "1.2 million km²" are quantities; "$11bn", "1,000 troops", "60 miles per hour" and "2014" are not.
     """
-    out = []
+    out: list[Quantity] = []
+    if not _UNIT_HINT.search(text):
+        return out
     for m in _QTY.finditer(text):
         unit = next(UNITS[i].name for i in range(len(UNITS)) if m.group(f"u{i}") is not None)
         raw = m.group("num").lower()
