@@ -133,6 +133,12 @@ DISTANCE_TRAVELLED = re.compile(
     r"link|tunnel|bridge|trail|path|corridor|section|stretch|rail|away\s+from\s+(?:the\s+)?(?:border|front))\b",
     re.IGNORECASE,
 )
+#: "10,000 square miles larger than", "20 km closer to": a difference between two figures, not a figure.
+A_DIFFERENCE = re.compile(
+    r"\s*(?:\([^()]*\)\s*)?(?:larger|bigger|smaller|more|less|greater|fewer|closer|nearer|further|farther|longer|"
+    r"shorter|wider|narrower)\b",
+    re.IGNORECASE,
+)
 #: "seized 1,000 sq km of territory", "400 square miles of forest": a part of a place or something else.
 AREA_PART = re.compile(r"^\s*(?:\([^()]{0,40}\)\s*)?(?:of|in)\b", re.IGNORECASE)
 #: A number that measures a portion ("the first 5,000 km²", "an additional 300 sq km", "within ...").
@@ -253,6 +259,10 @@ SIZE_SUBJECT_GAP = re.compile(
     r"(?:just\s+|only\s+)?)$",
     re.IGNORECASE,
 )
+#: "Belgium and France combined", "Belgium, France and Spain": the comparison is with more than one place.
+SIZE_COMBINED = re.compile(
+    r"\s*(?:,|and|or|plus|&)\s+(?:the\s+)?[A-Z]|\s*(?:\w+\s+){0,4}?(?:combined|together|put\s+together)\b"
+)
 #: Between a stated area and a comparison: "8,000 sq km, an area ".
 SIZE_AFTER_QUANTITY = re.compile(
     r"^\s*(?:\([^()]*\)\s*)?(?:,|—|–|-)?\s*(?:or\s+)?(?:an?\s+(?:area|territory|region|zone|swathe|expanse)\s+)?"
@@ -272,13 +282,14 @@ _RANK_TAIL = (
 )
 #: "X is the largest country in ", "X, the second-largest state of the ": then the container.
 RANK_BEFORE_CONTAINER = re.compile(
-    r"^\s*(?:,\s*|\s+(?:is|was|remains|became|has\s+become)\s+)(?:now\s+|still\s+|also\s+)?the\s+"
+    r"^\s*(?:,\s*|\s+(?:is|remains|has\s+become)\s+)(?:now\s+|still\s+|also\s+)?the\s+"
     + _RANK_TAIL
     + r"\s+(?:in|of|on)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 #: "X is " + "Y's second largest country".
-RANK_COPULA = re.compile(r"^\s*(?:,\s*|\s+(?:is|was|remains|became|has\s+become)\s+)(?:now\s+|still\s+)?$")
+#: Present tense only: "Sudan was Africa's largest country" speaks of borders the data does not hold.
+RANK_COPULA = re.compile(r"^\s*(?:,\s*|\s+(?:is|remains|has\s+become)\s+)(?:now\s+|still\s+)?$")
 RANK_POSSESSIVE = re.compile(r"['’]s\s+" + _RANK_TAIL, re.IGNORECASE)
 #: A rank by something other than area.
 RANK_NOT_AREA = re.compile(
@@ -481,7 +492,11 @@ class Extractor:
     def _distance(self, clause, q, alt, ms) -> Reading | None:
         after = self.text[q.end : clause.end]
         bare = self._without_hedge(clause.start, q.start)
-        if DISTANCE_NOT_BETWEEN_PLACES.search(bare) or DISTANCE_TRAVELLED.match(after):
+        if (
+            DISTANCE_NOT_BETWEEN_PLACES.search(bare)
+            or DISTANCE_TRAVELLED.match(after)
+            or A_DIFFERENCE.match(after)
+        ):
             return None  # "within 200 km of", "the first 50 km", "a 300-mile drive": not between two places
         places = [x for x in ms if x.type != "demonym" and x.kind != "alliance"]
         b = next(
@@ -492,15 +507,20 @@ class Extractor:
         if b is not None:
             # "X is (about) 750 km from Y", "X, 70 km from Y": X must be the subject right before the number.
             before = [x for x in places if x.end <= q.start]
-            gap = HEDGE_RE.sub("", self.text[before[-1].end : q.start].rstrip()) + " " if before else ""
-            # "near Västerås some 80 km west of Stockholm": a hedge right after the place opens an apposition.
-            bare_apposition = q.hedge is not None and DISTANCE_BARE_GAP.fullmatch(gap)
-            if before and (DISTANCE_SUBJECT_GAP.fullmatch(gap) or bare_apposition):
-                a = before[-1]
+            # The place right before the number, or the one before it ("Kyiv, Ukraine's capital, is ...").
+            for x in reversed(before[-2:]):
+                gap = HEDGE_RE.sub("", self.text[x.end : q.start].rstrip()) + " "
+                # "near Västerås some 80 km west of Stockholm": a hedge after a place opens an apposition.
+                bare_apposition = q.hedge is not None and DISTANCE_BARE_GAP.fullmatch(gap)
+                if DISTANCE_SUBJECT_GAP.fullmatch(gap) or bare_apposition:
+                    a = x
+                    break
+            if a is not None:
                 # "Louisville, Kentucky, about 35 miles ...": the town, not its state.
                 town = before[-2] if len(before) > 1 and before[-2].kind == "city" else None
                 if (
                     town
+                    and town.end <= a.start
                     and a.kind in ("province", "country")
                     and re.fullmatch(r",\s*", self.text[town.end : a.start])
                 ):
@@ -528,7 +548,7 @@ class Extractor:
     def _area(self, clause: Span, q: Quantity, alt, ms: list[Mention]) -> Reading | None:
         after = self.text[q.end : clause.end]
         bare = self._without_hedge(clause.start, q.start)
-        if AREA_PART.match(after) or AREA_PORTION.search(bare):
+        if AREA_PART.match(after) or AREA_PORTION.search(bare) or A_DIFFERENCE.match(after):
             return None  # "1,000 sq km of territory", "the first 5,000 km²": not the area of a place
         areas = [x for x in ms if x.kind in AREA_KINDS and x.type != "demonym"]
         # "the 27,000 sq km Crimean peninsula": a place named right after the number.
@@ -764,6 +784,8 @@ class Extractor:
             m = SIZE_COMPARISON.search(self.text, clause.start, obj.start)
             if m is None:
                 continue
+            if SIZE_COMBINED.match(self.text, obj.end, clause.end):
+                continue  # "smaller than Belgium and France combined": not Belgium alone
             factor, comparison = _factor(m)
             r = Reading("size", "size", clause, None, obj, factor=factor, comparison=comparison)
             subj = next(
@@ -774,7 +796,10 @@ class Extractor:
                 r.subject = subj
             else:
                 q = next((q for q in reversed(qs) if q.end <= m.start() and q.dimension == "area"), None)
-                if q is not None and SIZE_AFTER_QUANTITY.match(self.text[q.end : m.start()]):
+                # "10,000 square miles larger than Y" is a difference, not an area the size of Y.
+                gap = self.text[q.end : m.start()] if q is not None else ""
+                adjacent_cmp = m.group("cmp") and not gap.strip()
+                if q is not None and not adjacent_cmp and SIZE_AFTER_QUANTITY.match(gap):
                     r.quantity = q
                     used.add(q.start)
                 elif SIZE_UNNAMED.search(self.text, clause.start, m.start()):

@@ -119,12 +119,17 @@ def judge(r: Reading, m: Measurement) -> Claim:
             else f"{a} and {b} share no land border in the data"
         ) + (f"; {reason}" if reason else "")
     elif r.check == "rank":
-        ok = m.lo == (r.rank or 1)
-        computed = float(m.lo)
+        ok = m.lo <= (r.rank or 1) <= m.hi
+        computed = float(m.hi if ok else m.lo)
         base["stated"], base["unit"] = float(r.rank or 1), "rank"
         top = ", ".join(t["name"] for t in details["top"])
+        among = (
+            f" (number {m.lo} counting only sovereign countries or states more than 5% larger or smaller)"
+            if m.lo != m.hi
+            else ""
+        )
         reason = (
-            f"{r.subject.name} is number {m.lo} of {details['of']} by area in the data "
+            f"{r.subject.name} is number {m.hi}{among} of {details['of']} by area in the data "
             f"({r.superlative}: {top})"
         )
     elif r.check == "size" and m.check == "size":

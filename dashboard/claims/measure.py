@@ -7,11 +7,12 @@ the gazetteer; this module only asks it.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from functools import cache
 
 from dashboard.claims.record import Measurement, Mention, Reading
-from dashboard.claims.tolerances import MIN_BORDER_KM
+from dashboard.claims.tolerances import MIN_BORDER_KM, RANK_TIE
 from dashboard.claims.units import in_unit
 
 #: Layers whose polygons are authored or generalised beyond 1:10m: their measurements are less exact.
@@ -23,6 +24,10 @@ AREA_KINDS = frozenset({"country", "province", "region", "continent", "sea"})
 #: Names the geoparser maps to a larger place (a constituent country to the United Kingdom, Gaza to
 #: Palestine): the larger place's area, borders and distances are not theirs.
 PART_NAMES: frozenset[str] = frozenset({"england", "scotland", "wales", "northern ireland", "gaza"})
+#: Country types (Natural Earth ``ne_type``) that count as peers in a rank of countries.
+SOVEREIGN_TYPES: frozenset[str] = frozenset({"Sovereign country", "Sovereignty"})
+#: Province names that are no state of their own in a rank of states.
+NOT_A_STATE = re.compile(r"\b(?:District|Territory|Capital|Federal)\b")
 #: Rank claims count a country's parts within this many degrees (about 500 km) of its largest part:
 #: "Europe's largest countries" are not measured with French Guiana or Greenland.
 MAINLAND_DEG: float = 5.0
@@ -354,28 +359,42 @@ def _ranked(container: str, kind: str) -> tuple[tuple[str, float], ...]:
 
 @cache
 def _mainland_km2(place_id: str) -> float:
-    """Geodesic area of a place's parts within MAINLAND_DEG of its largest part (simplified geometry)."""
+    """Geodesic area of a place without its parts farther than MAINLAND_DEG from its largest part."""
     import shapely
 
-    geom = _gaz().geometry(place_id, display=True)
-    parts = list(shapely.get_parts(geom))
+    geom = _gaz().geometry(place_id)
+    parts = shapely.get_parts(geom)
+    area = geodesic_area_km2_of(place_id)
     if len(parts) > 1:
-        main = max(parts, key=lambda p: p.area)
-        geom = shapely.union_all([p for p in parts if p.distance(main) <= MAINLAND_DEG])
-    area, _ = _geod().geometry_area_perimeter(geom)
-    return abs(area) / 1e6
+        main = parts[int(shapely.area(parts).argmax())]
+        for far in parts[shapely.distance(parts, main) > MAINLAND_DEG]:
+            area -= abs(_geod().geometry_area_perimeter(far)[0]) / 1e6
+    return area
+
+
+def _is_peer(place_id: str, kind: str) -> bool:
+    """A sovereign country, or a province that is a state (not a capital district or territory)."""
+    row = _gaz().place(place_id)
+    if kind == "country":
+        return str(row.get("ne_type")) in SOVEREIGN_TYPES
+    return not NOT_A_STATE.search(str(row["name"]))
 
 
 def rank(r: Reading, on: date) -> Measurement:
-    """Rank by geodesic area of the subject among the bundled features of its kind in the container."""
+    """Rank by geodesic area of the subject among the bundled features of its kind in the container.
+
+    Two ranks: among all features, and among peers only (sovereign countries; states without capital
+    districts and territories) clearly ahead (by more than RANK_TIE). A stated rank anywhere between the two
+    is consistent: whether Greenland or the District of Columbia counts is the writer's choice, and areas
+    within a few percent are ties in 1:10m data.
+    """
     kind = "country" if r.noun in ("country", "nation") else "province"
     container = r.object
     method = (
-        f"{kind} polygons in {container.name} ranked by geodesic area (WGS 84, simplified display polygons; "
-        f"parts more than {MAINLAND_DEG:g} degrees from a country's largest part, such as overseas "
-        "territories, left "
-        "out); members of a continent from Natural Earth's continent field, of a region by their point on "
-        "surface, of a country its provinces"
+        f"{kind} polygons in {container.name} ranked by geodesic area (WGS 84; parts more than "
+        f"{MAINLAND_DEG:g} degrees from a country's largest part, such as overseas territories, left out), "
+        "once among all and once among sovereign countries or states only; members of a continent from "
+        "Natural Earth's continent field, of a region by their point on surface, of a country its provinces"
     )
     _own_extent(r.subject, method)
     _own_extent(container, method)
@@ -387,10 +406,16 @@ def rank(r: Reading, on: date) -> Measurement:
     if r.subject.place_id not in ids:
         raise CannotCheck(f"{r.subject.name} is not a {kind} of {container.name} in the bundled data", method)
     got = ids.index(r.subject.place_id) + 1
+    area_of = dict(order)
+    own = area_of[r.subject.place_id]
+    # Places ahead by less than RANK_TIE are ties: the data cannot tell them apart.
+    clear = [i for i in ids[: got - 1] if abs(area_of[i] - own) > RANK_TIE * own]
+    peers_got = 1 + sum(_is_peer(i, kind) for i in clear)
     names = _gaz().layer(kind)["name"]
     top = [{"place_id": i, "name": str(names[i]), "km2": round(a, 0)} for i, a in order[:3]]
-    details = {"rank": got, "of": len(ids), "top": top}
-    return Measurement("rank", got, got, method, details, (r.subject.place_id, container.place_id), "medium")
+    details = {"rank": got, "rank_among_peers": peers_got, "of": len(ids), "top": top}
+    ids_out = (r.subject.place_id, container.place_id)
+    return Measurement("rank", peers_got, got, method, details, ids_out, "medium")
 
 
 #: The measurement for each check a reading names.

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+#: In a rank, areas within this fraction of each other are a tie (polygons with lakes, 1:10m coastlines).
+RANK_TIE: float = 0.05
 #: A shared boundary shorter than this (km) is a touch at a point or a sliver, not a border.
 MIN_BORDER_KM: float = 1.0
 
@@ -104,8 +106,9 @@ TOLERANCES: dict[str, Tolerance] = {
         0.0,
         0.0,
         0.0,
-        "consistent if the place's rank by geodesic area among the bundled features of that kind in the "
-        "container equals the stated rank; membership of a continent follows Natural Earth's continent "
-        "field (Russia counts as Europe), of a country its provinces",
+        "consistent if the stated rank lies between the place's rank by geodesic area among sovereign "
+        "countries (or states) only, places within 5% of its area counted as ties, and its rank among all "
+        "bundled features of that kind in the container; membership of a continent follows Natural "
+        "Earth's continent field (Russia counts as Europe), of a country its provinces",
     ),
 }
