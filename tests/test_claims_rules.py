@@ -458,3 +458,20 @@ def test_any_mix_of_claim_words_and_places_gives_sane_claims(words):
         assert text[c.start : c.end] == c.text and c.kind in KINDS
         assert c.verdict in ("consistent", "differs", "cannot check") and c.method and c.tolerance
         assert c.verdict != "cannot check" or c.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict"),
+    [
+        ("France covers 551,695 sq km.", "consistent"),  # metropolitan France
+        ("France covers 643,801 sq km.", "consistent"),  # with the overseas regions
+        ("France covers 300,000 sq km.", "differs"),
+        ("Ukraine is larger than France.", "consistent"),  # than metropolitan France
+        ("Ukraine is twice the size of France.", "differs"),
+    ],
+)
+def test_with_or_without_overseas_parts_is_the_writers_choice(text, verdict):
+    pairs = [("Ukraine", "country:UKR")] if text.startswith("Ukraine") else []
+    (c,) = claims_of(text, *pairs, ("France", "country:FRA"))
+    assert c.verdict == verdict
+    assert "overseas" in c.method or "largest part" in c.method

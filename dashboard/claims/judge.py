@@ -134,9 +134,14 @@ def judge(r: Reading, m: Measurement) -> Claim:
         )
     elif r.check == "size" and m.check == "size":
         ok = within(r.factor or 1.0, m.lo, m.hi, tol, r.comparison if r.comparison != "nearly" else "about")
-        computed = round(m.lo, 2)
-        base["stated"], base["unit"] = r.factor or 1.0, "x"
-        reason = f"{r.subject.name} is {m.lo:.2f} x the area of {r.object.name} in the data" + (
+        factor = r.factor or 1.0
+        shown = {"at_least": m.hi, "at_most": m.lo}.get(
+            r.comparison, min((m.lo, m.hi), key=lambda v: abs(v - factor))
+        )
+        computed = round(shown, 2)
+        base["stated"], base["unit"] = factor, "x"
+        spread = f" ({m.lo:.2f} to {m.hi:.2f} with or without overseas parts)" if m.hi - m.lo > 0.005 else ""
+        reason = f"{r.subject.name} is {shown:.2f} x the area of {r.object.name} in the data{spread}" + (
             f"; {reason}" if reason else ""
         )
     else:

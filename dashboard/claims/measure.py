@@ -238,17 +238,29 @@ def adjacency(r: Reading, on: date) -> Measurement:
     return Measurement("adjacency", km, km, method, details, (a.place_id, b.place_id), conf)
 
 
+def _area_range(place_id: str) -> tuple[float, float]:
+    """(without far overseas parts, whole polygon) in km²: "France" is 551,000 or 643,000 km² in print."""
+    whole = geodesic_area_km2_of(place_id)
+    return min(_mainland_km2(place_id), whole), whole
+
+
 def area(r: Reading, on: date) -> Measurement:
-    """Geodesic area of the subject's polygon."""
-    method = f"geodesic area (pyproj Geod, WGS 84 ellipsoid) of the bundled polygon {r.subject.place_id}"
+    """Geodesic area of the subject's polygon, with and without parts far overseas."""
+    method = (
+        f"geodesic area (pyproj Geod, WGS 84 ellipsoid) of the bundled polygon {r.subject.place_id}, with "
+        f"and without parts more than {MAINLAND_DEG:g} degrees from its largest part (overseas territories)"
+    )
     _polygon(r.subject, method)
-    km2 = geodesic_area_km2_of(r.subject.place_id)
+    lo, hi = _area_range(r.subject.place_id)
+    details = {"computed_km2": round(hi, 1)}
+    if lo < hi:
+        details["mainland_km2"] = round(lo, 1)
     return Measurement(
         "area",
-        km2,
-        km2,
+        lo,
+        hi,
         method,
-        {"computed_km2": round(km2, 1)},
+        details,
         (r.subject.place_id,),
         _exactness(r.subject),
     )
@@ -302,15 +314,20 @@ def size(r: Reading, on: date) -> Measurement:
         _polygon(r.subject, method)
         subj_km2 = geodesic_area_km2_of(r.subject.place_id)
         ratio = subj_km2 / obj_km2
+        # With or without far overseas parts ("France" with French Guiana or not): every pairing counts.
+        ratios = [s / o for s in _area_range(r.subject.place_id) for o in _area_range(obj.place_id)]
         details |= {"subject_km2": round(subj_km2, 1), "ratio": round(ratio, 3)}
+        if max(ratios) - min(ratios) > 1e-6:
+            details |= {"ratio_min": round(min(ratios), 3), "ratio_max": round(max(ratios), 3)}
         method = (
             f"geodesic area of {r.subject.name} ({subj_km2:,.0f} km²) / geodesic area of {obj.name} "
-            f"({obj_km2:,.0f} km²), bundled polygons, WGS 84"
+            f"({obj_km2:,.0f} km²), bundled polygons, WGS 84; with and without parts more than "
+            f"{MAINLAND_DEG:g} degrees from a country's largest part"
         )
         return Measurement(
             "size",
-            ratio,
-            ratio,
+            min(ratios),
+            max(ratios),
             method,
             details,
             (r.subject.place_id, obj.place_id),
