@@ -475,3 +475,9 @@ def test_with_or_without_overseas_parts_is_the_writers_choice(text, verdict):
     (c,) = claims_of(text, *pairs, ("France", "country:FRA"))
     assert c.verdict == verdict
     assert "overseas" in c.method or "largest part" in c.method
+
+
+def test_a_border_too_short_for_the_scale_cannot_be_checked():
+    # Botswana and Zambia share about 150 m at Kazungula; at 1:10m the polygons touch at a point.
+    (c,) = claims_of("Botswana borders Zambia.", ("Botswana", "country:BWA"), ("Zambia", "country:ZMB"))
+    assert c.verdict == "cannot check" and "touch at a point" in c.reason

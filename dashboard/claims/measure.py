@@ -12,7 +12,7 @@ from datetime import date
 from functools import cache
 
 from dashboard.claims.record import Measurement, Mention, Reading
-from dashboard.claims.tolerances import MIN_BORDER_KM, RANK_TIE
+from dashboard.claims.tolerances import MIN_BORDER_KM, RANK_TIE, TOUCH_KM
 from dashboard.claims.units import in_unit
 
 #: Layers whose polygons are authored or generalised beyond 1:10m: their measurements are less exact.
@@ -226,6 +226,14 @@ def adjacency(r: Reading, on: date) -> Measurement:
     for m in (a, b):
         _polygon(m, method)
     km = shared_border_km(a.place_id, b.place_id)
+    if km <= MIN_BORDER_KM:
+        gap = _gap_km(a.place_id, b.place_id)
+        if gap < TOUCH_KM:
+            raise CannotCheck(
+                f"{a.name} and {b.name} touch at a point in the 1:10m data ({km:.1f} km of common boundary, "
+                f"{gap:.1f} km apart): a border this short cannot be told from none at this scale",
+                method,
+            )
     cross = a.place_id.split(":")[0] != b.place_id.split(":")[0]
     if cross:
         method += " (a province and a country: their boundaries within about 2 km of each other)"
@@ -236,6 +244,17 @@ def adjacency(r: Reading, on: date) -> Measurement:
     }
     conf = "medium" if cross or _exactness(a, b) != "high" else "high"
     return Measurement("adjacency", km, km, method, details, (a.place_id, b.place_id), conf)
+
+
+def _gap_km(a: str, b: str) -> float:
+    """Geodesic distance in km between the nearest points of two places (inf if one lies inside the other)."""
+    from shapely.ops import nearest_points
+
+    ga, gb = _gaz().geometry(a), _gaz().geometry(b)
+    if ga.contains(gb.representative_point()) or gb.contains(ga.representative_point()):
+        return float("inf")  # a province inside its country: containment, not a touch
+    pa, pb = nearest_points(ga, gb)
+    return _geod().inv(pa.x, pa.y, pb.x, pb.y)[2] / 1000.0
 
 
 def _area_range(place_id: str) -> tuple[float, float]:

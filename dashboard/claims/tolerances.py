@@ -8,6 +8,9 @@ from dataclasses import dataclass
 RANK_TIE: float = 0.05
 #: A shared boundary shorter than this (km) is a touch at a point or a sliver, not a border.
 MIN_BORDER_KM: float = 1.0
+#: Two polygons sharing less than MIN_BORDER_KM but closer than this (km) touch at a point: whether they
+#: border (Botswana and Zambia share 150 m at Kazungula) cannot be told at 1:10m.
+TOUCH_KM: float = 1.0
 
 
 @dataclass(frozen=True)
