@@ -481,3 +481,22 @@ def test_a_border_too_short_for_the_scale_cannot_be_checked():
     # Botswana and Zambia share about 150 m at Kazungula; at 1:10m the polygons touch at a point.
     (c,) = claims_of("Botswana borders Zambia.", ("Botswana", "country:BWA"), ("Zambia", "country:ZMB"))
     assert c.verdict == "cannot check" and "touch at a point" in c.reason
+
+
+def test_neighbours_share_a_border_or_cannot_be_checked():
+    pairs = [("Russia", "country:RUS"), ("Finland", "country:FIN"), ("Estonia", "country:EST")]
+    got = claims_of("Russia's neighbours Finland and Estonia are wary.", *pairs)
+    assert [(c.subject, c.object, c.verdict) for c in got] == [
+        ("country:RUS", "country:FIN", "consistent"),
+        ("country:RUS", "country:EST", "consistent"),
+    ]
+    (c,) = claims_of(
+        "Kenya and neighbouring Uganda were hit.", ("Kenya", "country:KEN"), ("Uganda", "country:UGA")
+    )
+    assert (c.subject, c.object, c.verdict) == ("country:UGA", "country:KEN", "consistent")
+    # Neighbours across the sea are a matter of words: no land border is no error.
+    pairs = [("Australia", "country:AUS"), ("New Zealand", "country:NZL")]
+    (c,) = claims_of("Australia neighbours New Zealand.", *pairs)
+    assert c.verdict == "cannot check" and "no land border" in c.reason
+    (c,) = claims_of("Australia borders New Zealand.", *pairs)
+    assert c.verdict == "differs"

@@ -227,7 +227,14 @@ ON_BORDER_SUBJECT_GAP = re.compile(
 )
 #: "countries bordering X, such as ": then a list of X's neighbours.
 NEIGHBOURS_OF = re.compile(
-    r"\b(?:countries|nations|states|neighbou?rs)\s+(?:that\s+)?(?:neighbou?ring|bordering|border|of)\s+(?:the\s+)?$",
+    r"\b(?:countries|nations|states|neighbou?rs)\s+(?:that\s+)?(?:neighbou?ring|bordering|border|of)\s+"
+    r"(?:the\s+)?$",
+    re.IGNORECASE,
+)
+#: "X's neighbours ", "X's northern neighbour ", "X and neighbouring ", "X and its neighbour ": then Y or a
+#: list.
+NEIGHBOURS_AFTER = re.compile(
+    r"(?:['’]s\s+(?:[a-z-]+\s+)?neighbou?rs?|\s+and\s+(?:its\s+)?(?:neighbou?ring|neighbou?r))\s*,?\s+(?:the\s+)?",
     re.IGNORECASE,
 )
 NEIGHBOURS_LIST_START = re.compile(
@@ -693,7 +700,12 @@ class Extractor:
                 pos = x.end
             for s in subjects:
                 for b in objs:
-                    self._adjacent(clause, s, b, neg, anaphor, seen, out)
+                    noun = (
+                        "neighbour"
+                        if v.group(0).lower().rstrip("s").endswith(("neighbour", "neighbor"))
+                        else "border"
+                    )
+                    self._adjacent(clause, s, b, neg, anaphor, seen, out, noun)
         self._on_border(clause, ms, areas, seen, out)
         self._neighbours_of(clause, areas, seen, out)
         # "X and Y share a border"
@@ -736,8 +748,10 @@ class Extractor:
         """ "countries bordering Turkey, such as Armenia, Georgia and Iran": each borders Turkey."""
         text = self.text
         for i, x in enumerate(areas):
-            if not NEIGHBOURS_OF.search(text, clause.start, x.start):
+            lead = NEIGHBOURS_OF.search(text, clause.start, x.start)
+            if not lead:
                 continue
+            noun = "border" if "border" in lead.group(0).lower() else "neighbour"
             start = NEIGHBOURS_LIST_START.match(text, x.end, clause.end)
             if start is None:
                 continue
@@ -749,14 +763,31 @@ class Extractor:
                 items.append(y)
                 pos = y.end
             for y in items:
-                self._adjacent(clause, y, x, False, None, seen, out)
+                self._adjacent(clause, y, x, False, None, seen, out, noun)
+        # "Russia's neighbours Finland and Estonia", "Kenya and neighbouring Uganda".
+        for i, x in enumerate(areas):
+            lead = NEIGHBOURS_AFTER.match(text, x.end, clause.end)
+            if lead is None:
+                continue
+            pos, items = lead.end(), []
+            for y in areas[i + 1 :]:
+                gap = text[pos : y.start]
+                if not (y.start == pos if not items else LIST_SEPARATOR.fullmatch(gap)):
+                    break
+                items.append(y)
+                pos = y.end
+            for y in items:
+                self._adjacent(clause, y, x, False, None, seen, out, "neighbour")
 
     @staticmethod
-    def _adjacent(clause, a: Mention, b: Mention, neg: bool, anaphor, seen, out: list[Reading]) -> None:
+    def _adjacent(
+        clause, a: Mention, b: Mention, neg: bool, anaphor, seen, out: list[Reading], noun: str = "border"
+    ) -> None:
+        """A reading that ``a`` borders ``b``; with ``noun`` "neighbour" they may face each other by sea."""
         key = (a.place_id, b.place_id)
         if a.place_id == b.place_id or key in seen:
             return
-        seen.add(key)
+        seen |= {key, key[::-1]}
         out.append(
             Reading(
                 "adjacency",
@@ -766,6 +797,7 @@ class Extractor:
                 b,
                 negated=neg,
                 anaphor=anaphor,
+                noun=noun,
                 confidence="medium" if anaphor else "high",
             )
         )

@@ -228,6 +228,12 @@ def adjacency(r: Reading, on: date) -> Measurement:
     km = shared_border_km(a.place_id, b.place_id)
     if km <= MIN_BORDER_KM:
         gap = _gap_km(a.place_id, b.place_id)
+        if r.noun == "neighbour" and not r.negated:
+            raise CannotCheck(
+                f"{a.name} and {b.name} share no land border in the data ({gap:,.0f} km apart); whether they "
+                "are neighbours across the sea or the region is a matter of words, not of the map",
+                method,
+            )
         if gap < TOUCH_KM:
             raise CannotCheck(
                 f"{a.name} and {b.name} touch at a point in the 1:10m data ({km:.1f} km of common boundary, "
