@@ -133,6 +133,11 @@ def _border_with(a: str, members: list[str]) -> tuple[float, dict[str, float]]:
     return sum(per.values()), per
 
 
+@cache
+def _published_length_of(place_id: str) -> float | None:
+    return _published_length(_gaz().place(place_id))
+
+
 def _published_length(row) -> float | None:
     v = row.get("length_km") if hasattr(row, "get") else None
     try:
@@ -150,7 +155,7 @@ def route_length(r: Reading, on: date) -> Measurement:
     geom = _geometry(r.subject, method)
     km = geodesic_length_km(geom)
     details: dict = {"computed_km": round(km, 1)}
-    published = _published_length(_gaz().place(r.subject.place_id))
+    published = _published_length_of(r.subject.place_id)
     if published is not None:
         details["published_km"] = published
     return Measurement("route_length", km, km, method, details, (r.subject.place_id,))
@@ -252,15 +257,21 @@ def adjacency(r: Reading, on: date) -> Measurement:
     return Measurement("adjacency", km, km, method, details, (a.place_id, b.place_id), conf)
 
 
-def _gap_km(a: str, b: str) -> float:
-    """Geodesic distance in km between the nearest points of two places (inf if one lies inside the other)."""
+@cache
+def _nearest_km(a: str, b: str) -> float:
+    """Geodesic distance in km between the nearest points of two places."""
     from shapely.ops import nearest_points
 
+    pa, pb = nearest_points(_gaz().geometry(a), _gaz().geometry(b))
+    return _geod().inv(pa.x, pa.y, pb.x, pb.y)[2] / 1000.0
+
+
+def _gap_km(a: str, b: str) -> float:
+    """Distance in km between two areas' nearest points (inf if one lies inside the other)."""
     ga, gb = _gaz().geometry(a), _gaz().geometry(b)
     if ga.contains(gb.representative_point()) or gb.contains(ga.representative_point()):
         return float("inf")  # a province inside its country: containment, not a touch
-    pa, pb = nearest_points(ga, gb)
-    return _geod().inv(pa.x, pa.y, pb.x, pb.y)[2] / 1000.0
+    return _nearest_km(a, b)
 
 
 def _area_range(place_id: str) -> tuple[float, float]:
@@ -294,7 +305,6 @@ def area(r: Reading, on: date) -> Measurement:
 def distance(r: Reading, on: date) -> Measurement:
     """Geodesic distance between two places: a range from nearest points to centres when one is an area."""
     import shapely
-    from shapely.ops import nearest_points
 
     method = "geodesic distance (WGS 84) between the two places' points"
     ga, gb = _geometry(r.subject, method), _geometry(r.object, method)
@@ -316,8 +326,7 @@ def distance(r: Reading, on: date) -> Measurement:
                 "(the sentence probably measures from another place)",
                 method,
             )
-        na, nb = nearest_points(ga, gb)
-        near_km = geod.inv(na.x, na.y, nb.x, nb.y)[2] / 1000.0
+        near_km = _nearest_km(r.subject.place_id, r.object.place_id)
         lo, hi = min(near_km, centre_km), max(near_km, centre_km)
         method = (
             "geodesic distance (WGS 84): between the nearest points of the areas and between their "
@@ -414,6 +423,7 @@ def _mainland_km2(place_id: str) -> float:
     return area
 
 
+@cache
 def _is_peer(place_id: str, kind: str) -> bool:
     """A sovereign country, or a province that is a state (not a capital district or territory)."""
     row = _gaz().place(place_id)

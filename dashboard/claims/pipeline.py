@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from functools import cache
 
 from dashboard.claims.extract import Extractor, as_mention
 from dashboard.claims.judge import cannot_check, judge
@@ -49,6 +50,7 @@ def _check(r: Reading, on: date) -> Claim:
         )
 
 
+@cache
 def _country_of(place_id: str) -> str | None:
     if place_id.startswith("country:"):
         return place_id.split(":", 1)[1]
@@ -57,6 +59,14 @@ def _country_of(place_id: str) -> str | None:
     except KeyError:
         return None
     return str(c) if c is not None and c == c else None
+
+
+@cache
+def _name_of(place_id: str) -> str | None:
+    try:
+        return str(_gaz().place(place_id)["name"])
+    except KeyError:
+        return None
 
 
 def _other_senses(m: Mention, near: Mention | None) -> list[Mention]:
@@ -77,9 +87,8 @@ def _other_senses(m: Mention, near: Mention | None) -> list[Mention]:
             continue
         if kind == "city" and (home is None or _country_of(pid) != home):
             continue
-        try:
-            name = str(_gaz().place(pid)["name"])
-        except KeyError:
+        name = _name_of(pid)
+        if name is None:
             continue
         out.append(replace(m, place_id=pid, name=name, kind=kind))
         if len(out) >= MAX_OTHER_SENSES:
