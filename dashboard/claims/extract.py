@@ -13,31 +13,59 @@ from bisect import bisect_left, bisect_right
 from typing import Any
 
 from dashboard.claims.measure import AREA_KINDS
+from dashboard.claims.patterns import (
+    A_DIFFERENCE,
+    ADJACENCY_NEXT_SUBJECT,
+    ADJACENCY_SUBJECT_GAP,
+    ADJACENCY_VERB,
+    AFTER_A_VERB,
+    ANAPHOR_KINDS,
+    ANAPHOR_NP,
+    AREA_ANAPHOR,
+    AREA_APPOSITION_CLOSES,
+    AREA_AT_END,
+    AREA_PART,
+    AREA_PORTION,
+    AREA_SUBJECT_APPOSITION,
+    AREA_SUBJECT_VERB,
+    BORDER_WORD,
+    CLAUSE_SUBJECT,
+    DISTANCE_BARE_GAP,
+    DISTANCE_NOT_BETWEEN_PLACES,
+    DISTANCE_SUBJECT_GAP,
+    DISTANCE_TO_OBJECT,
+    DISTANCE_TRAVELLED,
+    LENGTH_BEFORE_NOUN,
+    LENGTH_LONG,
+    LENGTH_NOUN_BEFORE,
+    LENGTH_VERB_BEFORE,
+    LIST_SEPARATOR,
+    NEIGHBOURS_AFTER,
+    NEIGHBOURS_LIST_START,
+    NEIGHBOURS_OF,
+    ON_BORDER,
+    ON_BORDER_SUBJECT_GAP,
+    ORDINALS,
+    PAIR_SHARE_A_BORDER,
+    PREPOSITION_BEFORE,
+    PRONOUN,
+    RANK_BEFORE_CONTAINER,
+    RANK_COPULA,
+    RANK_NOT_AREA,
+    RANK_POSSESSIVE,
+    SHARE_FILLER,
+    SIZE_AFTER_QUANTITY,
+    SIZE_COMBINED,
+    SIZE_COMPARISON,
+    SIZE_FACTORS,
+    SIZE_SUBJECT_GAP,
+    SIZE_UNNAMED,
+)
 from dashboard.claims.record import Mention, Reading
 from dashboard.claims.units import HEDGE_RE, NUMBER_WORDS, Quantity, find_quantities
 from dashboard.sentences import Span, split_clauses, split_sentences
 
 # -- mentions and anaphora ----------------------------------------------------------------------------------
-
-#: "the pipeline", "the country", ... -> the kinds they may refer back to.
-ANAPHOR_KINDS: dict[str, frozenset[str]] = {
-    "pipeline": frozenset({"pipeline"}),
-    "country": frozenset({"country"}),
-    "nation": frozenset({"country"}),
-    "state": frozenset({"country", "province"}),
-    "peninsula": frozenset({"province", "region"}),
-    "region": frozenset({"region", "province"}),
-    "province": frozenset({"province"}),
-    "oblast": frozenset({"province"}),
-    "territory": frozenset({"province", "region", "country"}),
-    "sea": frozenset({"sea"}),
-    "city": frozenset({"city"}),
-    "capital": frozenset({"city"}),
-}
-_ANAPHOR_RE = re.compile(
-    r"\b(?:the|this|that)\s+(?:[\w,()-]+\s+){0,3}?(" + "|".join(ANAPHOR_KINDS) + r")\b", re.IGNORECASE
-)
-_PRONOUN_RE = re.compile(r"\b(it|its|it's)\b", re.IGNORECASE)
 
 
 def as_mention(m: Any) -> Mention:
@@ -82,230 +110,6 @@ class MentionIndex:
         return best
 
 
-# -- the rules: named patterns ------------------------------------------------------------------------------
-
-_ROUTE_NOUNS = (
-    r"pipelines?|borders?|frontiers?|boundar(?:y|ies)|rivers?|cables?|routes?|coastlines?|railways?|canals?"
-)
-#: After a length: an optional "(760-mile)" alternative, "-long", up to 3 words, then the route noun.
-LENGTH_BEFORE_NOUN = re.compile(
-    r"^\s*(?P<alt>\([^()]{0,40}\))?[\s-]*(?:long\s+)?(?P<between>(?:(?!(?:from|of|to|away|in|at|by|and|or)\b)"
-    rf"[\w'’.-]+\s+){{0,3}}?)(?P<noun>{_ROUTE_NOUNS})\b",
-    re.IGNORECASE,
-)
-#: "X is 1,230 km long", "X is 500 km in length".
-LENGTH_LONG = re.compile(r"^\s*(?P<alt>\([^()]{0,40}\))?[\s-]*(?:long|in\s+length)\b", re.IGNORECASE)
-#: "X stretches for 1,230 km".
-LENGTH_VERB_BEFORE = re.compile(
-    r"\b(?:runs?|running|stretch(?:es|ing)?|extends?|extending|spans?|spanning|measures?|measuring)\s+"
-    r"(?:for\s+|over\s+|some\s+|about\s+|around\s+|roughly\s+|nearly\s+|almost\s+|more\s+than\s+)*$",
-    re.IGNORECASE,
-)
-#: "a border of about 300km", "the pipeline, 1,230km, ...".
-LENGTH_NOUN_BEFORE = re.compile(
-    rf"\b(?P<noun>{_ROUTE_NOUNS})\s*(?:,|\bof|\bis|\bmeasuring|\bmeasures|\bruns(?:\s+for)?|"
-    r"\bstretching(?:\s+for)?|\bstretches(?:\s+for)?)$",
-    re.IGNORECASE,
-)
-_DIRECTIONS = r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)"
-#: Between a distance and its object: "(466 miles) north of the Sri Lankan capital ", "from ".
-DISTANCE_TO_OBJECT = re.compile(
-    rf"^\s*(?P<alt>\([^()]{{0,40}}\))?\s*(?:away\s+)?(?:from|of|outside(?:\s+of)?|{_DIRECTIONS}\s+(?:of|from))\s+"
-    r"(?:the\s+)?(?:centre\s+of\s+|center\s+of\s+|downtown\s+|central\s+)?"
-    r"(?:(?:[\w'’-]+\s+){0,2}(?:capital|city|town|port)\s+(?:of\s+)?)?$",
-    re.IGNORECASE,
-)
-#: Between a distance's subject and the number: "X is ", "X, which lies ", "X, ", "X district ".
-DISTANCE_SUBJECT_GAP = re.compile(
-    r"(?:['’]s)?(?:\s+(?:district|county|province|region|state))?\s*(?:,[^,]{0,80},\s*)?"
-    r"(?:(?:,\s*)?(?:which\s+|that\s+)?(?:is|are|was|were|lies|lie|lay|sits|stands|(?:is\s+)?located|"
-    r"(?:is\s+)?situated|lying)\b|,)\s*$",
-    re.IGNORECASE,
-)
-DISTANCE_BARE_GAP = re.compile(r"(?:\s+(?:district|county|province|region))?\s*", re.IGNORECASE)
-#: A distance travelled or a zone, not the distance between two places.
-DISTANCE_NOT_BETWEEN_PLACES = re.compile(
-    r"\b(?:within|first|last|next|another|additional|extra|further|inside)\s*$", re.IGNORECASE
-)
-DISTANCE_TRAVELLED = re.compile(
-    r"^[\s-]*(?:\([^()]*\)\s*)?(?:drive|ride|walk|journey|trip|flight|march|hike|trek|run|race|swim|stretch|"
-    r"zone|radius|exclusion|cordon|buffer|perimeter|stage|leg|round\s+trip|track|line|road|highway|motorway|"
-    r"link|tunnel|bridge|trail|path|corridor|section|stretch|rail|away\s+from\s+(?:the\s+)?(?:border|front))\b",
-    re.IGNORECASE,
-)
-#: "10,000 square miles larger than", "20 km closer to": a difference between two figures, not a figure.
-A_DIFFERENCE = re.compile(
-    r"\s*(?:\([^()]*\)\s*)?(?:larger|bigger|smaller|more|less|greater|fewer|closer|nearer|further|farther|longer|"
-    r"shorter|wider|narrower)\b",
-    re.IGNORECASE,
-)
-#: "seized 1,000 sq km of territory", "400 square miles of forest": a part of a place or something else.
-AREA_PART = re.compile(r"^\s*(?:\([^()]{0,40}\)\s*)?(?:of|in)\b", re.IGNORECASE)
-#: A number that measures a portion ("the first 5,000 km²", "an additional 300 sq km", "within ...").
-AREA_PORTION = re.compile(
-    r"\b(?:first|last|next|another|additional|extra|further|within|across|nearly\s+all)\s*$",
-    re.IGNORECASE,
-)
-#: Between an area's subject and the number: "X covers ", "X has an area of ", "X's area is ", "X is ".
-AREA_SUBJECT_VERB = re.compile(
-    r"^(?:['’]s\s+(?:total\s+|land\s+|surface\s+)?(?:area|size)\s+(?:is|was|of)\s*|"
-    r"\s*(?:\([^()]*\)\s*)?(?:,[^,]{1,80},\s*)?(?:,\s*(?:which|that)\s+|\s+(?:which|that)\s+|\s+)?"
-    r"(?:also\s+|now\s+|still\s+)?"
-    r"(?:covers?|spans?|measures?|occupies|encompasses|"
-    r"is|was|has\s+(?:an?\s+)?(?:total\s+|land\s+|surface\s+)?(?:area|size)\s+of|"
-    r"(?:with|has)\s+an?\s+(?:total\s+|land\s+|surface\s+)?area\s+of)"
-    r"(?:\s+(?:an?\s+)?(?:total\s+|land\s+)?area\s+of)?\s*)$",
-    re.IGNORECASE,
-)
-#: "X, an area of ", "X, at ", "X (": an apposition that must close right after the number.
-AREA_SUBJECT_APPOSITION = re.compile(
-    r"^\s*(?:\(|,\s*(?:at|with|(?:covering|spanning|measuring)(?:\s+an?\s+(?:total\s+)?area\s+of)?|some|"
-    r"an?\s+(?:total\s+)?(?:area|territory)\s+of)?)\s*$",
-    re.IGNORECASE,
-)
-AREA_APPOSITION_CLOSES = re.compile(r"^\s*(?:\([^()]*\)\s*)?(?:[,;)]|$|[.!?]|\s*(?:in\s+(?:area|size)))")
-_PREPOSITION_BEFORE = re.compile(
-    r"\b(?:in|across|of|near|from|to|at|into|over|throughout|around|outside|inside|within)\s+(?:the\s+)?$",
-    re.IGNORECASE,
-)
-#: The subject of a clause: "X is ...", "X, ..., is ...".
-CLAUSE_SUBJECT = re.compile(r"\s*(?:is|was|remains|has\s+become|became)\b", re.IGNORECASE)
-#: "X is the largest country in Y, at 603,500 km²": the area belongs to the clause's subject.
-AREA_AT_END = re.compile(r",\s*(?:at|with|covering|an\s+area\s+of)\s*$", re.IGNORECASE)
-#: "..., the pipeline covers ..." / "it covers ...": an anaphor right before the verb.
-AREA_ANAPHOR = re.compile(
-    r"\b(?:(?P<np>(?:the|this|that)\s+(?:[\w-]+\s+){0,2}?(?:"
-    + "|".join(ANAPHOR_KINDS)
-    + r"))|(?P<pro>it|which))"
-    r"(?:['’]s\s+(?:total\s+)?area\s+is|\s+(?:also\s+|now\s+)?(?:covers|spans|measures|occupies|is|has\s+an\s+"
-    r"area\s+of))\s*$",
-    re.IGNORECASE,
-)
-
-_BORDER_WORD = re.compile(r"\b(?:land\s+)?(?:borders?|frontiers?|boundar(?:y|ies))\b", re.IGNORECASE)
-_SHARE_FILLER = frozenset(
-    {"the", "its", "their", "land", "total", "entire", "whole", "combined", "external", "national", "s"}
-    | {"'s", "’s", "country's", "state's"}
-)
-#: A border verb: "borders", "shares part of its eastern border with", "does not border".
-ADJACENCY_VERB = re.compile(
-    r"(?P<neg>\b(?:does\s+not|doesn['’]t|do\s+not|don['’]t|did\s+not|didn['’]t)\s+)?"
-    r"\b(?:borders?\s+on|borders|bordered|bordering|border|neighbou?rs|adjoins|is\s+adjacent\s+to|"
-    r"shares?\s+(?:(?:a|an|its|the|part|parts|much|most)\s+(?:[\w,.()-]+\s+){0,4}?)?borders?\s+with|"
-    r"has\s+(?:a\s+)?(?:common\s+|land\s+)?borders?\s+with)\b",
-    re.IGNORECASE,
-)
-_ADJ_NEXT_SUBJECT = re.compile(
-    r"\s*(?:,\s*(?:which|that)\s+)?(?:also\s+|now\s+|still\s+|does\s+not\s+|doesn['’]t\s+)?"
-    r"(?:borders|border|bordered|neighbou?rs|adjoins|shares?|has|is\s+adjacent)\b",
-    re.IGNORECASE,
-)
-#: Between the subject of a border verb and the verb: "X ", "X, which also ", "X and Y all ".
-ADJACENCY_SUBJECT_GAP = re.compile(
-    r"^(?:['’]s)?\s*(?:,(?:[^,]|,(?=\d)){1,60},\s*)?(?:,\s*(?:which|that)\s+|\s+(?:which|that)\s+|\s)?\s*"
-    r"(?:also|now|still|directly|both|all|each|itself)?\s*$",
-    re.IGNORECASE,
-)
-#: Text ending in a verb or preposition: the place after it is an object, not a subject.
-_AFTER_VERB = re.compile(
-    r"\b(?:borders?|bordered|bordering|neighbou?rs|adjoins|adjacent\s+to|with)\s+"
-    r"(?:both\s+|the\s+)?$",
-    re.IGNORECASE,
-)
-#: Between items of a list of subjects: "Lithuania, Latvia and Estonia".
-LIST_SEPARATOR = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?$", re.IGNORECASE)
-#: "on the Polish border", "on the border with Bolivia" (the object is the place inside or after).
-ON_BORDER = re.compile(
-    r"\bon\s+the\s+(?:(?P<adj>[\w'’.-]+(?:\s+[\w'’.-]+)?)\s+)?(?:border|frontier)\b(?P<prep>\s+(?:with|of)\s+(?:the\s+)?)?",
-    re.IGNORECASE,
-)
-#: Between the subject and "on the border": "X ", "X, a Russian enclave ", "X, which lies ".
-ON_BORDER_SUBJECT_GAP = re.compile(
-    r"(?:\s*,\s*(?:an?|the)\s+(?:[\w'’-]+\s+){0,4}?|\s+(?:(?:is|was|lies|sits)\s+)?(?:located\s+|situated\s+)?|"
-    r"\s*,\s*which\s+(?:is|lies|sits)\s+(?:located\s+|situated\s+)?)",
-    re.IGNORECASE,
-)
-#: "countries bordering X, such as ": then a list of X's neighbours.
-NEIGHBOURS_OF = re.compile(
-    r"\b(?:countries|nations|states|neighbou?rs)\s+(?:that\s+)?(?:neighbou?ring|bordering|border|of)\s+"
-    r"(?:the\s+)?$",
-    re.IGNORECASE,
-)
-#: "X's neighbours ", "X's northern neighbour ", "X and neighbouring ", "X and its neighbour ": then Y or a
-#: list.
-NEIGHBOURS_AFTER = re.compile(
-    r"(?:['’]s\s+(?:[a-z-]+\s+)?neighbou?rs?|\s+and\s+(?:its\s+)?(?:neighbou?ring|neighbou?r))\s*,?\s+(?:the\s+)?",
-    re.IGNORECASE,
-)
-NEIGHBOURS_LIST_START = re.compile(
-    r"\s*,?\s*(?:such\s+as|including|like|namely|specifically(?:\s+mentioning)?|:)\s+(?:the\s+)?",
-    re.IGNORECASE,
-)
-_PAIR_SHARE = re.compile(
-    r"\s+(?:both\s+|also\s+|still\s+)?(?P<neg>do\s+not\s+|don['’]t\s+)?share\s+(?:an?\s+|the\s+)?"
-    r"(?:[\w,.()-]+\s+){0,3}?(?:borders?|frontiers?|boundary)\b",
-    re.IGNORECASE,
-)
-
-_FACTOR_WORDS = r"|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
-#: A size comparison ending right before the place compared with: "roughly twice the size of ".
-SIZE_COMPARISON = re.compile(
-    r"(?P<hedge>\b(?:roughly|about|around|approximately|nearly|almost|some|more\s+than|less\s+than)\s+)?"
-    r"(?:\b(?P<factor>twice|double|half|(?:a|one)\s+third\s+of|(?:a|one)\s+quarter\s+of|(?:a|one)\s+fifth\s+of|"
-    rf"(?P<n>\d+(?:\.\d+)?|{_FACTOR_WORDS})\s+times)\s+)?"
-    r"(?P<hedge2>(?:roughly|about|around|nearly|almost)\s+)?"
-    r"(?:\bthe\s+(?:size|area)\s+of|\b(?P<cmp>larger|bigger|smaller)\s+than|\bas\s+(?:big|large)\s+as)\s+"
-    r"(?:(?:the\s+)?(?:(?:US|U\.S\.)\s+)?(?:state|country|province|island|region)\s+of\s+|the\s+)?$",
-    re.IGNORECASE,
-)
-#: Between the subject of a size comparison and the comparison: "X is ", "X, ", "X covers an area ".
-SIZE_SUBJECT_GAP = re.compile(
-    r"^(?:['’]s\s+(?:total\s+)?area\s+is\s*|\s*(?:,\s*(?:which|that)\s+|\s+(?:which|that)\s+|\s+)"
-    r"(?:is|was|are|were|covers|covering|spans|spanning)\s+(?:an?\s+(?:area|territory|country|region|island|"
-    r"state)\s+)?(?:just\s+|only\s+)?|\s*(?:,|\(|—|–)\s*(?:an?\s+(?:area|territory|country|region|island|state)\s+)?"
-    r"(?:just\s+|only\s+)?)$",
-    re.IGNORECASE,
-)
-#: "Belgium and France combined", "Belgium, France and Spain": the comparison is with more than one place.
-SIZE_COMBINED = re.compile(
-    r"\s*(?:,|and|or|plus|&)\s+(?:the\s+)?[A-Z]|\s*(?:\w+\s+){0,4}?(?:combined|together|put\s+together)\b"
-)
-#: Between a stated area and a comparison: "8,000 sq km, an area ".
-SIZE_AFTER_QUANTITY = re.compile(
-    r"^\s*(?:\([^()]*\)\s*)?(?:,|—|–|-)?\s*(?:or\s+)?(?:an?\s+(?:area|territory|region|zone|swathe|expanse)\s+)?"
-    r"(?:just\s+|only\s+)?$",
-    re.IGNORECASE,
-)
-#: "an area the size of Wales" without a stated area or a named subject.
-SIZE_UNNAMED = re.compile(
-    r"\ban?\s+(?:area|territory|region|zone|swathe|expanse|patch|stretch)\s+(?:of\s+land\s+)?$", re.IGNORECASE
-)
-_FACTORS = {"twice": 2.0, "double": 2.0, "half": 0.5, "third": 1 / 3, "quarter": 0.25, "fifth": 0.2}
-
-_ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
-_RANK_TAIL = (
-    r"(?:(?P<ord>second|third|fourth|fifth|2nd|3rd|4th|5th)[\s-]+)?(?P<sup>largest|biggest|smallest)\s+"
-    r"(?P<noun>country|nation|state|province)\b"
-)
-#: "X is the largest country in ", "X, the second-largest state of the ": then the container.
-RANK_BEFORE_CONTAINER = re.compile(
-    r"^\s*(?:,\s*|\s+(?:is|remains|has\s+become)\s+)(?:now\s+|still\s+|also\s+)?the\s+"
-    + _RANK_TAIL
-    + r"\s+(?:in|of|on)\s+(?:the\s+)?$",
-    re.IGNORECASE,
-)
-#: "X is " + "Y's second largest country".
-#: Present tense only: "Sudan was Africa's largest country" speaks of borders the data does not hold.
-RANK_COPULA = re.compile(r"^\s*(?:,\s*|\s+(?:is|remains|has\s+become)\s+)(?:now\s+|still\s+)?$")
-RANK_POSSESSIVE = re.compile(r"['’]s\s+" + _RANK_TAIL, re.IGNORECASE)
-#: A rank by something other than area.
-RANK_NOT_AREA = re.compile(
-    r"\s*(?:\w+\s+){0,2}?(?:by\s+(?:population|gdp|economy|output)|in\s+(?:population|terms\s+of)|economy|"
-    r"producer|exporter|importer|city|cities|market|employer|population)\b",
-    re.IGNORECASE,
-)
-
-
 # -- the extractor ------------------------------------------------------------------------------------------
 
 
@@ -318,7 +122,7 @@ def _factor(m: re.Match) -> tuple[float | None, str]:
         n = m.group("n").lower()
         factor = float(NUMBER_WORDS.get(n, 0) or n)
     else:
-        factor = next((v for k, v in _FACTORS.items() if k in f), 1.0)
+        factor = next((v for k, v in SIZE_FACTORS.items() if k in f), 1.0)
     if cmp == "smaller" and m.group("factor") and factor > 1:
         factor = 1 / factor  # "three times smaller than"
     if "nearly" in hedge or "almost" in hedge:
@@ -350,12 +154,12 @@ class Extractor:
     def _antecedent(self, clause: Span, at: int, kinds: frozenset[str]) -> tuple[Mention | None, str | None]:
         """Resolve an anaphor ("the pipeline", "it") between the clause start and offset ``at``."""
         window = self.text[clause.start : at]
-        for m in reversed(list(_ANAPHOR_RE.finditer(window))):
+        for m in reversed(list(ANAPHOR_NP.finditer(window))):
             noun_kinds = ANAPHOR_KINDS[m.group(1).lower()]
             if noun_kinds & kinds:
                 ref = self.index.back(clause.start + m.start(), noun_kinds & kinds)
                 return ref, m.group(0)
-        p = list(_PRONOUN_RE.finditer(window))
+        p = list(PRONOUN.finditer(window))
         if p:
             ref = self.index.back(clause.start + p[-1].start(), kinds)
             return ref, p[-1].group(0)
@@ -577,7 +381,7 @@ class Extractor:
                 return Reading("area", "area", clause, x, quantity=q, alt=alt)
             # "In California, 400 square miles burned": a place after a preposition heads no apposition.
             apposition = AREA_SUBJECT_APPOSITION.match(gap_bare) and AREA_APPOSITION_CLOSES.match(after)
-            if apposition and not _PREPOSITION_BEFORE.search(self.text[clause.start : x.start]):
+            if apposition and not PREPOSITION_BEFORE.search(self.text[clause.start : x.start]):
                 return Reading("area", "area", clause, x, quantity=q, alt=alt)
         a = AREA_ANAPHOR.search(bare + " ") or AREA_ANAPHOR.search(bare)
         if a is not None:
@@ -592,7 +396,7 @@ class Extractor:
     def _border_share(self, clause: Span, q: Quantity, ms: list[Mention]) -> Reading | None:
         after = self.text[q.end : clause.end]
         mo = re.match(r"^\s+of\s+", after)
-        bw = _BORDER_WORD.search(after)
+        bw = BORDER_WORD.search(after)
         subj = None
         anaphor = None
         if mo and bw and bw.start() < 60:
@@ -603,7 +407,7 @@ class Extractor:
             for x in sorted(inner, key=lambda x: -x.start):
                 rest = rest[: x.start - lo] + " " + rest[x.end - lo :]
             words = re.findall(r"[\w'’]+", rest.lower())
-            if any(w not in _SHARE_FILLER for w in words):
+            if any(w not in SHARE_FILLER for w in words):
                 return None
             subj = next((x for x in inner if x.kind == "country"), None)
             if subj is None and "its" in words:
@@ -680,7 +484,7 @@ class Extractor:
                     chain.insert(0, x)
                 # "Poland borders Belarus, and Lithuania ...": a list that is an earlier verb's object is not
                 # this verb's subject.
-                if chain and not _AFTER_VERB.search(text, clause.start, chain[0].start):
+                if chain and not AFTER_A_VERB.search(text, clause.start, chain[0].start):
                     subjects[:0] = chain
             # Objects: "Y", "Y and Z", "Y, Z and W", "both Y and Z" right after the verb.
             objs: list[Mention] = []
@@ -694,7 +498,7 @@ class Extractor:
                 )
                 if not re.fullmatch(pattern, gap, re.IGNORECASE):
                     break
-                if objs and _ADJ_NEXT_SUBJECT.match(text, x.end, clause.end):
+                if objs and ADJACENCY_NEXT_SUBJECT.match(text, x.end, clause.end):
                     break  # "..., and Lithuania borders Russia": the subject of the next statement
                 objs.append(x)
                 pos = x.end
@@ -712,7 +516,7 @@ class Extractor:
         for i, x in enumerate(areas[:-1]):
             y = areas[i + 1]
             if re.fullmatch(r"\s+and\s+(?:the\s+)?", text[x.end : y.start], re.IGNORECASE):
-                m = _PAIR_SHARE.match(text, y.end, clause.end)
+                m = PAIR_SHARE_A_BORDER.match(text, y.end, clause.end)
                 if m:
                     self._adjacent(clause, x, y, m.group("neg") is not None, None, seen, out)
 
@@ -876,7 +680,7 @@ class Extractor:
                         clause,
                         x,
                         y,
-                        rank=_ORDINALS.get((m.group("ord") or "").lower(), 1),
+                        rank=ORDINALS.get((m.group("ord") or "").lower(), 1),
                         superlative="smallest" if m.group("sup").lower() == "smallest" else "largest",
                         noun=noun,
                         confidence="medium",
