@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dashboard.claims.measure import PART_NAMES
 from dashboard.claims.record import Claim, Measurement, Mention, Reading, lowest
-from dashboard.claims.tolerances import MIN_BORDER_KM, TOLERANCES, Tolerance
+from dashboard.claims.tolerances import MIN_BORDER_KM, RANK_TIE, TOLERANCES, Tolerance
 from dashboard.claims.units import in_unit
 
 
@@ -36,6 +36,11 @@ def _base(r: Reading) -> dict:
     if r.group and obj is None:  # "2% of its borders are with Estonia and Latvia"
         obj_id = ",".join(dict.fromkeys(x.place_id for x in r.group))
         obj_name = ", ".join(dict.fromkeys(x.name for x in r.group))
+    stated, unit = (q.value, q.unit) if q else (None, None)
+    if r.check == "size" and q is None:  # "twice the size of": a ratio of areas
+        stated, unit = r.factor or 1.0, "x"
+    elif r.check == "rank":
+        stated, unit = float(r.rank or 1), "rank"
     return {
         "text": r.clause.text,
         "start": r.clause.start,
@@ -45,8 +50,8 @@ def _base(r: Reading) -> dict:
         "subject_name": _name(subj) if subj else None,
         "object": obj_id,
         "object_name": obj_name,
-        "stated": q.value if q else None,
-        "unit": q.unit if q else None,
+        "stated": stated,
+        "unit": unit,
         "hedge": q.hedge if q else None,
         "place_ids": tuple(dict.fromkeys(ids)),
     }
@@ -80,12 +85,6 @@ def cannot_check(r: Reading, reason: str, method: str) -> Claim:
     details = _alternative(r, None)
     if r.anaphor:
         details["resolved_from"] = r.anaphor
-    if r.check == "size":
-        base["stated"], base["unit"] = (
-            (r.factor, "x") if r.quantity is None else (base["stated"], base["unit"])
-        )
-    if r.check == "rank":
-        base["stated"], base["unit"] = float(r.rank or 1), "rank"
     return Claim(
         **base,
         computed=None,
@@ -121,10 +120,9 @@ def judge(r: Reading, m: Measurement) -> Claim:
     elif r.check == "rank":
         ok = m.lo <= (r.rank or 1) <= m.hi
         computed = float(m.hi if ok else m.lo)
-        base["stated"], base["unit"] = float(r.rank or 1), "rank"
         top = ", ".join(t["name"] for t in details["top"])
         among = (
-            f" (number {m.lo} counting only sovereign countries or states more than 5% larger or smaller)"
+            f" (number {m.lo} counting only sovereign countries or states more than {RANK_TIE:.0%} apart)"
             if m.lo != m.hi
             else ""
         )
@@ -139,7 +137,6 @@ def judge(r: Reading, m: Measurement) -> Claim:
             r.comparison, min((m.lo, m.hi), key=lambda v: abs(v - factor))
         )
         computed = round(shown, 2)
-        base["stated"], base["unit"] = factor, "x"
         spread = f" ({m.lo:.2f} to {m.hi:.2f} with or without overseas parts)" if m.hi - m.lo > 0.005 else ""
         reason = f"{r.subject.name} is {shown:.2f} x the area of {r.object.name} in the data{spread}" + (
             f"; {reason}" if reason else ""
