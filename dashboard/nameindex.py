@@ -96,7 +96,7 @@ def name_keys(names: pd.Series) -> Any:
 
 
 class StringTable:
-    """Strings stored as one UTF-8 blob plus offsets; each is decoded when asked for."""
+    """Strings (or byte strings) stored as one blob plus offsets; each is decoded when asked for."""
 
     def __init__(self, blob: Any, offsets: np.ndarray) -> None:
         self._blob = blob
@@ -106,7 +106,11 @@ class StringTable:
         return len(self._off) - 1
 
     def __getitem__(self, i: int) -> str:
-        return bytes(self._blob[int(self._off[i]) : int(self._off[i + 1])]).decode("utf-8")
+        return self.raw(i).decode("utf-8")
+
+    def raw(self, i: int) -> bytes:
+        """The ``i``-th entry's bytes."""
+        return bytes(self._blob[int(self._off[i]) : int(self._off[i + 1])])
 
 
 @dataclass
