@@ -327,6 +327,7 @@ class Geoparser:
         if new_words:
             if len(opens) > _OPENS_CACHE_MAX:
                 opens.clear()
+                new_words = set(words)
             for w in new_words:
                 opens[w] = (w[0].isupper() or w in openers) and _norm(w) in self._openers
         can_open = compress(range(n), map(opens.__getitem__, words))
