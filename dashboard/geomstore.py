@@ -20,7 +20,11 @@ import numpy as np
 from dashboard import nameindex, settings
 
 #: Bump when the saved layout changes.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+
+#: Kinds whose display geometry is also kept as WKB: countries (alliances are their unions) and US
+#: counties (the geoparser pairs towns with the county they lie in).
+WKB_KINDS = ("country", "county")
 
 #: Where saved stores live (gitignored; one folder per hash of the layer files).
 CACHE_DIR: Path = settings.PROJECT_ROOT / ".cache" / "geomstore"
@@ -33,7 +37,7 @@ class GeomStore:
         self, pids: list[str], blob, offsets: np.ndarray, lat, lon, wkb: tuple = (b"", None), source: str = ""
     ) -> None:
         self._where = dict(zip(pids, range(len(pids)), strict=True))
-        # Countries' display geometry as WKB (the store's first rows): alliances are their unions.
+        # Display geometry of WKB_KINDS as WKB (the store's first rows).
         self._wkb = nameindex.StringTable(*wkb) if wkb[1] is not None else None
         self._union: dict[tuple[str, ...], object] = {}
         self.pids = pids
@@ -73,6 +77,17 @@ class GeomStore:
             self._union[countries] = shapely.union_all(shapely.from_wkb(parts))
         return self._union[countries]
 
+    def shapes(self, kind: str) -> dict[str, object]:
+        """Place id -> display geometry (shapely) of every place of a kind in WKB_KINDS."""
+        import shapely
+
+        if self._wkb is None:
+            return {}
+        prefix = kind + ":"
+        rows = [i for i, pid in enumerate(self.pids[: len(self._wkb)]) if pid.startswith(prefix)]
+        geoms = shapely.from_wkb([self._wkb.raw(i) for i in rows]) if rows else []
+        return dict(zip([self.pids[i] for i in rows], list(geoms), strict=True))
+
     # -- building, saving, mapping -------------------------------------------------------------------
     @classmethod
     def build(cls, gaz) -> GeomStore:
@@ -87,8 +102,8 @@ class GeomStore:
         wkbs: list[bytes] = []
         lats: list[float] = []
         lons: list[float] = []
-        # Countries first: their WKB rows are the first rows of the store.
-        for kind in sorted(LAYER_FILES, key=lambda k: k != "country"):
+        # Countries and counties first: their WKB rows are the first rows of the store.
+        for kind in sorted(LAYER_FILES, key=lambda k: k not in WKB_KINDS):
             try:
                 layer = gaz.layer(kind, display=True)
             except Exception:  # a missing optional layer: its places fall back to the gazetteer
@@ -108,8 +123,8 @@ class GeomStore:
                     lats.append(round(y0, 6))
                     lons.append(round(x0, 6))
                 continue
-            if kind == "country":
-                wkbs = shapely.to_wkb(geoms).tolist()
+            if kind in WKB_KINDS:
+                wkbs += shapely.to_wkb(geoms).tolist()
             for pid, geom in zip(ids, geoms, strict=True):
                 pids.append(pid)
                 texts.append(json.dumps(export.geometry_json(geom), allow_nan=False).encode())
@@ -216,6 +231,16 @@ def store_hash(root: Path) -> str:
         st = p.stat()
         h.update(f"{p.name} {st.st_size} {st.st_mtime_ns}\n".encode())
     return h.hexdigest()[:24]
+
+
+def load_saved(root: Path | None = None, cache_dir: Path | None = None) -> GeomStore | None:
+    """The saved store of ``root`` (default geodata/), or None when there is none (nothing is built)."""
+    if not nameindex.cache_enabled():
+        return None
+    try:
+        return GeomStore.load((cache_dir or CACHE_DIR) / store_hash(root or settings.GEODATA_DIR))
+    except (OSError, ValueError):
+        return None
 
 
 def load_or_build(build: Callable[[], GeomStore], root: Path | None = None, cache_dir: Path | None = None):

@@ -1018,6 +1018,14 @@ def _build_index() -> nameindex.NameIndex:
 
 
 def _default_counties() -> dict[str, Any]:
+    """County polygons from the saved geometry store (no geopandas), else from the gazetteer."""
+    from dashboard import geomstore
+
+    store = geomstore.load_saved()
+    if store is not None:
+        shapes = store.shapes("county")
+        if shapes:
+            return shapes
     from dashboard.gazetteer import get_gazetteer
 
     return _county_polygons(get_gazetteer())
