@@ -1,4 +1,4 @@
-"""Geoparser speed: load time, throughput (MB/s), the sample's latency, beside geotext and an Aho-Corasick scan.
+"""Geoparser speed: load time, throughput (MB/s), the sample's latency, beside geotext and Aho-Corasick.
 
 usage: python bench/bench_geoparse.py [--mb 2] [--articles 3000] [--repeat 3]
 
@@ -100,10 +100,12 @@ def main() -> None:
     rate = {k: mb / v for k, v in best.items()}
     avg = mb / len(texts) * 1000
     print(
-        f"Reuters-21578, {len(texts):,} articles ({mb:.2f} MB, {avg:.2f} KB each), one by one, best of {a.repeat}"
+        f"Reuters-21578, {len(texts):,} articles ({mb:.2f} MB, {avg:.2f} KB each), one by one, "
+        f"best of {a.repeat}"
     )
     print(
-        f"  ours (geoparse, resolved mentions)     {rate['ours']:6.2f} MB/s  {best['ours'] / len(texts) * 1e3:.3f} ms/article"
+        f"  ours (geoparse, resolved mentions)     {rate['ours']:6.2f} MB/s  "
+        f"{best['ours'] / len(texts) * 1e3:.3f} ms/article"
     )
     print(f"  geotext                                {rate['geotext']:6.2f} MB/s")
     print(
@@ -125,7 +127,8 @@ def main() -> None:
     print(f"one {bmb:.1f} MB text (the sample repeated)")
     print(f"  ours                                   {bmb / t_big:6.2f} MB/s  ({len(found):,} mentions)")
     print(
-        f"  geotext                                {bmb / t_geotext:6.2f} MB/s  (ratio {t_geotext / t_big:.2f})"
+        f"  geotext                                {bmb / t_geotext:6.2f} MB/s  "
+        f"(ratio {t_geotext / t_big:.2f})"
     )
 
 

@@ -68,7 +68,8 @@ def main() -> None:
     a = ap.parse_args()
     print(f"workers holding the names index after parsing {a.articles} Reuters articles (MB)")
     print(
-        f"  {'index':24s} {'workers':>7s} {'RSS each':>9s} {'PSS each':>9s} {'USS each':>9s} {'PSS total':>9s}"
+        f"  {'index':24s} {'workers':>7s} {'RSS each':>9s} {'PSS each':>9s} {'USS each':>9s} "
+        f"{'PSS total':>9s}"
     )
     for cache, label in ((True, "memory-mapped (.cache)"), (False, "built in each process")):
         for count in (1, 2):

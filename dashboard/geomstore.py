@@ -1,4 +1,4 @@
-"""Every bundled place's display geometry as ready RFC 7946 GeoJSON text, and its representative point.
+"""Every bundled place's display geometry: as ready RFC 7946 GeoJSON text, as WKB, and a point on it.
 
 Written once into ``.cache/geomstore/<hash>/`` (the hash covers the layer files and the code that turns a
 geometry into GeoJSON), then memory-mapped: the command line writes geometry without importing geopandas
@@ -8,6 +8,7 @@ gazetteer for those. Pure: no streamlit or folium; geopandas only while building
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import shutil
@@ -20,11 +21,8 @@ import numpy as np
 from dashboard import nameindex, settings
 
 #: Bump when the saved layout changes.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 4
 
-#: Kinds whose display geometry is also kept as WKB: countries (alliances are their unions) and US
-#: counties (the geoparser pairs towns with the county they lie in).
-WKB_KINDS = ("country", "county")
 
 #: Where saved stores live (gitignored; one folder per hash of the layer files).
 CACHE_DIR: Path = settings.PROJECT_ROOT / ".cache" / "geomstore"
@@ -37,7 +35,7 @@ class GeomStore:
         self, pids: list[str], blob, offsets: np.ndarray, lat, lon, wkb: tuple = (b"", None), source: str = ""
     ) -> None:
         self._where = dict(zip(pids, range(len(pids)), strict=True))
-        # Display geometry of WKB_KINDS as WKB (the store's first rows).
+        # Every place's display geometry as WKB too (places_frame, alliance unions, county polygons).
         self._wkb = nameindex.StringTable(*wkb) if wkb[1] is not None else None
         self._union: dict[tuple[str, ...], object] = {}
         self.pids = pids
@@ -77,8 +75,18 @@ class GeomStore:
             self._union[countries] = shapely.union_all(shapely.from_wkb(parts))
         return self._union[countries]
 
+    def shape(self, pid: str):
+        """The place's display geometry (shapely); KeyError if the store lacks it."""
+        import shapely
+
+        i = self._where[pid]
+        data = self._wkb.raw(i) if self._wkb is not None and i < len(self._wkb) else b""
+        if not data:
+            raise KeyError(pid)
+        return shapely.from_wkb(data)
+
     def shapes(self, kind: str) -> dict[str, object]:
-        """Place id -> display geometry (shapely) of every place of a kind in WKB_KINDS."""
+        """Place id -> display geometry (shapely) of every place of a kind."""
         import shapely
 
         if self._wkb is None:
@@ -102,14 +110,14 @@ class GeomStore:
         wkbs: list[bytes] = []
         lats: list[float] = []
         lons: list[float] = []
-        # Countries and counties first: their WKB rows are the first rows of the store.
-        for kind in sorted(LAYER_FILES, key=lambda k: k not in WKB_KINDS):
+        for kind in LAYER_FILES:
             try:
                 layer = gaz.layer(kind, display=True)
             except Exception:  # a missing optional layer: its places fall back to the gazetteer
                 continue
             geoms = layer.geometry.values
             ids = layer["id"].tolist()
+            wkbs += shapely.to_wkb(geoms).tolist()  # the same rows as pids
             points = shapely.get_type_id(geoms) == 0
             if points.all() and len(geoms):
                 # Cities: the same text export.geometry_json gives, built for all points at once.
@@ -123,8 +131,6 @@ class GeomStore:
                     lats.append(round(y0, 6))
                     lons.append(round(x0, 6))
                 continue
-            if kind in WKB_KINDS:
-                wkbs += shapely.to_wkb(geoms).tolist()
             for pid, geom in zip(ids, geoms, strict=True):
                 pids.append(pid)
                 texts.append(json.dumps(export.geometry_json(geom), allow_nan=False).encode())
@@ -149,9 +155,10 @@ class GeomStore:
             np.save(tmp / "offsets.npy", self._json._off)
             np.save(tmp / "lat.npy", np.asarray(self._lat, float))
             np.save(tmp / "lon.npy", np.asarray(self._lon, float))
-            wkb = self._wkb if self._wkb is not None else nameindex.StringTable(b"", np.zeros(1, np.int64))
-            (tmp / "countries.wkb").write_bytes(bytes(wkb._blob))
-            np.save(tmp / "countries_off.npy", wkb._off)
+            empty = nameindex.StringTable(b"", np.zeros(len(self.pids) + 1, np.int64))
+            wkb = self._wkb if self._wkb is not None else empty
+            (tmp / "wkb.bin").write_bytes(bytes(wkb._blob))
+            np.save(tmp / "wkb_off.npy", wkb._off)
             (tmp / "pids.txt").write_text("\n".join(self.pids), encoding="utf-8")
             (tmp / "complete").write_text(str(FORMAT_VERSION))
             try:
@@ -175,12 +182,13 @@ class GeomStore:
         lon = np.load(folder / "lon.npy", mmap_mode="r").view(np.ndarray)
         size = (folder / "geojson.bin").stat().st_size
         blob = np.memmap(folder / "geojson.bin", dtype=np.uint8, mode="r").view(np.ndarray) if size else b""
-        if not (len(off) == len(pids) + 1 == len(lat) + 1 == len(lon) + 1) or (len(off) and off[-1] != size):
+        woff = np.load(folder / "wkb_off.npy", mmap_mode="r").view(np.ndarray)
+        wsize = (folder / "wkb.bin").stat().st_size
+        same = len(off) == len(pids) + 1 == len(lat) + 1 == len(lon) + 1 == len(woff)
+        if not same or (len(off) and (off[-1] != size or woff[-1] != wsize)):
             msg = f"{folder}: inconsistent geometry store"
             raise ValueError(msg)
-        woff = np.load(folder / "countries_off.npy", mmap_mode="r").view(np.ndarray)
-        wsize = (folder / "countries.wkb").stat().st_size
-        wblob = np.memmap(folder / "countries.wkb", dtype=np.uint8, mode="r") if wsize else b""
+        wblob = np.memmap(folder / "wkb.bin", dtype=np.uint8, mode="r") if wsize else b""
         return cls(pids, blob, off, lat, lon, (wblob, woff), str(folder))
 
 
@@ -234,13 +242,19 @@ def store_hash(root: Path) -> str:
 
 
 def load_saved(root: Path | None = None, cache_dir: Path | None = None) -> GeomStore | None:
-    """The saved store of ``root`` (default geodata/), or None when there is none (nothing is built)."""
+    """The saved store of ``root`` (default geodata/), or None when there is none (nothing is built).
+    Mapped once per process per store."""
     if not nameindex.cache_enabled():
         return None
     try:
-        return GeomStore.load((cache_dir or CACHE_DIR) / store_hash(root or settings.GEODATA_DIR))
+        return _mapped((cache_dir or CACHE_DIR) / store_hash(root or settings.GEODATA_DIR))
     except (OSError, ValueError):
         return None
+
+
+@functools.lru_cache(maxsize=2)
+def _mapped(folder: Path) -> GeomStore:
+    return GeomStore.load(folder)
 
 
 def load_or_build(build: Callable[[], GeomStore], root: Path | None = None, cache_dir: Path | None = None):

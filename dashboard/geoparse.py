@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from itertools import compress
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
@@ -1128,6 +1129,7 @@ def places_frame(
 
     gaz = get_gazetteer()
     day = on or date.today()
+    shape = _display_shapes(gaz) if display else None
     groups: dict[str, list[Mention]] = {}
     for m in mentions:
         groups.setdefault(m.place_id, []).append(m)
@@ -1137,9 +1139,13 @@ def places_frame(
         members = None
         if first.kind == "alliance":
             members = list(gaz.members(pid, day))
-            geom = gaz.geometry(pid, display=display, on=day)
+            geom = shape.union(tuple(members)) if shape is not None else None
+            if geom is None:
+                geom = gaz.geometry(pid, display=display, on=day)
         else:
-            geom = gaz.geometry(pid, display=display)
+            geom = _stored_shape(shape, pid)
+            if geom is None:
+                geom = gaz.geometry(pid, display=display)
         rows.append(
             {
                 "place_id": pid,
@@ -1154,6 +1160,26 @@ def places_frame(
         )
     cols = ["place_id", "name", "kind", "country", "count", "mentions", "members", "geometry"]
     return gpd.GeoDataFrame(rows, columns=cols, geometry="geometry", crs=settings.CRS)
+
+
+def _stored_shape(store: Any, pid: str) -> Any:
+    """A place's display geometry from the saved store, or None (no store, or not in it)."""
+    if store is None:
+        return None
+    try:
+        return store.shape(pid)
+    except KeyError:
+        return None
+
+
+def _display_shapes(gaz: Any) -> Any:
+    """The saved geometry store (display geometry as WKB, memory-mapped), or None: then the gazetteer reads
+    its display layers. The store belongs to these geodata files only (its key covers them)."""
+    from dashboard import geomstore, settings
+
+    if Path(gaz.root).resolve() != settings.GEODATA_DIR.resolve():
+        return None
+    return geomstore.load_saved()
 
 
 def geoparse_article(article: Article, *, display: bool = False) -> gpd.GeoDataFrame:

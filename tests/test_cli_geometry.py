@@ -137,3 +137,20 @@ def test_broken_store_falls_back_to_a_fresh_build(tmp_path):
     (folder / "pids.txt").write_text("country:X\ncountry:Y")
     assert geomstore.load_or_build(build, cache_dir=tmp_path).source == "memory"
     assert calls == [1, 1]
+
+
+def test_places_frame_from_the_store_equals_the_gazetteer(monkeypatch):
+    from dashboard import nameindex
+    from dashboard.geoparse import geoparse, places_frame
+
+    assert geomstore.load_saved() is not None  # the CLI runs above built it
+    text = SAMPLE.read_text(encoding="utf-8") + "\n" + "\n".join(ARTICLES) + " Walker County, Texas."
+    ms = geoparse(text)
+    day = date(2022, 1, 28)
+    fast = places_frame(ms, on=day, display=True)
+    monkeypatch.setenv(nameindex.CACHE_ENV, "0")  # no saved store: the gazetteer's display layers
+    slow = places_frame(ms, on=day, display=True)
+    assert list(fast["place_id"]) == list(slow["place_id"]) and len(fast) > 20
+    assert fast.drop(columns="geometry").equals(slow.drop(columns="geometry"))
+    assert all(a.equals_exact(b, 0) for a, b in zip(fast.geometry, slow.geometry, strict=True))
+    assert {"alliance", "county", "country", "city"} <= set(fast["kind"])
