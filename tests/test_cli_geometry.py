@@ -143,7 +143,8 @@ def test_places_frame_from_the_store_equals_the_gazetteer(monkeypatch):
     from dashboard import nameindex
     from dashboard.geoparse import geoparse, places_frame
 
-    assert geomstore.load_saved() is not None  # the CLI runs above built it
+    geomstore.load_or_build(lambda: geomstore.GeomStore.build(get_gazetteer()))  # as scripts/setup.sh does
+    assert geomstore.load_saved() is not None
     text = SAMPLE.read_text(encoding="utf-8") + "\n" + "\n".join(ARTICLES) + " Walker County, Texas."
     ms = geoparse(text)
     day = date(2022, 1, 28)
