@@ -33,6 +33,9 @@ MIN_SCORE = 1.2
 #: Words remembered as opening (or not) a name before that memo is cleared (bounds a server's memory).
 _OPENS_CACHE_MAX = 200_000
 
+#: Longer words are never memoised (with the entry counts above, the memos stay under ~50 MB).
+_MEMO_MAX_CHARS = 64
+
 #: Weight of the spatial-minimality bonus (a city near the article's other cities).
 PROXIMITY_WEIGHT = 1.0
 
@@ -107,10 +110,15 @@ class _Cand(NamedTuple):
     capital: bool
 
 
-@functools.lru_cache(maxsize=200_000)
 def _norm(token: str) -> str:
-    """Case-, accent- and dot-insensitive form of one token (cached: news repeats its words)."""
-    return nameindex.norm_token(token)
+    """Case-, accent- and dot-insensitive form of one token (short ones cached: news repeats its words;
+    a hostile text's huge words are not kept, so the memo stays bounded in bytes, not only entries)."""
+    if len(token) > _MEMO_MAX_CHARS:
+        return nameindex.norm_token(token)
+    return _norm_memo(token)
+
+
+_norm_memo = functools.lru_cache(maxsize=200_000)(nameindex.norm_token)
 
 
 def _key(name: str) -> str:
@@ -331,7 +339,10 @@ class Geoparser:
                 new_words = set(words)
             for w in new_words:
                 opens[w] = (w[0].isupper() or w in openers) and _norm(w) in self._openers
-        can_open = compress(range(n), map(opens.__getitem__, words))
+        can_open = list(compress(range(n), map(opens.__getitem__, words)))
+        for w in new_words or ():
+            if len(w) > _MEMO_MAX_CHARS:  # answered for this text only: the memo stays small in bytes
+                del opens[w]
         i = 0
         for i0 in can_open:
             if i0 < i:  # inside the previous match

@@ -182,3 +182,15 @@ def test_opening_word_memo_is_bounded(monkeypatch):
         p.parse(" ".join(f"Word{k}x{n}" for n in range(10)) + " in Paris, France.")
     assert len(p._opens) <= 50 + 12
     assert re.search("Paris", "in Paris") and p.parse("in Paris, France.")
+
+
+def test_huge_words_are_not_memoised():
+    import dashboard.geoparse as gp
+
+    p = Geoparser.from_index(nameindex.NameIndex.build(_small_names()))
+    words = [f"Q{k:04d}" + "x" * 300 for k in range(500)]
+    before = gp._norm_memo.cache_info().currsize
+    got = p.parse(" ".join(words) + " and then Paris, France.")
+    assert {m.place_id for m in got} >= {"country:FRA"}
+    assert not any(len(w) > gp._MEMO_MAX_CHARS for w in p._opens)
+    assert gp._norm_memo.cache_info().currsize - before < 50
