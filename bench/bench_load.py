@@ -143,9 +143,9 @@ def main() -> None:
     finally:
         stop.set()
         sampler.join()
+        cpu = server.cpu_s()
         server.stop()
     wall = time.perf_counter() - t0
-    cpu = server.cpu_s()
     f, p = log["first_map"], log["paste_to_map"]
     print(f"{a.sessions} concurrent sessions x {a.rounds} pasted Reuters articles, {wall:.0f} s in all")
     print(
