@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import threading
@@ -55,6 +56,33 @@ async def offline_route(route, request) -> None:
         await route.fulfill(status=200, body="", content_type="text/plain")
     else:
         await route.abort()
+
+
+def descendants_cpu_s(root: int, skip: int) -> float:
+    """CPU seconds used so far by the processes under ``root`` (the browser and its driver), except the
+    subtree of ``skip`` (the server)."""
+    import os
+
+    children: dict[int, list[int]] = {}
+    cpu: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            f = (d / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(f[1]), []).append(int(d.name))
+        cpu[int(d.name)] = (int(f[11]) + int(f[12])) / tick
+    total, todo = 0.0, list(children.get(root, []))
+    while todo:
+        pid = todo.pop()
+        if pid == skip:
+            continue
+        total += cpu.get(pid, 0.0)
+        todo += children.get(pid, [])
+    return total
 
 
 def pct(values: list[float], q: float) -> float:
@@ -100,7 +128,7 @@ async def session(browser, url: str, articles: list[str], log: dict, k: int) -> 
         await ctx.close()
 
 
-async def run(url: str, bodies: list[str], sessions: int, rounds: int, timeout: float) -> dict:
+async def run(url: str, bodies: list[str], sessions: int, rounds: int, timeout: float, skip: int) -> dict:
     from playwright.async_api import async_playwright
 
     log: dict = {"first_map": [], "paste_to_map": [], "exceptions": [], "failed": [], "done": 0}
@@ -111,6 +139,7 @@ async def run(url: str, bodies: list[str], sessions: int, rounds: int, timeout: 
             await asyncio.wait_for(asyncio.gather(*jobs), timeout=timeout)
         except TimeoutError:
             log["failed"].append(("all", f"bench timeout after {timeout:.0f} s"))
+        log["browser_cpu"] = descendants_cpu_s(os.getpid(), skip)
         await browser.close()
     return log
 
@@ -139,7 +168,7 @@ def main() -> None:
     sampler.start()
     t0 = time.perf_counter()
     try:
-        log = asyncio.run(run(server.url, bodies, a.sessions, a.rounds, a.timeout))
+        log = asyncio.run(run(server.url, bodies, a.sessions, a.rounds, a.timeout, server.proc.pid))
     finally:
         stop.set()
         sampler.join()
@@ -153,6 +182,10 @@ def main() -> None:
         f"maps drawn after paste {len(p)}/{a.sessions * a.rounds}"
     )
     print(f"  server CPU         {cpu:.0f} s in {wall:.0f} s: one process, its script runs share one GIL")
+    print(
+        f"  browser CPU        {log.get('browser_cpu', float('nan')):.0f} s "
+        f"(Chromium, {a.sessions} tabs, on the same 2 cores)"
+    )
     print(f"  exception boxes    {len(log['exceptions'])}  {log['exceptions'][:3]}")
     print(f"  failed sessions    {len(log['failed'])}  {log['failed'][:3]}")
     print(f"  new page -> map    p50 {pct(f, 50):6.2f} s  p95 {pct(f, 95):6.2f} s  (n={len(f)})")
