@@ -124,7 +124,14 @@ async def session(browser, url: str, articles: list[str], log: dict, k: int) -> 
                     raise TimeoutError("the pasted article never became the shown one")
                 await asyncio.sleep(0.1)
             await page.wait_for_selector(IDLE, state="attached", timeout=300_000)
-            await page.frame_locator(MAP_FRAME).locator(FEATURE).first.wait_for(timeout=300_000)
+            # The map drawn: a visible feature, or (an article naming no place) the empty map and the
+            # app's "No places found" notice.
+            frame = page.frame_locator(MAP_FRAME)
+            if await page.get_by_text("No places found").count():
+                await frame.locator(".leaflet-container").first.wait_for(timeout=300_000)
+                log["no_places"] += 1
+            else:
+                await frame.locator(FEATURE).first.wait_for(timeout=300_000)
             log["paste_to_map"].append(time.perf_counter() - t0)
             errors = await page.locator(EXCEPTION).count()
             if errors:
@@ -140,6 +147,7 @@ async def run(url: str, bodies: list[str], sessions: int, rounds: int, timeout: 
     from playwright.async_api import async_playwright
 
     log: dict = {"first_map": [], "paste_to_map": [], "exceptions": [], "failed": [], "done": 0}
+    log["no_places"] = 0
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=BROWSER_ARGS)
         jobs = [session(browser, url, bodies[k * rounds : (k + 1) * rounds], log, k) for k in range(sessions)]
@@ -189,7 +197,7 @@ def main() -> None:
     print(f"{a.sessions} concurrent sessions x {a.rounds} pasted Reuters articles, {wall:.0f} s in all")
     print(
         f"  sessions completed {log['done']}/{a.sessions}; "
-        f"maps drawn after paste {len(p)}/{a.sessions * a.rounds}"
+        f"maps drawn after paste {len(p)}/{a.sessions * a.rounds} ({log['no_places']} articles name no place)"
     )
     print(f"  server CPU         {cpu:.0f} s in {wall:.0f} s: one process, its script runs share one GIL")
     print(
