@@ -63,6 +63,8 @@ def main() -> None:
     from bench_geoparse import reuters_bodies
 
     bodies = reuters_bodies(a.articles)
+    if not a.articles:
+        return
     if not bodies:
         print("output sizes: no Reuters articles in .cache/reuters (run scripts/setup.sh)")
         return
