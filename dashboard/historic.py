@@ -184,18 +184,24 @@ def years(place_id: str, table: Dates | None = None) -> str | None:
     return f"{lo.year if lo else '…'}–{hi.year if hi else ''}"
 
 
-def alliance_day(gaz: Any, alliance_id: str, day: date) -> date:
-    """The day whose membership an alliance is drawn with: ``day``, or for an alliance that did not exist
-    then (the Warsaw Pact in a 2022 history piece) its last day (or its first, before it began)."""
-    if gaz.members(alliance_id, day):
+def alliance_day_from(spans: list[tuple[date, date | None]], day: date) -> date:
+    """The day whose membership an alliance is drawn with, from its (joined, left) rows: ``day``, or for an
+    alliance that did not exist then (the Warsaw Pact in a 2022 history piece) its last day (or its first,
+    before it began)."""
+    if any(j <= day and (left is None or day <= left) for j, left in spans):
         return day
+    ends = [left for _j, left in spans if left is not None and left < day]
+    if ends and len(ends) == len(spans):
+        return max(ends)
+    starts = [j for j, _left in spans if j > day]
+    return min(starts) if starts else day
+
+
+def alliance_day(gaz: Any, alliance_id: str, day: date) -> date:
+    """:func:`alliance_day_from` with the gazetteer's membership table."""
     rows = gaz.alliances()
     rows = rows[rows["alliance"] == alliance_id]
-    ends = [x for x in rows["left"] if x is not None and x < day]
-    if len(ends) == len(rows) and ends:
-        return max(ends)
-    starts = [x for x in rows["joined"] if x > day]
-    return min(starts) if starts else day
+    return alliance_day_from(list(zip(rows["joined"], rows["left"], strict=True)), day)
 
 
 def on_date(mentions: list[Any], on: date | None) -> list[Any]:
