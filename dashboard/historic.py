@@ -95,10 +95,25 @@ def _within(period: Period, day: date) -> bool:
 
 @functools.cache
 def dates() -> Dates:
-    """The bundled gazetteer's validity table as :class:`Dates` (read once)."""
-    from dashboard.gazetteer import get_gazetteer
+    """The bundled validity table (geodata/validity.csv, what ``Gazetteer.validity()`` gives) as
+    :class:`Dates`, read once with the csv module: the lean CLI never imports pandas or geopandas for it."""
+    import csv
 
-    got = dates_from(get_gazetteer().validity())
+    from dashboard import settings
+
+    path = settings.GEODATA_DIR / "validity.csv"
+    cols: dict[str, list] = {"place_id": [], "name": [], "valid_from": [], "valid_to": [], "label": []}
+    try:
+        with open(path, encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                for key, values in cols.items():
+                    value = row.get(key) or ""
+                    values.append(date.fromisoformat(value) if key.startswith("valid") and value else value)
+    except FileNotFoundError:  # a gazetteer built before historic states: nothing is dated
+        pass
+    for key in ("valid_from", "valid_to"):
+        cols[key] = [v or None for v in cols[key]]
+    got = dates_from(cols)
     got.names.update(DATED_DEMONYMS)
     return got
 
@@ -108,7 +123,7 @@ def dates_from(table: Any) -> Dates:
     names: dict[tuple[str, str], Period] = {}
     lives: dict[str, Period] = {}
     labels: dict[str, list[tuple[str, Period]]] = {}
-    label = table["label"] if "label" in table else [""] * len(table)
+    label = table["label"] if "label" in table else [""] * len(table["place_id"])
     for pid, name, lo, hi, lab in zip(
         table["place_id"], table["name"], table["valid_from"], table["valid_to"], label, strict=True
     ):
