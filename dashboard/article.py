@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 from dashboard import settings
 from dashboard.errors import InputError
@@ -160,6 +161,7 @@ def read_html_article(data: bytes | str, source: str = "<page>") -> Article:
     import warnings
 
     from trafilatura import bare_extraction
+    from trafilatura.settings import Document
     from trafilatura.utils import decode_file
 
     if isinstance(data, bytes | bytearray | memoryview):
@@ -183,12 +185,16 @@ def read_html_article(data: bytes | str, source: str = "<page>") -> Article:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            doc = bare_extraction(markup, with_metadata=True, date_extraction_params=_DATE_PARAMS)
+            # A Document (or None): the dict in its declared return type comes only with as_dict=True.
+            doc = cast(
+                "Document | None",
+                bare_extraction(markup, with_metadata=True, date_extraction_params=_DATE_PARAMS),
+            )
         except Exception as exc:  # lxml rejects some hostile markup outright
             msg = f"{source}: the HTML page cannot be parsed ({type(exc).__name__})"
             raise InputError(msg) from None
     text = (doc.text or "").strip() if doc is not None else ""
-    if not text:
+    if doc is None or not text:
         msg = f"{source}: the HTML page has no visible text"
         raise InputError(msg)
     if day is None and doc.date:
