@@ -103,7 +103,13 @@ def _second_opinion(r: Reading, claim: Claim, on: date) -> Claim:
     Indiana) is likelier than a reporter's error when another sense makes the claim true.
     """
     subj, obj, q = r.subject, r.object, r.quantity
-    if r.check == "distance" and subj and obj and q and "city" in (subj.kind, obj.kind):
+    if (
+        r.check == "distance"
+        and subj is not None
+        and obj is not None
+        and q is not None
+        and "city" in (subj.kind, obj.kind)
+    ):
         measured = claim.details.get("nearest_km") or 0.0
         stated = q.km
         ratio = max(measured, stated) / max(min(measured, stated), 1e-9)
