@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from dashboard import settings
 from dashboard.errors import InputError
+
+if TYPE_CHECKING:
+    from trafilatura.settings import Document
 
 # `date YYYY-MM-DD Title` on the first line (leading spaces allowed, as in the bundled sample).
 _HEADER = re.compile(r"\A\s*date\s+(\d{4})-(\d{2})-(\d{2})(?:[ \t]+([^\r\n]*))?")
@@ -161,7 +164,6 @@ def read_html_article(data: bytes | str, source: str = "<page>") -> Article:
     import warnings
 
     from trafilatura import bare_extraction
-    from trafilatura.settings import Document
     from trafilatura.utils import decode_file
 
     if isinstance(data, bytes | bytearray | memoryview):
