@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -85,7 +86,7 @@ def plugin_loads() -> int:
     return _PLUGIN_LOADS
 
 
-def _write_atomic(path: Path, write: Callable[[Path], None]) -> None:
+def _write_atomic(path: Path, write: Callable[[Path], object]) -> None:
     """Write through a hidden temporary file beside ``path``, then rename: readers see all or nothing.
 
     The temporary name starts with a dot, so DuckDB's ``*.parquet`` and pyarrow's dataset discovery skip it.
@@ -149,7 +150,7 @@ def process_chunk(chunk: Chunk, store: str) -> dict[str, Any]:
         (schema.MENTIONS_DIR, pa.table(ments, schema=schema.MENTIONS_SCHEMA)),
     ):
         path = _staged(root, folder) / name
-        _write_atomic(path, lambda tmp, t=table: pq.write_table(t, tmp, compression="zstd"))
+        _write_atomic(path, partial(pq.write_table, table, compression="zstd"))
     days = arts["date"]
     marker = {
         "chunk": chunk.index,
@@ -323,7 +324,8 @@ def _prepare(root: Path, plan: dict[str, Any], resume: bool) -> dict | None:
             raise InputError(msg + "; run without --resume")
         if old.get("finished"):
             return old
-        for folder in (schema.CHUNKS_DIR, *(_staged(root, f) for f in DATASETS)):
+        staging: tuple[str | Path, ...] = (schema.CHUNKS_DIR, *(_staged(root, f) for f in DATASETS))
+        for folder in staging:
             for tmp in (root / folder).glob(".*.tmp-*"):  # left by a killed writer
                 tmp.unlink(missing_ok=True)
         for folder in DATASETS:  # left by a killed compaction
