@@ -15,7 +15,9 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 import time
+import types
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -355,6 +357,23 @@ def _write_json(path: Path, obj: Any) -> None:
 
 
 @contextlib.contextmanager
+def _bare_main() -> Iterator[None]:
+    """Hide the caller's ``__main__`` while worker processes start.
+
+    Dask starts workers with multiprocessing's "spawn", which re-runs the parent's main script in every child.
+    Inside Streamlit (or pytest after an AppTest) that script is the dashboard itself, whose re-run would
+    crash the worker. The tasks are functions of this package, so the workers need nothing from it.
+    """
+    real = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if real is not None:
+            sys.modules["__main__"] = real
+
+
+@contextlib.contextmanager
 def _client(workers: int | None, scheduler: str | None) -> Iterator[Any]:
     """A Dask client on the given scheduler, or on a LocalCluster started (and closed) here."""
     import logging
@@ -375,6 +394,7 @@ def _client(workers: int | None, scheduler: str | None) -> Iterator[Any]:
         msg = f"--workers must be at least 1, got {n}"
         raise InputError(msg)
     with (
+        _bare_main(),
         LocalCluster(
             n_workers=n,
             threads_per_worker=1,
