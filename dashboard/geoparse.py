@@ -600,6 +600,7 @@ class Geoparser:
                 and single
                 and key in lexicon.COMMON_NOUNS
                 and prev_adjacent
+                and prev_tok is not None
                 and text[prev_tok[1] : s] == " "
                 and prev_tok[2][0].isupper()
             ):
