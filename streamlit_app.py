@@ -491,7 +491,7 @@ def show_claims_table(claims: list[dict] | None) -> None:
 
 
 def header(views: list[View]) -> None:
-    """A one-line title and which article(s) are shown, with the date their alliances and claims use."""
+    """A one-line title and the article(s) shown, with the date of their places, alliances and claims."""
     st.title("News geo dashboard")
     today = date.today().isoformat()
     parts = []
@@ -502,8 +502,10 @@ def header(views: list[View]) -> None:
         parts.append(f"{report.escape_markdown(a.title or a.source)} ({when})")
     shown = "Combined: " if len(views) > 1 else "Shown: "
     st.caption(
-        shown + "; ".join(parts) + ". Alliance layers and border claims use NATO/EU membership on the "
-        "article's date."
+        shown
+        + "; ".join(parts)
+        + ". Places are resolved as of the article's date (West Germany, the USSR, Burma in 1987), and"
+        " alliance layers and border claims use membership on that date."
     )
 
 

@@ -94,7 +94,7 @@ class _Geometries:
             gaz, display = self.gazetteer(), self.mode != "full"
             try:
                 if kind == "alliance":
-                    self._geom[k] = gaz.geometry(pid, display=display, on=day)
+                    self._geom[k] = gaz.geometry(pid, display=display, on=self.alliance_day(pid, day))
                 else:
                     self._geom[k] = gaz.geometry(pid, display=display)
             except (KeyError, DashboardError):
@@ -128,11 +128,20 @@ class _Geometries:
         return self._text[k]
 
     def members(self, pid: str, day) -> list[str]:
-        """ISO3 codes of an alliance's members on ``day`` (from memberships.csv, else the gazetteer)."""
+        """Members of an alliance on ``day`` (from memberships.csv, else the gazetteer); a defunct alliance
+        (the Warsaw Pact in 2022) has its last members."""
         from dashboard import geomstore
 
+        day = self.alliance_day(pid, day)
         got = geomstore.members(pid, day)
         return got if got is not None else list(self.gazetteer().members(pid, day))
+
+    def alliance_day(self, pid: str, day):
+        """The day an alliance is drawn on (see :func:`dashboard.historic.alliance_day_from`)."""
+        from dashboard import geomstore, historic
+
+        spans = geomstore.membership_spans(pid)
+        return historic.alliance_day_from(spans, day) if spans else day
 
 
 def geoparse_command(paths: list[str], fmt: str, output: str | None, geometry: str = "display") -> int:
@@ -155,15 +164,18 @@ def geoparse_command(paths: list[str], fmt: str, output: str | None, geometry: s
             articles.append(read_article(data, p))
         except InputError as exc:
             _err(f"skipped {exc}")
-    results = [(a, parser.parse(a.text)) for a in articles]
+    from dashboard import historic
+
+    # Each article on its own date: names resolve to the places of that day (historic states, former names).
+    results = [(a, historic.on_date(parser.parse(a.text, on=a.date), a.date)) for a in articles]
 
     if fmt == "csv":
         chunks = []
         for i, (a, ms) in enumerate(results):
-            body = export.mentions_csv(ms, a.text, source=a.source)
+            body = export.mentions_csv(ms, a.text, source=a.source, on=a.date or _today())
             chunks.append(body if i == 0 else body.split("\n", 1)[1])
         if not results:
-            chunks.append(export.mentions_csv([], None, source=""))
+            chunks.append(export.mentions_csv([], None, source="", on=_today()))
         rc = _write("".join(chunks), output)
     else:
         geoms = _Geometries(geometry)
@@ -192,6 +204,9 @@ def geoparse_command(paths: list[str], fmt: str, output: str | None, geometry: s
                 }
                 if m0.kind == "alliance":
                     props["members"] = geoms.members(pid, day)
+                if historic.years(pid):
+                    props["years"] = historic.years(pid)
+                props["date"] = day.isoformat()
                 props_json = json.dumps(props, ensure_ascii=False, allow_nan=False)
                 gj = geoms.geojson(pid, m0.kind, day)
                 lines.append(f'{{"type":"Feature","geometry":{gj},"properties":{props_json}}}')
@@ -210,6 +225,7 @@ def geoparse_command(paths: list[str], fmt: str, output: str | None, geometry: s
                     "confidence": m.confidence,
                     "lat": lat,
                     "lon": lon,
+                    "date": day.isoformat(),
                 }
                 lines.append(json.dumps(rec, ensure_ascii=False))
         if fmt == "jsonl":

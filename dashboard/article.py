@@ -135,7 +135,8 @@ HTML_SUFFIXES: tuple[str, ...] = (".html", ".htm", ".xhtml")
 
 # Only the page's own metadata and markup give its date: trafilatura's "extensive" search also guesses from
 # any date written in the text, and a guessed date would misplace the article on the timeline.
-_DATE_PARAMS = {"extensive_search": False, "original_date": True}
+# htmldate rejects dates before 1995 by default; archives are older (a 1987 page keeps its 1987 date).
+_DATE_PARAMS = {"extensive_search": False, "original_date": True, "min_date": "1900-01-01"}
 
 
 def read_html_article(data: bytes | str, source: str = "<page>") -> Article:

@@ -94,7 +94,9 @@ def places_geojson(gdf: Any) -> str:
 MENTION_FIELDS = ["start", "end", "text", "place_id", "name", "kind", "country", "type", "confidence"]
 
 
-def mentions_csv(mentions: Iterable[Any], text: str | None = None, source: str | None = None) -> str:
+def mentions_csv(
+    mentions: Iterable[Any], text: str | None = None, source: str | None = None, on: Any = None
+) -> str:
     """Mentions as CSV text (one row per mention), with a header.
 
     Parameters
@@ -105,9 +107,12 @@ def mentions_csv(mentions: Iterable[Any], text: str | None = None, source: str |
         The article text; when given, a ``context`` column shows up to 40 characters either side.
     source : str, optional
         When given, a leading ``source`` column.
+    on : datetime.date, optional
+        When given, a final ``date`` column: the date the mentions were resolved on (ISO).
     """
     buf = io.StringIO()
     fields = (["source"] if source is not None else []) + MENTION_FIELDS + (["context"] if text else [])
+    fields += ["date"] if on is not None else []
     w = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
     w.writeheader()
     for m in mentions:
@@ -116,5 +121,7 @@ def mentions_csv(mentions: Iterable[Any], text: str | None = None, source: str |
             row["source"] = source
         if text:
             row["context"] = " ".join(text[max(0, m.start - 40) : m.end + 40].split())
+        if on is not None:
+            row["date"] = on.isoformat()
         w.writerow(row)
     return buf.getvalue()

@@ -28,6 +28,7 @@ LAYER_FILES: dict[str, str] = {
     "sea": "seas",
     "pipeline": "pipelines",
     "county": "counties",
+    "historic_state": "historic",  # USSR, West Germany, ...: valid_from/valid_to, see validity()
 }
 
 _GEOD = Geod(ellps="WGS84")
@@ -188,6 +189,21 @@ class Gazetteer:
         """Memberships: alliance, country, name, joined, left (None while a member), note."""
         return self._alliances
 
+    @functools.cached_property
+    def _validity(self) -> pd.DataFrame:
+        path = self.root / "validity.csv"
+        if not path.is_file():  # a gazetteer built before historic states: nothing is dated
+            return pd.DataFrame(columns=["place_id", "name", "valid_from", "valid_to", "source"])
+        df = pd.read_csv(path, dtype=str, keep_default_na=False)
+        for col in ("valid_from", "valid_to"):
+            df[col] = [date.fromisoformat(v) if v else None for v in df[col]]
+        return df
+
+    def validity(self) -> pd.DataFrame:
+        """Dated places and names: place_id, name ("" = the place itself, e.g. a historic state's life),
+        valid_from, valid_to (dates, inclusive; None = open), source. File order within a place."""
+        return self._validity
+
     def load_all(self) -> Gazetteer:
         """Load every layer (full and display), the tables and the indexes; returns self (for the bench).
 
@@ -206,7 +222,7 @@ class Gazetteer:
                 self.layer(kind, display=True)
         self.layer("country").sindex.query(shapely.Point(0, 0))
         self.layer("province").sindex.query(shapely.Point(0, 0))
-        _ = self._name_index, self._alliances
+        _ = self._name_index, self._alliances, self._validity
         return self
 
     # -- look-ups -----------------------------------------------------------------------------------------
@@ -246,7 +262,8 @@ class Gazetteer:
         return gdf.geometry.loc[place_id]
 
     def members(self, alliance_id: str, on: date | str) -> list[str]:
-        """ISO3 (ADM0_A3) codes of the members of ``alliance_id`` on date ``on`` (sorted).
+        """Members of ``alliance_id`` on date ``on`` (sorted): ISO3 (ADM0_A3) codes of countries and the
+        ids of historic states (``historic_state:west_germany`` in NATO until 1990-10-02).
 
         A country is a member from ``joined`` through ``left`` inclusive (``left`` is its last day).
         """
@@ -266,8 +283,8 @@ class Gazetteer:
 
     @functools.cache  # noqa: B019 - see _kind_view
     def _union(self, codes: tuple[str, ...], display: bool):
-        gdf = self.layer("country", display=display)
-        return shapely.union_all(gdf.geometry.loc[[f"country:{c}" for c in codes]].values)
+        ids = [c if ":" in c else f"country:{c}" for c in codes]
+        return shapely.union_all([self.geometry(i, display=display) for i in ids])
 
     @functools.cache  # noqa: B019 - see _kind_view
     def land(self, display: bool = False):
@@ -284,9 +301,17 @@ class Gazetteer:
         return tuple(sorted(i for i in hits if i != country_id and self.shared_border_km(country_id, i) > 0))
 
     @functools.cache  # noqa: B019 - see _kind_view
+    def _source(self, place_id: str) -> str:
+        """The layer a place's outline was drawn from: its kind, or for a historic state the kind of its
+        members (the USSR from countries, West Germany from provinces)."""
+        kind = place_id.split(":", 1)[0]
+        if kind == "historic_state":
+            return "province" if "province:" in str(self.place(place_id).get("members", "")) else "country"
+        return kind
+
     def _shared(self, a: str, b: str) -> float:
         ga, gb = self.geometry(a), self.geometry(b)
-        if a.split(":", 1)[0] != b.split(":", 1)[0]:
+        if self._source(a) != self._source(b):
             return _near_boundary_km(ga, gb)
         if not ga.intersects(gb):
             return 0.0

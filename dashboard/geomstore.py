@@ -68,7 +68,8 @@ class GeomStore:
         if countries not in self._union:
             import shapely
 
-            rows = [self._where.get(f"country:{c}", len(self)) for c in countries]
+            # ISO3 codes, or ids of historic states (West Germany in NATO until 1990)
+            rows = [self._where.get(c if ":" in c else f"country:{c}", len(self)) for c in countries]
             if self._wkb is None or any(r >= len(self._wkb) for r in rows):
                 return None
             parts = [self._wkb.raw(r) for r in rows]
@@ -190,6 +191,26 @@ class GeomStore:
             raise ValueError(msg)
         wblob = np.memmap(folder / "wkb.bin", dtype=np.uint8, mode="r") if wsize else b""
         return cls(pids, blob, off, lat, lon, (wblob, woff), str(folder))
+
+
+def membership_spans(alliance_id: str, root: Path | None = None) -> list[tuple] | None:
+    """(joined, left) of every membership row of an alliance (``left`` None while a member), or None if the
+    file or the alliance is missing."""
+    import csv
+    from datetime import date
+
+    path = (root or settings.GEODATA_DIR) / "memberships.csv"
+    try:
+        with open(path, encoding="utf-8", newline="") as f:
+            rows = [r for r in csv.DictReader(f) if r.get("alliance") == alliance_id]
+    except OSError:
+        return None
+    if not rows:
+        return None
+    return [
+        (date.fromisoformat(r["joined"]), date.fromisoformat(r["left"]) if r.get("left") else None)
+        for r in rows
+    ]
 
 
 def members(alliance_id: str, day, root: Path | None = None) -> list[str] | None:

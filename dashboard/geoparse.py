@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
-from dashboard import lexicon, nameindex
+from dashboard import historic, lexicon, nameindex
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -49,6 +49,9 @@ BIG_CITY = 300_000
 
 #: Bonus of a candidate of the kind (and country) of the other items of a list it is in.
 LIST_WEIGHT = 1.5
+
+#: A town smaller than this named in the possessive ("Moody's") is taken for a firm or a person.
+POSSESSIVE_TOWN_MAX = 20_000
 
 #: Bonus of a town and a county of the article when the town lies in the county.
 CONTAINMENT_WEIGHT = 1.5
@@ -96,6 +99,7 @@ _ORIGIN_CUE = re.compile(
 
 _KIND_PRIOR = {
     "country": 3.0,
+    "historic_state": 3.0,  # the USSR, West Germany: dated, see dashboard.historic
     "alliance": 3.0,
     "continent": 2.9,
     "region": 2.7,
@@ -329,6 +333,8 @@ class Geoparser:
         for table in lexicon.place_tables():
             for surface, pid in table.entries.items():
                 add(surface, pid, table.type, table.prior)
+        for surface, pid in historic.DEMONYMS.items():
+            add(surface, pid, "demonym", 2.6)
 
     def place_info(self, place_id: str) -> tuple[str, str, str | None] | None:
         """(name, kind, country) of an indexed place, or None."""
@@ -399,8 +405,8 @@ class Geoparser:
             i = j + 1
         return toks, out
 
-    def parse(self, text: str) -> list[Mention]:
-        """Find and resolve the place mentions in ``text`` (see :func:`geoparse`)."""
+    def parse(self, text: str, on: date | None = None) -> list[Mention]:
+        """Find and resolve the place mentions in ``text`` as of date ``on`` (see :func:`geoparse`)."""
         if not text:
             return []
         # Parsing allocates many small acyclic tuples: the cyclic collector would rescan them over and over
@@ -408,13 +414,14 @@ class Geoparser:
         was_enabled = gc.isenabled()
         gc.disable()
         try:
-            return self._parse(text)
+            return self._parse(text, on)
         finally:
             if was_enabled:
                 gc.enable()
 
-    def _parse(self, text: str) -> list[Mention]:
+    def _parse(self, text: str, on: date | None = None) -> list[Mention]:
         toks, spans = self._spans(text)
+        spans = historic.spans_on(spans, on)  # readings of dated names valid on the article's date
         matched_tok = set()
         for i, j, *_ in spans:
             matched_tok.update(range(i, j + 1))
@@ -530,6 +537,10 @@ class Geoparser:
         # "US$5m", "HK$": a currency, not a place.
         if text[e : e + 1] == "$":
             return []
+        # "BP America Inc", "Aluminum Co of America": a firm's name, not a mention of the place ("in
+        # America and Japan Co" keeps its locative).
+        if prev_word not in lexicon.LOCATIVES and _in_company_name(text, toks, i, j):
+            return []
         # "Washington Post", "New York Times": a newspaper, not a mention of the place.
         if next_cap and nword in lexicon.NEWSPAPER_WORDS and next_tok[2][0].isupper():
             return []
@@ -581,6 +592,28 @@ class Geoparser:
             # locative cue, an appositive ("Justice, Ill.") or its state (country) named in the article.
             small = c.kind == "city" and c.population < 50_000
             if common_noun and small and (named is None or (c.province or c.country) not in named.ids()):
+                continue
+            # ...and never when a capitalised word precedes it: the head of an organisation's name
+            # ("Federal Reserve Board", "Farmers State Bank"), whatever the article names or the word after.
+            if (
+                small
+                and single
+                and key in lexicon.COMMON_NOUNS
+                and prev_adjacent
+                and prev_tok is not None
+                and text[prev_tok[1] : s] == " "
+                and prev_tok[2][0].isupper()
+            ):
+                continue
+            # "Moody's", "Dillard's": a small town's name in the possessive, with no locative cue, is a firm's
+            # or a person's ("Greer's city limits": a town of 35,000 stays).
+            if (
+                c.kind == "city"
+                and c.population < POSSESSIVE_TOWN_MAX
+                and single
+                and not locative
+                and text[e : e + 2] in ("'s", "\u2019s")
+            ):
                 continue
             if not locative:
                 # A capitalised neighbour makes a town part of a person's name, not a big city
@@ -1257,6 +1290,39 @@ def _caps_ok(toks: list[tuple[int, int, str]], i: int, j: int) -> bool:
     return toks[j][2][0].isupper() or toks[j][2][0].isdigit()
 
 
+#: How many capitalised words (or "of"/"and") a firm's name may run on either side of a place in it.
+COMPANY_RUN = 4
+_COMPANY_GAPS = frozenset({" ", " & "})
+
+
+def _in_company_name(text: str, toks: list[tuple[int, int, str]], i: int, j: int) -> bool:
+    """Tokens ``i..j`` lie in a run of capitalised words (with "of", "and", "&") that holds a corporate
+    suffix: "BP America Inc", "Aluminum Co of America", "Orion Royal Pacific Ltd"; or the span ends in a
+    suffix after a capitalised word ("Phillips Petroleum Co", not Petroleum County), or is one ("Cos")."""
+    last = toks[j][2]
+    if last in lexicon.CORPORATE_SUFFIXES:
+        if i == j:
+            return True
+        if i > 0 and text[toks[i - 1][1] : toks[i][0]] == " " and toks[i - 1][2][0].isupper():
+            return True
+    for step, edge in ((1, j), (-1, i)):
+        k = edge
+        for _ in range(COMPANY_RUN):
+            n = k + step
+            if n < 0 or n >= len(toks):
+                break
+            a, b = (toks[k], toks[n]) if step == 1 else (toks[n], toks[k])
+            if text[a[1] : b[0]] not in _COMPANY_GAPS:
+                break
+            w = toks[n][2]
+            if w in lexicon.CORPORATE_SUFFIXES:
+                return True
+            if not (w[0].isupper() or w in ("of", "and")):
+                break
+            k = n
+    return False
+
+
 _NEXT_WORDS = re.compile(r"\s(\w+)(?:\s(\w+))?")
 
 
@@ -1373,18 +1439,20 @@ def geoparse(text: str, *, on: date | None = None) -> list[Mention]:
     text : str
         The article's whole text; offsets index it.
     on : datetime.date, optional
-        The article's date (alliance membership is resolved in :func:`places_frame`).
+        The article's date (default: today): a name resolves to the place it named that day ("West
+        Germany" in 1987 is the Federal Republic of 1949-1990, "Yugoslavia" in 1995 the Federal Republic of
+        Yugoslavia) and dated places carry that day's name ("Burma" in 1987); see :mod:`dashboard.historic`.
 
     Returns
     -------
     list of Mention
         Sorted by start; ``text[m.start:m.end] == m.text`` for every mention.
     """
-    del on  # mentions do not depend on the date; membership does (places_frame)
     if not isinstance(text, str):
         msg = f"geoparse expects text, got {type(text).__name__}"
         raise TypeError(msg)
-    return default_parser().parse(text)
+    on = historic.as_date(on)  # a datetime, Timestamp or ISO string from a corpus record works too
+    return historic.on_date(default_parser().parse(text, on=on), on)
 
 
 def places_frame(
@@ -1404,7 +1472,9 @@ def places_frame(
     Returns
     -------
     geopandas.GeoDataFrame
-        Columns ``place_id, name, kind, country, count, mentions, members, geometry`` (EPSG:4326).
+        Columns ``place_id, name, kind, country, count, mentions, members, years, date, geometry``
+        (EPSG:4326); ``years`` is a historic state's life ("1949–1990"), else None; ``date`` the ISO date
+        the places are resolved on (the article's, else today's).
     """
     import geopandas as gpd
 
@@ -1412,7 +1482,7 @@ def places_frame(
     from dashboard.gazetteer import get_gazetteer
 
     gaz = get_gazetteer()
-    day = on or date.today()
+    day = historic.as_date(on) or date.today()
     shape = _display_shapes(gaz) if display else None
     groups: dict[str, list[Mention]] = {}
     for m in mentions:
@@ -1422,10 +1492,11 @@ def places_frame(
         first = ms[0]
         members = None
         if first.kind == "alliance":
-            members = list(gaz.members(pid, day))
+            when = historic.alliance_day(gaz, pid, day)  # a defunct alliance: its last members
+            members = list(gaz.members(pid, when))
             geom = shape.union(tuple(members)) if shape is not None else None
             if geom is None:
-                geom = gaz.geometry(pid, display=display, on=day)
+                geom = gaz.geometry(pid, display=display, on=when)
         else:
             geom = _stored_shape(shape, pid)
             if geom is None:
@@ -1448,10 +1519,23 @@ def places_frame(
                     for m in ms
                 ],
                 "members": members,
+                "years": historic.years(pid),
+                "date": day.isoformat(),
                 "geometry": geom,
             }
         )
-    cols = ["place_id", "name", "kind", "country", "count", "mentions", "members", "geometry"]
+    cols = [
+        "place_id",
+        "name",
+        "kind",
+        "country",
+        "count",
+        "mentions",
+        "members",
+        "years",
+        "date",
+        "geometry",
+    ]
     return gpd.GeoDataFrame(rows, columns=cols, geometry="geometry", crs=settings.CRS)
 
 

@@ -205,7 +205,7 @@ DEMONYM_PLACES: dict[str, str] = {
     "African": "continent:africa",
     "Asian": "continent:asia",
     "Latin American": "region:latin_america",
-    "Soviet": "region:former_soviet_union",
+    "Soviet": "historic_state:ussr",
     "Scandinavian": "region:scandinavia",
     "Balkan": "region:balkans",
     "Caucasian": "region:caucasus",
@@ -347,8 +347,8 @@ ABBREVIATIONS: dict[str, str] = {
     "PRC": "country:CHN",
     "ROK": "country:KOR",
     "DPRK": "country:PRK",
-    "USSR": "region:former_soviet_union",
-    "Soviet Union": "region:former_soviet_union",
+    "USSR": "historic_state:ussr",
+    "Soviet Union": "historic_state:ussr",
     "Holland": "country:NLD",
     "Ivory Coast": "country:CIV",
     "Burma": "country:MMR",
@@ -439,6 +439,13 @@ NEWSPAPER_WORDS: frozenset[str] = _words(
     "post times herald tribune gazette chronicle journal examiner inquirer courier dispatch register bee"
 )
 
+#: Suffixes of a firm's name: a place inside such a name ("BP America Inc", "Aluminum Co of America",
+#: "Security Pacific Corp") names the firm, not the place. Case-sensitive.
+CORPORATE_SUFFIXES: frozenset[str] = _words(
+    "Inc Ltd Corp Co Cos Plc PLC AG SpA NV N.V. S.A. GmbH Bhd Pty LLC LP L.P. Corporation Incorporated"
+    " Limited"
+)
+
 #: Words before a name that say which kind of place it is ("the state of Washington").
 PROVINCE_CUES: frozenset[str] = _words("state province commonwealth prefecture territory")
 
@@ -524,7 +531,7 @@ COMMON_WORDS: frozenset[str] = _words(
     delta plateau pacific atlantic airport creek village villages coast capital
     islands mountain mountains desert forest port ocean sea region province district
     town township borough parish metro downtown uptown midtown square hall tower bridge station
-    camp base fort hill hills heights gardens grove meadows ridge point lakes
+    camp base fort hill hills heights gardens grove meadows ridge point lakes gulf strait straits
     a about above after again against all also although am an and any april are as at august autumn
     avenue bath bay be beach because been before being below best between bible big black both brown
     but by can center central centre christ christmas church city college commerce congress could

@@ -49,6 +49,9 @@ LAYERS: tuple[LayerStyle, ...] = (
     LayerStyle("alliance", "Alliances", "#2c7fb8", 0.04, 2.0, "6 4", container=True),
     LayerStyle("region", "Regions", "#e66101", 0.12, 2.0, container=True),
     LayerStyle("sea", "Seas", "#0570b0", 0.45, 1.2),
+    # Historic states (the USSR, West Germany): the state itself on its dates, drawn under today's countries
+    # it overlaps, dashed like a past.
+    LayerStyle("historic_state", "Historic states", "#8c510a", 0.3, 2.0, "4 3"),
     LayerStyle("country", "Countries", "#a50f15", 0.55, 1.0),
     LayerStyle("province", "Provinces", "#6a3d9a", 0.45, 1.2),
     # US counties: an own overlay above provinces (states), thin lines, so both can be toggled apart.
@@ -423,6 +426,8 @@ def layer_geojson(places: pd.DataFrame, text: str, highlight: Iterable[str] = ()
         if kind == "alliance":
             members = list(row.get("members") or [])
             extra.append(f"{len(members)} members: {', '.join(members)}")
+        elif row.get("years"):  # a historic state: its years ("1949–1990")
+            extra.append(str(row["years"]))
         if weak:
             extra.append(f"weak match ({confidence_text(confs)})")
         fill = country_fill(count) if kind == "country" else style.color

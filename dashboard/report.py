@@ -660,6 +660,8 @@ def combine(
         first = group.iloc[0].copy()
         first["count"] = int(group["count"].sum())
         first["mentions"] = [m for ms in group["mentions"] for m in ms]
+        if "date" in group:  # articles of different dates: every date the place was resolved on
+            first["date"] = "; ".join(sorted({str(d) for d in group["date"]}))
         if labels is not None:
             first["articles"] = [a for arts in group["articles"] for a in arts]
         rows.append(first)

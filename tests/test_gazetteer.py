@@ -104,7 +104,7 @@ def test_eu_and_csto_exits(gaz):
     assert "GEO" not in gaz.members("alliance:csto", "2005-01-01")
     assert "ARM" in gaz.members("alliance:csto", "2025-01-01")
     with pytest.raises(KeyError):
-        gaz.members("alliance:warsaw_pact", "1980-01-01")
+        gaz.members("alliance:no_such_alliance", "1980-01-01")  # the Warsaw Pact is bundled since v3
     with pytest.raises(ValueError, match="YYYY-MM-DD"):
         gaz.members("alliance:nato", "yesterday")
 

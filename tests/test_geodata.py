@@ -118,6 +118,10 @@ def test_a_country_name_is_no_other_places_alternate():
     owner = dict(zip(main["name"], main["id"], strict=True))
     alts = names[names["primary"] == "False"]
     clash = alts[alts["name"].map(owner).notna() & alts["name"].map(owner).ne(alts["place_id"])]
+    # Except a name dated for that place (src/former_names.csv): "Germany" was West Germany until 1990.
+    dated = pd.read_csv(GEODATA_DIR / "validity.csv", dtype=str, keep_default_na=False)
+    dated = set(zip(dated["place_id"], dated["name"], strict=True))
+    clash = clash[[(p, n) not in dated for p, n in zip(clash["place_id"], clash["name"], strict=True)]]
     assert clash.empty, clash.head()
 
 
@@ -340,13 +344,17 @@ def test_cities_include_capitals_and_populations():
 def test_memberships_table():
     df = pd.read_csv(GEODATA_DIR / "memberships.csv", dtype=str, keep_default_na=False)
     nato = df[df["alliance"] == "alliance:nato"].set_index("country")
-    assert len(nato) == 32
+    assert len(nato) == 33  # 32 members today and West Germany (1955-1990; reunified Germany from 1990-10-03)
+    assert nato.loc["historic_state:west_germany", "left"] == "1990-10-02"
+    assert nato.loc["DEU", "joined"] == "1990-10-03"
     assert nato.loc["FIN", "joined"] == "2023-04-04"
     assert nato.loc["SWE", "joined"] == "2024-03-07"
     assert nato.loc["MKD", "joined"] == "2020-03-27"
     assert nato.loc["MNE", "joined"] == "2017-06-05"
     eu = df[df["alliance"] == "alliance:eu"].set_index("country")
-    assert len(eu) == 28 and eu.loc["GBR", "left"] == "2020-01-31"
+    assert len(eu) == 29 and eu.loc["GBR", "left"] == "2020-01-31"
+    warsaw = df[df["alliance"] == "alliance:warsaw_pact"].set_index("country")
+    assert len(warsaw) == 8 and warsaw.loc["ALB", "left"] == "1968-09-13"
     uzb = df[(df["alliance"] == "alliance:csto") & (df["country"] == "UZB")]
     assert len(uzb) == 2
 

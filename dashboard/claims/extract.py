@@ -78,9 +78,14 @@ def as_mention(m: Any) -> Mention:
         str(get("text")),
         str(get("place_id")),
         str(get("name") or get("place_id")),
-        str(get("kind") or str(get("place_id")).split(":")[0]),
+        _claim_kind(str(get("kind") or str(get("place_id")).split(":")[0])),
         str(get("type") or "literal"),
     )
+
+
+def _claim_kind(kind: str) -> str:
+    """A historic state (West Germany, the USSR) is checked like a country: area, borders, alliances."""
+    return "country" if kind == "historic_state" else kind
 
 
 class MentionIndex:

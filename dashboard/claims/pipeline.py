@@ -166,8 +166,12 @@ def check_claims(text: str, *, on: date | None = None, mentions: list | None = N
     Returns
     -------
     list of Claim
-        Sorted by offset. Text without numbers with units, border verbs or size comparisons gives no claims.
+        Sorted by offset, each with ``date`` (ISO: ``on``, else today). Text without numbers with units,
+        border verbs or size comparisons gives no claims.
     """
+    from dashboard.historic import as_date
+
+    on = as_date(on)  # a datetime or ISO string (a corpus record's) is read as its day
     if mentions is None:
         from dashboard.geoparse import geoparse
 
@@ -180,6 +184,6 @@ def check_claims(text: str, *, on: date | None = None, mentions: list | None = N
             c = _second_opinion(r, c, day)
         if r.check == "border_share" and on is None and c.details.get("date"):
             c.details["date_note"] = "today (the article has no date)"
-        claims.append(c)
+        claims.append(replace(c, date=day.isoformat()))
     claims.sort(key=lambda c: (c.start, KINDS.index(c.kind)))
     return claims

@@ -93,6 +93,7 @@ class Claim:
     place_ids: tuple[str, ...] = ()
     details: dict = field(default_factory=dict)
     confidence: str = "high"
+    date: str | None = None  # ISO date the places and alliances were taken on (the article's, else today)
 
     def to_dict(self) -> dict:
         """JSON-ready dict with every field (place_ids as a list)."""

@@ -16,6 +16,7 @@ from dashboard.geodata_build import sources
 from dashboard.geodata_build.admin import build_countries, build_provinces, polygonal
 from dashboard.geodata_build.cities import build_cities, province_admin1
 from dashboard.geodata_build.counties import build_counties
+from dashboard.geodata_build.historic import build_historic, former_name_rows, read_tables, validity_table
 from dashboard.geodata_build.regions import build_regions, read_regions
 from dashboard.geodata_build.shpzip import write_shp_zip
 from dashboard.geodata_build.text import clean
@@ -111,15 +112,16 @@ def coverage_display(
     return gpd.GeoDataFrame(out, geometry="geometry", crs=CRS)
 
 
-def _memberships(src: Path, countries: gpd.GeoDataFrame) -> pd.DataFrame:
+def _memberships(src: Path, countries: gpd.GeoDataFrame, historic: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Alliance memberships; a member is an ISO3 code or a historic state's id (West Germany in NATO)."""
     df = pd.read_csv(src / "memberships.csv", dtype=str, keep_default_na=False)
-    unknown = sorted(set(df["country"]) - set(countries["country"]))
+    unknown = sorted(set(df["country"]) - set(countries["country"]) - set(historic["id"]))
     if unknown:
         msg = f"memberships.csv: countries not in the countries layer: {unknown}"
         raise ValueError(msg)
     for col in ("joined", "left"):
         pd.to_datetime(df.loc[df[col] != "", col], format="%Y-%m-%d")  # raises on a bad date
-    names = countries.set_index("country")["name"]
+    names = pd.concat([countries.set_index("country")["name"], historic.set_index("id")["name"]])
     df.insert(2, "name", df["country"].map(names))
     return df.sort_values(["alliance", "country", "joined"], ignore_index=True)
 
@@ -133,7 +135,10 @@ def write_gzip_csv(frame: pd.DataFrame, path: Path) -> Path:
 
 
 def _names_frame(
-    names: list[dict], layers: dict[str, gpd.GeoDataFrame], countries: gpd.GeoDataFrame
+    names: list[dict],
+    layers: dict[str, gpd.GeoDataFrame],
+    countries: gpd.GeoDataFrame,
+    dated: frozenset[tuple[str, str]] = frozenset(),
 ) -> pd.DataFrame:
     """The names table: one row per distinct (place, name), sorted, with the v2 columns.
 
@@ -151,7 +156,9 @@ def _names_frame(
     ]
     taken = dict(zip(main["name"], main["id"], strict=True))
     owner = frame["name"].map(taken)
-    frame = frame[~(owner.notna() & owner.ne(frame["place_id"]) & ~frame["primary"])]
+    # ...unless the name is dated for it (former_names.csv): "Germany" for West Germany until 1990-10-02.
+    dated = pd.Series(list(zip(frame["place_id"], frame["name"], strict=True)), index=frame.index).isin(dated)
+    frame = frame[~(owner.notna() & owner.ne(frame["place_id"]) & ~frame["primary"]) | dated]
     # iso_a2: a city's own GeoNames code (Reunion RE), else its country's; admin1/province/capital from the
     # layers (provinces: GeoNames admin-1 code without the country prefix).
     iso2 = dict(zip(countries["country"], countries["iso_a2"], strict=True))
@@ -221,6 +228,11 @@ def build(out: Path, src: Path) -> None:
     display["regions"] = build_regions(table, shown_countries, shown_provinces)[0][regions.columns]
     names += more
     _log(f"regions {len(regions)} ({time.perf_counter() - t0:.1f} s)")
+    states, parts, former = read_tables(src)
+    historic, more = build_historic(states, parts, countries, provinces)
+    display["historic"] = build_historic(states, parts, shown_countries, shown_provinces)[0][historic.columns]
+    names += more
+    _log(f"historic states {len(historic)}")
 
     counties, more = build_counties(provinces)
     names += more
@@ -234,6 +246,7 @@ def build(out: Path, src: Path) -> None:
         "cities": cities,
         "regions": regions,
         "counties": counties,
+        "historic": historic,
     }
     seas = _optional_layer("seas", "build_seas", countries)
     pipelines = _optional_layer("pipelines", "build_pipelines")
@@ -272,10 +285,16 @@ def build(out: Path, src: Path) -> None:
                     "primary": alias == rec.name,
                 }
             )
-    frame = _names_frame(names, layers, countries)
+    kinds = {n["place_id"]: n["kind"] for n in names}
+    owners = {n["place_id"]: n["country"] or "" for n in names if n["primary"]}
+    names += former_name_rows(former, kinds, owners)
+    dated = frozenset(zip(former["place_id"], former["name"], strict=True))
+    frame = _names_frame(names, layers, countries, dated)
     write_gzip_csv(frame, out / "names.csv.gz")
     (out / "names.csv").unlink(missing_ok=True)  # v1 file, replaced by names.csv.gz
-    _memberships(src, countries).to_csv(out / "memberships.csv", index=False, lineterminator="\n")
+    _memberships(src, countries, historic).to_csv(out / "memberships.csv", index=False, lineterminator="\n")
+    validity = validity_table(historic, former, states)
+    validity.to_csv(out / "validity.csv", index=False, lineterminator="\n")
     _log(f"names {len(frame)}; done in {time.perf_counter() - t0:.1f} s -> {out}")
     sizes = {p.name: p.stat().st_size for p in sorted(out.iterdir()) if p.is_file()}
     listing = ", ".join(f"{k} {v / 1e6:.2f}" for k, v in sizes.items())

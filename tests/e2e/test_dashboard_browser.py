@@ -349,3 +349,32 @@ def test_combined_articles_carry_an_article_column_in_the_downloads(offline_page
         page.get_by_role("button", name="Download mentions (CSV)").click()
     rows = pd.read_csv(info.value.path())
     assert set(rows["source"]) == articles and len(rows) == sample_mentions + 5
+
+
+def test_a_1987_article_maps_west_germany_with_its_years(offline_page: Page, server: dict) -> None:
+    page = offline_page
+    open_app(page, server["url"])
+    article = b"date 1987-03-01 Bonn talks\nWest Germany and East Germany met; the Warsaw Pact watched Burma."
+    upload(page, ("bonn.txt", article))
+    caption = page.locator("[data-testid='stCaptionContainer']").filter(has_text="Bonn talks (1987-03-01)")
+    expect(caption.first).to_be_visible(timeout=TIMEOUT)
+    wait_idle(page)
+    assert overlay_counts(page).get("Historic states") == 2
+    # Only the historic states on the map: hovering each shows its tooltip with its years.
+    frame = page.frame_locator(MAP_FRAME)
+    for layer in overlay_counts(page):
+        if layer != "Historic states":
+            frame.get_by_label(layer).uncheck()
+    expect(features(page)).to_have_count(2)
+    tips = []
+    for k in range(2):
+        features(page).nth(k).dispatch_event("mouseover")  # the two outlines overlap on a world map
+        tip = frame.locator(".leaflet-tooltip")
+        expect(tip.last).to_be_visible(timeout=TIMEOUT)
+        tips.append(tip.last.inner_text())
+    assert any("West Germany" in t and "1949–1990" in t for t in tips), tips
+    allp = _download(page, "Download all mapped places (GeoJSON)")
+    wg = allp[allp["place_id"] == "historic_state:west_germany"].iloc[0]
+    assert (wg["kind"], wg["years"]) == ("historic_state", "1949–1990")
+    assert str(wg["date"])[:10] == "1987-03-01"  # GDAL reads the ISO date as a date
+    assert "Burma" in set(allp["name"])  # Myanmar under its 1987 name
