@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+import corpus_view
 from dashboard import mapview, report, settings
 from dashboard.errors import DashboardError, InputError
 
@@ -291,6 +292,9 @@ def dates_caption(articles: list[Any]) -> str:
 
 def main() -> None:
     st.session_state["_timings"] = {}
+    if corpus_view.view_switch() == "Corpus":
+        corpus_view.render()
+        return
     sidebar()
     st.title("News geo dashboard")
     articles, problems = gather_articles()
