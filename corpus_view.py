@@ -144,7 +144,8 @@ def world_geometry(geom: Any) -> Any:
     parts = list(getattr(geom, "geoms", [geom]))
     kept = [p for p in parts if p.area >= speck] or [max(parts, key=lambda p: p.area)]
     kept = [
-        shapely.Polygon(p.exterior, [h for h in p.interiors if shapely.Polygon(h).area >= speck]) for p in kept
+        shapely.Polygon(p.exterior, [h for h in p.interiors if shapely.Polygon(h).area >= speck])
+        for p in kept
     ]
     simple = shapely.simplify(shapely.MultiPolygon(kept), tol, preserve_topology=True)
     return geom if simple.is_empty else simple
@@ -271,7 +272,18 @@ def legend_html(kinds: Iterable[str], shade: str) -> str:
         for (_, c), label in zip(classes, labels, strict=True)
     ]
     layers = mapview.Legend(kinds).html
-    return "".join(rows) + layers[layers.find("<b>Layers</b>") :]
+    layers = layers[layers.find("<b>Layers</b>") :].replace("in a claim", "selected place")
+    return "".join(rows) + layers
+
+
+def place_labels(places: pd.DataFrame) -> dict[str, str]:
+    """Place id -> a unique label for the place picker: "Name (kind)", with the id where names repeat."""
+    base = [f"{n} ({k})" for n, k in zip(places["name"], places["kind"], strict=True)]
+    seen = pd.Series(base).duplicated(keep=False).tolist()
+    return {
+        pid: f"{label} {pid}" if dup else label
+        for pid, label, dup in zip(places["place_id"], base, seen, strict=True)
+    }
 
 
 # --- state ---------------------------------------------------------------------------------------------
@@ -621,23 +633,34 @@ def render() -> None:
         counts = store.change(start, end, filters)
         counts = counts[counts["articles"] > 0].reset_index(drop=True)
     place_names = dict(zip(places["place_id"], places["name"], strict=True))
-    st.selectbox(
-        "Selected place",
-        list(places["place_id"]),
-        index=None,
-        key=K_PLACE,
-        format_func=lambda p: place_names.get(p, p),
-        placeholder="Click a place on the map or a row of the table",
-        bind="query-params",
-        persist_state="session",
-    )
+    # The map spans the page; under it the top places (left) and the selected place (right). The place
+    # picker runs first, since the map outlines the selected place, but sits in the right column.
+    map_box = st.container()
+    left, right = st.columns([2, 3])
+    labels = place_labels(places)
+    # The picker's URL form would be its label; the URL keeps the stable place id instead.
+    if K_PLACE not in st.session_state and st.query_params.get(K_PLACE) in labels:
+        st.session_state[K_PLACE] = st.query_params[K_PLACE]
+    with right:
+        st.selectbox(
+            "Selected place",
+            list(labels),
+            index=None,
+            key=K_PLACE,
+            format_func=labels.get,
+            placeholder="Click a place on the map or a row of the table",
+            persist_state="session",
+        )
     selected = st.session_state.get(K_PLACE)
-    left, right = st.columns([3, 2])
-    with left, _timed("map"):
+    if selected:
+        st.query_params[K_PLACE] = selected
+    else:
+        st.query_params.pop(K_PLACE, None)
+    with map_box, _timed("map"):
         clicked = _show_map(
             str(path), stamp, counts, m.articles, shade, selected, sorted(set(places["kind"]))
         )
-    with right:
+    with left:
         picked = _top_places_table(counts)
     pick = clicked or picked
     if pick and pick != selected:
@@ -645,20 +668,21 @@ def render() -> None:
         st.rerun()
     st.session_state["_render_s"] = time.perf_counter() - t_start
     if selected:
-        _show_place(
-            store,
-            str(path),
-            stamp,
-            selected,
-            place_names.get(selected, selected),
-            start,
-            end,
-            filters,
-            freq,
-            measure,
-            lo,
-            hi,
-        )
+        with right:
+            _show_place(
+                store,
+                str(path),
+                stamp,
+                selected,
+                place_names.get(selected, selected),
+                start,
+                end,
+                filters,
+                freq,
+                measure,
+                lo,
+                hi,
+            )
     _show_downloads(store, str(path), stamp, counts, start, end, filters)
 
 
@@ -800,7 +824,7 @@ def _top_places_table(counts: pd.DataFrame) -> str | None:
         on_select="rerun",
         selection_mode="single-row",
         hide_index=True,
-        height=480,
+        height=420,
     )
     # The selection outlives reruns: only a change of the selected rows is a new pick.
     rows = tuple(event.selection.rows) if event is not None else ()
@@ -824,7 +848,7 @@ def _show_place(
     hi: date,
 ) -> None:
     """A selected place: its own timeline and its articles in the range with the sentences that mention it."""
-    st.subheader(name)
+    st.subheader(name, anchor="selected-place")
     own = query.fill_days(
         store.timeline(filters, freq=freq, measure=measure, place_id=place_id), lo, hi, freq
     )
@@ -836,7 +860,7 @@ def _show_place(
     )
     for a in articles:
         with st.container(border=True):
-            text_col, button_col = st.columns([6, 1])
+            text_col, button_col = st.columns([4, 1.2])
             sentences = "".join(f"<li>{c.html()}</li>" for c in a.sentences)
             text_col.html(
                 "<div class='corpus-article'>"
@@ -845,7 +869,7 @@ def _show_place(
                 f"<ul style='margin:4px 0'>{sentences}</ul></div>"
             )
             button_col.button(
-                "Open in article view",
+                "Open article",
                 key=f"corpus_open_{a.article_id}",
                 on_click=_open_article,
                 args=(path, stamp, a.article_id),
