@@ -140,7 +140,7 @@ def world_geometry(geom: Any) -> Any:
     tol = float(np.clip(share * np.sqrt(geom.area), low, high))
     # Islands (holes of a sea) and islets (parts of a country) below a few tolerances vanish at world scale
     # and are most of the vertices.
-    speck = (4 * tol) ** 2
+    speck = (3 * tol) ** 2
     parts = list(getattr(geom, "geoms", [geom]))
     kept = [p for p in parts if p.area >= speck] or [max(parts, key=lambda p: p.area)]
     kept = [

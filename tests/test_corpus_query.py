@@ -48,7 +48,7 @@ def _in(df: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
 
 
 def test_bounds_places_and_country_names(store: CorpusStore, frames) -> None:
-    arts, ments = frames
+    _, ments = frames
     assert store.date_bounds() == (FIRST, LAST)
     places = store.places()
     assert set(places["place_id"]) == set(ments["place_id"])
