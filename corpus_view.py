@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import math
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, timedelta
@@ -32,8 +33,10 @@ from dashboard.report import escape_text
 VIEWS = ("Article", "Corpus")
 VIEW_KEY = "view"
 MENTION_TYPES = ("literal", "demonym", "metonymic", "alliance")
-#: Places drawn per layer (the most-mentioned first), so a busy range keeps the map light in the browser.
+#: Places drawn per layer (the most-mentioned first), so a busy range keeps the map light in the browser:
+#: every country up to this many, fewer of the kinds that come by the thousand in an archive.
 MAP_PLACES_PER_KIND = 150
+MAP_PLACES_BY_KIND: dict[str, int] = {"city": 100, "province": 100, "county": 50}
 #: Rows of the top-places table.
 TOP_PLACES_ROWS = 100
 #: Articles listed for a selected place.
@@ -99,27 +102,55 @@ def open_store(path: str, stamp: float) -> CorpusStore:
     return CorpusStore(path)
 
 
-@st.cache_resource(max_entries=8, show_spinner="Loading the store's places…")
-def base_features(path: str, stamp: float) -> dict[str, dict[str, Any]]:
-    """Every place of the store as a styled GeoJSON feature (mapview.layer_geojson), by place id.
+class PlaceFeatures:
+    """The store's places as styled GeoJSON features (mapview.layer_geojson), each built on first use.
 
-    Built once per store: a range change only swaps counts, tooltips and colours (see :func:`range_layers`).
+    A range change only swaps counts, tooltips and colours on these (see :func:`range_layers`); building a
+    place's feature (simplifying its geometry) happens once per server, and only for places ever drawn.
     """
+
+    def __init__(self, places: Any) -> None:
+        places = places[places.geometry.notna() & ~places.geometry.is_empty]
+        self._places = places.drop_duplicates("place_id").set_index("place_id", drop=False)
+        self._built: dict[str, dict[str, Any]] = {}
+        self._lock = threading.Lock()
+
+    def ids(self) -> list[str]:
+        """Every place id with a geometry."""
+        return list(self._places.index)
+
+    def features(self, place_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """Features of ``place_ids`` (places without geometry left out), by place id."""
+        ids = list(place_ids)
+        with self._lock:
+            missing = [p for p in ids if p not in self._built and p in self._places.index]
+            if missing:
+                rows = self._places.loc[missing].copy()
+                rows["geometry"] = [world_geometry(g) for g in rows.geometry]
+                rows["count"] = 1
+                rows["mentions"] = [[] for _ in range(len(rows))]
+                for kind in mapview.layer_kinds(rows["kind"]):
+                    layer = mapview.layer_geojson(rows[rows["kind"] == kind], "")
+                    self._built.update({f["properties"]["place_id"]: f for f in layer["features"]})
+            return {p: self._built[p] for p in ids if p in self._built}
+
+
+@st.cache_data(persist="disk", max_entries=8, show_spinner="Simplifying the store's places for the map…")
+def _all_place_features(path: str, stamp: float) -> dict[str, dict[str, Any]]:
+    """Every place's feature, kept on disk by Streamlit (~/.streamlit/cache) so a restart skips the work."""
     import geopandas as gpd
 
     f = Path(path) / schema.PLACES_FILE
     if not f.is_file():
         return {}
-    places = gpd.read_parquet(f)
-    places = places[places.geometry.notna() & ~places.geometry.is_empty].copy()
-    places["geometry"] = [world_geometry(g) for g in places.geometry]
-    places["count"] = 1
-    places["mentions"] = [[] for _ in range(len(places))]
-    out: dict[str, dict[str, Any]] = {}
-    for kind in mapview.layer_kinds(places["kind"]):
-        layer = mapview.layer_geojson(places[places["kind"] == kind], "")
-        out.update({feat["properties"]["place_id"]: feat for feat in layer["features"]})
-    return out
+    places = PlaceFeatures(gpd.read_parquet(f))
+    return places.features(places.ids())
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def place_features(path: str, stamp: float) -> dict[str, dict[str, Any]]:
+    """The store's place features by id, in memory once per server process (empty without places.parquet)."""
+    return _all_place_features(path, stamp)
 
 
 #: World-scale simplification of the corpus map: tolerance in degrees, a share of the square root of a
@@ -156,11 +187,18 @@ def _local_assets() -> bool:
     return mapview.ensure_local_assets()
 
 
-@st.cache_resource(show_spinner="Loading the bundled land…")
-def _land() -> dict:
+@st.cache_data(persist="disk", max_entries=2, show_spinner="Loading the bundled land…")
+def _land_data(geodata_stamp: float) -> dict:
     from dashboard.gazetteer import get_gazetteer
 
     return mapview.land_geojson(get_gazetteer().layer("country", display=True))
+
+
+@st.cache_resource(show_spinner=False)
+def _land() -> dict:
+    """The land backdrop of the offline map, kept on disk by Streamlit between server starts."""
+    stamp = max((f.stat().st_mtime for f in settings.GEODATA_DIR.glob("*") if f.is_file()), default=0.0)
+    return _land_data(stamp)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -178,6 +216,18 @@ def _store_countries(path: str, stamp: float) -> dict[str, str]:
 # --- the map's data ------------------------------------------------------------------------------------
 
 
+def map_cap(kind: str) -> int:
+    """How many places of ``kind`` the map draws at most."""
+    return MAP_PLACES_BY_KIND.get(kind, MAP_PLACES_PER_KIND)
+
+
+def drawn_places(counts: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``counts`` the map draws: mentioned in the range, the most-mentioned per kind."""
+    shown = counts[counts["articles"] > 0]
+    rank = shown.groupby("kind").cumcount()
+    return shown[rank < shown["kind"].map(map_cap)]
+
+
 def _classed(value: float, classes: Iterable[tuple[float, str]]) -> str:
     color = ""
     for low, c in classes:
@@ -193,14 +243,14 @@ def range_layers(
     *,
     shade: str = "share",
     selected: str | None = None,
-    per_kind: int = MAP_PLACES_PER_KIND,
+    per_kind: int | None = None,
 ) -> dict[str, dict[str, Any]]:
     """The range's places as styled layers by kind, from the store's base features.
 
     Parameters
     ----------
     base : dict
-        :func:`base_features` of the store.
+        Place id -> feature, from :meth:`PlaceFeatures.features`.
     counts : pandas.DataFrame
         ``CorpusStore.change`` of the range (``articles``, ``mentions``, ``previous``, ``change``...).
     total_articles : int
@@ -209,8 +259,8 @@ def range_layers(
         What the country fill shows.
     selected : str, optional
         A place id outlined in yellow.
-    per_kind : int
-        Most-mentioned places kept per layer.
+    per_kind : int, optional
+        Most-mentioned places kept per layer (default :func:`map_cap` of the kind).
 
     Returns
     -------
@@ -222,7 +272,7 @@ def range_layers(
     for row in shown.itertuples(index=False):
         feat = base.get(row.place_id)
         kind = row.kind
-        if feat is None or len(layers.setdefault(kind, [])) >= per_kind:
+        if feat is None or len(layers.setdefault(kind, [])) >= (per_kind or map_cap(kind)):
             continue
         props = dict(feat["properties"])
         css = dict(props["style"])
@@ -734,8 +784,9 @@ def _show_map(
 ) -> str | None:
     """Draw the range's places; returns the place id of a new click on the map, if any."""
     with _timed("map_base_features"):
-        base = base_features(path, stamp)
-    if not base:
+        drawn = drawn_places(counts)
+        feats = place_features(path, stamp)
+    if not feats:
         st.warning("This store has no places.parquet: no geometry to draw.")
         return None
     with _timed("map_land_bounds"):
@@ -748,7 +799,7 @@ def _show_map(
     for child in m._children.values():
         if isinstance(child, mapview.Legend):
             child.html = legend_html(store_kinds, shade)
-    layers = range_layers(base, counts, total, shade=shade, selected=selected)
+    layers = range_layers(feats, drawn, total, shade=shade, selected=selected)
     groups = [mapview.feature_group(kind, layer) for kind, layer in layers.items()]
     t0 = time.perf_counter()
     out = st_folium(

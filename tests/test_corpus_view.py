@@ -30,7 +30,7 @@ def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def base(store_dir: Path) -> dict:
-    return cv.base_features(str(store_dir), 0.0)
+    return cv.place_features(str(store_dir), 0.0)
 
 
 def test_range_layers_follow_the_counts(store_dir: Path, base: dict) -> None:
