@@ -416,11 +416,11 @@ def _open_article(path: str, stamp: float, article_id: str) -> None:
 def _progress_callback(bar: Any, label: str) -> Callable[..., None]:
     """A progress callback for ``build_store``: accepts ``(done, total)`` or a fraction."""
 
-    def update(done: float, total: float | None = None, *_: Any, **__: Any) -> None:
+    def update(done: float, total: float | None = None, message: str | None = None, *_: Any) -> None:
         frac = done / total if total else done
         frac = min(max(float(frac), 0.0), 1.0)
-        text = f"{label}: {int(done):,} of {int(total):,}" if total else f"{label}: {frac:.0%}"
-        bar.progress(frac, text=text)
+        text = f"{label}: {int(done):,} of {int(total):,} chunks" if total else f"{label}: {frac:.0%}"
+        bar.progress(frac, text=f"{text} · {message}" if message else text)
 
     return update
 
@@ -485,19 +485,32 @@ def _store_sidebar() -> Path:
     return Path(st.session_state.get(K_STORE) or settings.CORPUS_STORE).expanduser()
 
 
+#: Uploads read as tables of articles (one a row); other uploads are article files (txt, md, html).
+TABLE_SUFFIXES = (".jsonl", ".csv", ".parquet", ".json")
+
+
 def _build_from_uploads(files: list[Any]) -> None:
+    """Write the uploads under .cache/stores and build a store from them; the view then opens it."""
     import hashlib
 
     h = hashlib.sha1(usedforsecurity=False)
     for f in files:
         h.update(f.name.encode() + b"\0" + f.getvalue())
     out = settings.STORES_DIR / f"upload-{h.hexdigest()[:12]}"
-    inputs = out.with_name(out.name + "-input")
-    inputs.mkdir(parents=True, exist_ok=True)
+    folder = out.with_name(out.name + "-input")
+    (folder / "articles").mkdir(parents=True, exist_ok=True)
+    inputs: list[Path] = []
     for f in files:
-        (inputs / Path(f.name).name).write_bytes(f.getvalue())
-    if _build([inputs], out, f"Geoparsing {len(files)} file(s)"):
-        st.session_state[K_STORE] = str(out)
+        name = Path(f.name).name
+        table = name.lower().endswith(TABLE_SUFFIXES)
+        dest = folder / name if table else folder / "articles" / name
+        dest.write_bytes(f.getvalue())
+        if table:
+            inputs.append(dest)
+    if any((folder / "articles").iterdir()):
+        inputs.append(folder / "articles")
+    if _build(inputs, out, f"Geoparsing {len(files)} file(s)"):
+        _set_pending(**{K_STORE: str(out)})
         st.rerun()
 
 
