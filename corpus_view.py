@@ -820,7 +820,7 @@ def _show_map(
         key="corpus_map",
         height=520,
         use_container_width=True,
-        returned_objects=["last_active_drawing", "last_object_clicked"],
+        returned_objects=["last_active_drawing", "last_object_clicked_count"],
         feature_group_to_add=groups or None,
         layer_control=folium.LayerControl(collapsed=False),
     )
@@ -846,7 +846,7 @@ def _new_click(out: Mapping[str, Any] | None) -> str | None:
         return None
     drawing = out.get("last_active_drawing") or {}
     pid = (drawing.get("properties") or {}).get("place_id")
-    token = (pid, str(out.get("last_object_clicked")))
+    token = (pid, out.get("last_object_clicked_count"))
     if pid is None or st.session_state.get("_corpus_last_click") == token:
         return None
     st.session_state["_corpus_last_click"] = token
