@@ -593,11 +593,14 @@ def _filters_sidebar(store_kinds: list[str], countries: Mapping[str, str]) -> Fi
     )
 
 
-def _timeline_chart(df: pd.DataFrame, start: date, end: date, measure: str, height: int = 140) -> alt.Chart:
+def _timeline_chart(
+    df: pd.DataFrame, start: date, end: date, measure: str, freq: str = "day", height: int = 140
+) -> alt.Chart:
+    """Bars per day or week; the buckets that overlap the range in colour, the rest grey."""
+    last_day = 6 if freq == "week" else 0
     df = df.assign(period=pd.to_datetime(df["period"]))
-    df["shown"] = (df["period"].dt.date >= start - timedelta(days=6 if len(df) > 1 else 0)) & (
-        df["period"].dt.date <= end
-    )
+    first = df["period"].dt.date
+    df["shown"] = (first <= end) & (first + timedelta(days=last_day) >= start)
     return (
         alt.Chart(df)
         .mark_bar()
@@ -683,7 +686,7 @@ def render() -> None:
 
     with _timed("timeline"):
         timeline = query.fill_days(store.timeline(filters, freq=freq, measure=measure), lo, hi, freq)
-        st.altair_chart(_timeline_chart(timeline, start, end, measure), width="stretch")
+        st.altair_chart(_timeline_chart(timeline, start, end, measure, freq), width="stretch")
 
     with _timed("metrics"):
         metrics_box = st.container()
@@ -916,7 +919,7 @@ def _show_place(
     own = query.fill_days(
         store.timeline(filters, freq=freq, measure=measure, place_id=place_id), lo, hi, freq
     )
-    st.altair_chart(_timeline_chart(own, start, end, measure, height=100), width="stretch")
+    st.altair_chart(_timeline_chart(own, start, end, measure, freq, height=100), width="stretch")
     articles, total = store.place_articles(place_id, start, end, filters, limit=ARTICLES_SHOWN)
     st.caption(
         f"{total:,} article{'s' if total != 1 else ''} in the range mention {name}"
