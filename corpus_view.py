@@ -157,6 +157,7 @@ def place_features(path: str, stamp: float) -> dict[str, dict[str, Any]]:
 #: polygon's area, within these bounds. The corpus map shows a continent or the world, not a province's
 #: coastline; this keeps a whole archive's places at a few hundred KB in the browser.
 WORLD_TOLERANCE: tuple[float, float, float] = (0.02, 0.05, 0.5)
+WORLD_GRID = 0.01
 
 
 def world_geometry(geom: Any) -> Any:
@@ -179,6 +180,10 @@ def world_geometry(geom: Any) -> Any:
         for p in kept
     ]
     simple = shapely.simplify(shapely.MultiPolygon(kept), tol, preserve_topology=True)
+    # Coordinates to WORLD_GRID degrees (about 1 km, below a pixel at world zoom): shorter JSON.
+    snapped = shapely.set_precision(simple, WORLD_GRID)
+    if not snapped.is_empty:
+        simple = snapped
     return geom if simple.is_empty else simple
 
 
