@@ -83,7 +83,12 @@ def click_a_city(page: Page) -> str:
     wait_idle(page)
     heading = page.locator("#selected-place")
     expect(heading).to_be_visible(timeout=TIMEOUT)
-    return heading.inner_text().strip()
+    name = heading.inner_text().strip()
+    # The place's articles are listed once the caption counting them is there.
+    caption = page.get_by_text(re.compile(rf"\d+ articles? in the range mention {re.escape(name)}"))
+    expect(caption).to_be_visible(timeout=TIMEOUT)
+    expect(page.locator(".corpus-article")).to_have_count(int(caption.inner_text().split()[0]))
+    return name
 
 
 def test_corpus_view_opens_from_the_front_page_control(offline_page: Page, corpus_server: dict) -> None:
@@ -159,6 +164,7 @@ def test_the_url_reopens_the_same_view(offline_page: Page, corpus_server: dict) 
     wait_idle(page)
     name = click_a_city(page)
     url = page.url
+    assert page.locator(".corpus-article").count() > 0
     state = {
         "range": slider_values(page),
         "metrics": {k: metric(page, k) for k in ("Articles", "Mentions", "Distinct places", "Top place")},
@@ -171,6 +177,7 @@ def test_the_url_reopens_the_same_view(offline_page: Page, corpus_server: dict) 
     assert {k: metric(fresh, k) for k in state["metrics"]} == state["metrics"]
     assert "Seas" not in overlay_counts(fresh)
     expect(fresh.locator("#selected-place")).to_have_text(name)
+    expect(fresh.locator(".corpus-article")).to_have_count(len(state["articles"]))
     assert fresh.locator(".corpus-article").all_inner_texts() == state["articles"]
 
 
