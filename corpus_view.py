@@ -356,11 +356,12 @@ def _set_pending(**values: Any) -> None:
 
 def _clamp_range(value: Any, lo: date, hi: date) -> tuple[date, date]:
     try:
-        a, b = value
-        a, b = max(lo, min(a, hi)), max(lo, min(b, hi))
-        return (a, b) if a <= b else (b, a)
+        a, b = sorted(value)
     except (TypeError, ValueError):
         return lo, hi
+    if b < lo or a > hi:  # no day in common (another store's range): the whole store
+        return lo, hi
+    return max(lo, a), min(b, hi)
 
 
 def _shift(days: int, lo: date, hi: date) -> None:
@@ -662,7 +663,13 @@ def render() -> None:
         + ("" if store.manifest.get("finished", True) else " · unfinished build: run `batch --resume`")
     )
 
-    # The date range: a slider re-scopes everything below; Play and the week buttons move it.
+    # The date range: a slider re-scopes everything below; Play and the week buttons move it. Opening
+    # another store starts on its whole range.
+    seen = st.session_state.get("_corpus_store_seen")
+    if seen is not None and seen != str(path):
+        st.session_state[K_RANGE] = (lo, hi)
+        st.session_state.pop(_PLAY, None)
+    st.session_state["_corpus_store_seen"] = str(path)
     if lo < hi:
         current = st.session_state.get(K_RANGE)
         if current is not None and _clamp_range(current, lo, hi) != tuple(current):
