@@ -229,3 +229,15 @@ def test_timeline_colours_the_buckets_of_the_range() -> None:
     assert list(weeks.data["shown"]) == [False, True, False]
     days = cv._timeline_chart(df, date(2022, 1, 4), date(2022, 1, 16), "articles", "day")
     assert list(days.data["shown"]) == [False, True, False]
+
+
+def test_ranges_are_kept_within_the_store() -> None:
+    lo, hi = date(2022, 1, 3), date(2022, 1, 19)
+    assert cv._clamp_range((date(2022, 1, 1), date(2022, 1, 9)), lo, hi) == (lo, date(2022, 1, 9))
+    assert cv._clamp_range((date(2022, 1, 9), date(2022, 1, 5)), lo, hi) == (
+        date(2022, 1, 5),
+        date(2022, 1, 9),
+    )
+    # A range from another store (no day in common) becomes the whole store, not one day.
+    assert cv._clamp_range((date(1987, 3, 1), date(1987, 4, 1)), lo, hi) == (lo, hi)
+    assert cv._clamp_range(None, lo, hi) == (lo, hi)
