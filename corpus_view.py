@@ -297,7 +297,8 @@ def range_layers(
             mentions=int(row.mentions),
             previous=int(row.previous),
             tooltip=mapview.tooltip_html(str(row.name), kind, int(row.mentions), extra),
-            popup=f"<b>{escape_text(str(row.name))}</b><br>{escape_text(extra)}<br>Articles: under the map",
+            # The tooltip has the figures; a click selects the place and lists its articles under the map.
+            popup=f"<b>{escape_text(str(row.name))}</b>: its articles are under the map",
             style=css,
         )
         layers[kind].append({**feat, "properties": props})
