@@ -412,8 +412,8 @@ def _open_article(path: str, stamp: float, article_id: str) -> None:
     if art is None:
         return
     title = " ".join(str(art["title"] or art["article_id"]).split())
+    # The article view reads a new paste once into its library and shows it.
     st.session_state["pasted"] = f"date {art['date'].isoformat()} {title}\n{art['text']}"
-    st.session_state["seeds"] = []
     st.session_state[VIEW_KEY] = "Article"
 
 

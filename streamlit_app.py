@@ -7,6 +7,7 @@ import functools
 import hashlib
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -17,7 +18,9 @@ from streamlit_folium import st_folium
 
 import corpus_view
 from dashboard import mapview, report, settings
+from dashboard.article import Article, read_article
 from dashboard.errors import DashboardError, InputError
+from dashboard.language import LanguageCheck, check_language
 
 st.set_page_config(page_title="News geo dashboard", page_icon="🗺️", layout="wide")
 
@@ -81,19 +84,41 @@ def render_layer(key: str, _rows: Any, _text: str, highlight: tuple[str, ...]) -
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def export_geojson(key: str, _places: Any, _text: str, _claims: list[dict] | None = None) -> str:
-    """RFC 7946 GeoJSON of the given places, with their claims (cached by content key)."""
+def export_geojson(key: str, _items: list[tuple[str, Any, str, list[dict] | None]]) -> str:
+    """RFC 7946 GeoJSON of each article's places (label, places, text, claims); cached by content key."""
     from dashboard import export
 
-    return export.places_geojson(report.export_frame(_places, _text, _claims))
+    return export.places_geojson(report.export_frames(_items))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def export_csv(key: str, _mentions: list[Any], _text: str) -> str:
-    """CSV of the mentions (cached by content key)."""
-    from dashboard import export
+def export_csv(key: str, _items: list[tuple[str, list[Any], str]]) -> str:
+    """CSV of each article's mentions (label, mentions, text); cached by content key."""
+    return report.mentions_csv(_items)
 
-    return export.mentions_csv(_mentions, _text)
+
+@st.cache_data(max_entries=256, show_spinner="Checking the text's language…")
+def language_of(text: str) -> LanguageCheck:
+    """The article's language (English at once for English prose; the model only for the others)."""
+    return check_language(text)
+
+
+@st.cache_data(max_entries=64, show_spinner="Applying your corrections…")
+def corrected(text: str, on: date | None, key: str, _fixes: report.Corrections) -> tuple[list[Any], Any]:
+    """Mentions and places of an article after the reader's corrections (``key`` fingerprints them)."""
+    from dashboard.geoparse import places_frame
+
+    mentions, _ = parse(text, on)
+    fixed = report.apply_corrections(mentions, _fixes, place_info)
+    return fixed, places_frame(fixed, on=on, display=True)
+
+
+@st.cache_resource
+def empty_places() -> Any:
+    """An empty places frame (an article whose places are not shown)."""
+    from dashboard.geoparse import places_frame
+
+    return places_frame([], display=True)
 
 
 @contextlib.contextmanager
@@ -124,7 +149,28 @@ def layer_key(rows: pd.DataFrame, text_key: str, highlight: tuple[str, ...]) -> 
     return digest(text_key, content, highlight)
 
 
-# --- input ---------------------------------------------------------------------------------------------
+# --- articles: a library of every article read, one shown at a time -----------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An article in the picker: its content hash (the key), the article, and where it came from."""
+
+    key: str
+    article: Article
+    origin: str  # "sample" | "pasted" | "uploaded"
+
+
+@dataclass(frozen=True)
+class View:
+    """One article as the page shows it: the (corrected) mentions and places, and its language."""
+
+    entry: Entry
+    label: str
+    language: LanguageCheck
+    skipped: bool  # not English and the reader did not ask to parse it anyway
+    mentions: list[Any]
+    places: Any
 
 
 def seed_names() -> list[str]:
@@ -132,46 +178,121 @@ def seed_names() -> list[str]:
     return sorted(p.name for p in settings.SEEDS_DIR.iterdir() if p.suffix in (".txt", ".md"))
 
 
-def gather_articles() -> tuple[list[Any], list[str]]:
-    """Read the chosen seeds, pasted text and uploads; bad input becomes a message, not a traceback."""
-    from dashboard.article import read_article
+def library() -> dict[str, Entry]:
+    """Every article read in this session, by content hash; the bundled samples first."""
+    lib = st.session_state.get("library")
+    if lib is None:
+        lib = {}
+        for name in seed_names():
+            with contextlib.suppress(OSError, InputError):
+                add(lib, read_article((settings.SEEDS_DIR / name).read_bytes(), name), "sample")
+        st.session_state["library"] = lib
+    return lib
 
-    articles, problems = [], []
-    for name in st.session_state.get("seeds", []):
-        try:
-            articles.append(read_article((settings.SEEDS_DIR / name).read_bytes(), name))
-        except (OSError, InputError) as exc:
-            problems.append(str(exc))
-    pasted = st.session_state.get("pasted", "")
+
+def add(lib: dict[str, Entry], article: Article, origin: str) -> str:
+    """Add an article unless the same text is already there (a file uploaded twice); returns its key."""
+    key = digest(article.text)
+    lib.setdefault(key, Entry(key, article, origin))
+    return key
+
+
+def show_article(key: str) -> None:
+    """Make ``key`` the shown article (and, when combining, add it to the combined ones)."""
+    st.session_state["article"] = key
+    combined = list(st.session_state.get("combined") or [])
+    if st.session_state.get("combine") and key not in combined:
+        st.session_state["combined"] = [*combined, key]
+
+
+def ingest() -> list[str]:
+    """Read a new paste or new uploads into the library and show the newest; returns input problems.
+
+    Runs before the sidebar's widgets are drawn, so it may still set the picker. Each paste and upload is
+    read once (remembered by content and file id), so reruns neither re-read nor re-select it.
+    """
+    lib = library()
+    seen: dict[str, str] = st.session_state.setdefault("_seen", {})  # paste/upload id -> key or problem
+    problems = []
+    pasted = st.session_state.get("pasted") or ""
     if pasted.strip():
-        try:
-            articles.append(read_article(pasted, "pasted text"))
-        except InputError as exc:
-            problems.append(str(exc))
+        pid = "paste:" + digest(pasted)
+        if pid not in seen:
+            first = pasted.strip().splitlines()[0]
+            first = first if len(first) <= 40 else first[:40] + "…"
+            try:
+                seen[pid] = add(lib, read_article(pasted, f"pasted: {first}"), "pasted")
+                show_article(seen[pid])
+            except InputError as exc:
+                seen[pid] = f"!{exc}"
+        if seen[pid].startswith("!"):
+            problems.append(seen[pid][1:])
     for upload in st.session_state.get("uploads") or []:
-        try:
-            articles.append(report.read_upload(upload.name, upload.getvalue()))
-        except InputError as exc:
-            problems.append(str(exc))
-    return articles, problems
+        uid = f"upload:{upload.file_id}"
+        if uid not in seen:
+            try:
+                seen[uid] = add(lib, report.read_upload(upload.name, upload.getvalue()), "uploaded")
+                show_article(seen[uid])
+            except InputError as exc:
+                seen[uid] = f"!{exc}"
+        if seen[uid].startswith("!"):
+            problems.append(seen[uid][1:])
+    return problems
+
+
+def picker_label(entry: Entry) -> str:
+    """An article in the picker: its title (else its file name or first words), date and origin."""
+    a = entry.article
+    when = a.date.isoformat() if a.date else "no date"
+    return f"{a.title or a.source} · {when} · {entry.origin}"
+
+
+def chosen_keys() -> list[str]:
+    """The articles to show: the picked one, or the combined ones when combining is switched on."""
+    lib = library()
+    if st.session_state.get("combine"):
+        return [k for k in st.session_state.get("combined") or [] if k in lib]
+    key = st.session_state.get("article")
+    return [key] if key in lib else list(lib)[:1]
 
 
 def sidebar() -> None:
     """Input and display options; values live in st.session_state under the widget keys."""
+    lib = library()
+    keys = list(lib)
+    if st.session_state.get("article") not in lib and keys:
+        st.session_state["article"] = keys[0]
+    # A closure over this run's labels: widgets call it again later, outside the run's session state.
+    labels = {k: picker_label(e) for k, e in lib.items()}
     with st.sidebar:
-        st.header("Articles")
-        seeds = seed_names()
-        st.multiselect("Sample articles", seeds, default=seeds[:1], key="seeds")
+        st.header("Article")
+        st.selectbox("Shown article", keys, key="article", format_func=labels.__getitem__)
+        if st.session_state.get("combine"):
+            if "combined" not in st.session_state:
+                st.session_state["combined"] = [st.session_state["article"]]
+            st.multiselect("Articles combined", keys, key="combined", format_func=labels.__getitem__)
+        st.toggle(
+            "Combine articles",
+            key="combine",
+            help="Show several articles together: counts add up, and every table and download gets an "
+            "article column. Off: one article at a time.",
+        )
         st.text_area(
             "Paste an article",
             key="pasted",
             height=120,
             placeholder="date 2022-01-28 Title\nText…",
-            help="An optional first line `date YYYY-MM-DD Title` gives the article's date, which decides "
-            "alliance membership (map and border claims). Without it, today's date is used.",
+            help="The pasted article is shown at once and added to the picker. An optional first line "
+            "`date YYYY-MM-DD Title` gives the article's date, which decides alliance membership (map and "
+            "border claims). Without it, today's date is used.",
         )
         st.file_uploader(
-            "Upload articles (.txt, .md, .html)", type=UPLOAD_TYPES, accept_multiple_files=True, key="uploads"
+            "Upload articles (.txt, .md, .html)",
+            type=UPLOAD_TYPES,
+            accept_multiple_files=True,
+            key="uploads",
+            help="Each file is added to the picker once (the same content twice is one article); the last "
+            "one uploaded is shown.",
         )
         st.header("Filters")
         kinds = [s.kind for s in mapview.LAYERS]
@@ -181,7 +302,7 @@ def sidebar() -> None:
             default=kinds,
             key="kinds",
             format_func=_kind_label,
-            help="Map layers, tables and downloads show only these kinds. The metrics count every place.",
+            help="Map layers, metrics, tables and downloads show only these kinds.",
         )
         st.multiselect(
             "Mention types",
@@ -189,7 +310,8 @@ def sidebar() -> None:
             default=list(MENTION_TYPES),
             key="types",
             help="literal: the place's name; demonym: e.g. 'Russian'; metonymic: a capital or seat of power "
-            "standing for a government ('the Kremlin'); alliance: a group of countries such as Nato.",
+            "standing for a government ('the Kremlin'); alliance: a group of countries such as Nato. "
+            "Map, metrics, tables and downloads count only these.",
         )
         st.header("Map")
         offline_ok = local_assets()
@@ -215,27 +337,108 @@ def _kind_label(kind: str) -> str:
     return mapview.style_for(kind).label
 
 
+# --- analysing the chosen articles ----------------------------------------------------------------------
+
+
+def corrections_for(key: str) -> report.Corrections:
+    """The reader's corrections of one article (kept in the session, by the article's content hash)."""
+    return st.session_state.setdefault("corrections", {}).get(key, report.Corrections())
+
+
+def analyse(entry: Entry) -> View:
+    """Language check, geoparse and the reader's corrections for one article (each step cached)."""
+    a = entry.article
+    label = report.article_label(a)
+    lang = language_of(a.text)
+    if not lang.supported and not st.session_state.get(f"anyway_{entry.key}"):
+        return View(entry, label, lang, True, [], empty_places())
+    fixes = corrections_for(entry.key)
+    if fixes:
+        mentions, places = corrected(a.text, a.date, digest(fixes), fixes)
+    else:
+        mentions, places = parse(a.text, a.date)
+    return View(entry, label, lang, False, mentions, places)
+
+
+def notices(views: list[View]) -> None:
+    """Say when an article is not in English (offer to parse it anyway) or has no places."""
+    for v in views:
+        this = "This text" if len(views) == 1 else f"“{report.escape_markdown(v.label)}”"
+        if not v.language.supported:
+            if v.skipped:
+                st.warning(
+                    f"{this} looks like **{v.language.name}**; only English is supported, so no places are "
+                    "shown (the geoparser knows English place names and cues only).",
+                    icon=":material/translate:",
+                )
+            else:
+                st.warning(
+                    f"{this} looks like **{v.language.name}**: places found anyway, expect false matches.",
+                    icon=":material/translate:",
+                )
+            # Always drawn for such an article, so the choice survives reruns and can be undone.
+            st.checkbox("Find places in it anyway (expect false matches)", key=f"anyway_{v.entry.key}")
+        elif not v.mentions:
+            where = "in this text" if len(views) == 1 else f"in “{report.escape_markdown(v.label)}”"
+            st.info(f"No places found {where}.", icon="ℹ️")
+
+
 # --- page ----------------------------------------------------------------------------------------------
 
+#: CSS for the whole page: a compact header so the map starts above the fold on a laptop, and metric
+#: values, claim values and download buttons that wrap instead of being cut off on narrow screens.
+PAGE_CSS = """
+<style>
+.block-container {padding-top: 2.2rem; padding-bottom: 1rem;}
+h1 {font-size: 1.6rem !important; padding: 0 0 .2rem 0 !important;}
+[data-testid="stMetric"] {padding: .1rem 0;}
+[data-testid="stMetricValue"] {font-size: 1.45rem; line-height: 1.25;}
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] *, [data-testid="stMetricDelta"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  overflow-wrap: break-word;
+}
+[data-testid="stMetricLabel"] * {white-space: normal !important; overflow-wrap: normal;}
+.st-key-metrics [data-testid="stHorizontalBlock"], .st-key-layer_downloads [data-testid="stHorizontalBlock"] {
+  flex-wrap: wrap; row-gap: .4rem;
+}
+.st-key-metrics [data-testid="stColumn"] {min-width: 7.5rem; flex: 1 1 7.5rem;}
+.st-key-layer_downloads [data-testid="stColumn"] {min-width: 10rem; flex: 1 1 10rem;}
+[data-testid="stDownloadButton"] button, [data-testid="stButton"] button {
+  height: auto; min-height: 2.5rem; max-width: 100%;
+}
+[data-testid="stDownloadButton"] button *, [data-testid="stButton"] button * {
+  white-space: normal !important; overflow-wrap: break-word; text-overflow: clip !important;
+}
+</style>
+"""
 
-def show_metrics(summary: report.Summary) -> None:
-    cols = st.columns(5)
-    cols[0].metric("Mentions", summary.mentions, help="Place mentions in the text, of every kind and type.")
-    cols[1].metric("Distinct places", summary.places)
-    cols[2].metric("Countries mentioned", summary.countries, help="By name, demonym or capital.")
+
+def show_metrics(summary: report.Summary, filtered: bool) -> None:
+    """Figures a reporter would quote; they count what the filters keep (and say so when filtered)."""
+    follow = " Follows the sidebar filters." if filtered else ""
+    cols = st.container(key="metrics").columns(5)
+    cols[0].metric("Mentions", f"{summary.mentions:,}", help="Place mentions in the text." + follow)
+    cols[1].metric("Places", f"{summary.places:,}", help="Distinct places mentioned." + follow)
+    cols[2].metric(
+        "Countries", f"{summary.countries:,}", help="Mentioned by name, demonym or capital." + follow
+    )
     cols[3].metric(
-        "Most mentioned",
+        "Top place",
         summary.top_place or "-",
-        f"{summary.top_count} mentions" if summary.top_place else None,
+        report.plural(summary.top_count, "mention") if summary.top_place else None,
         delta_color="off",
         delta_arrow="off",
+        help="The place named most often." + follow,
     )
     cols[4].metric(
-        "Area covered (km²)",
-        f"{summary.area_km2:,.0f}",
-        help="Geodesic area of the union of the mentioned countries, provinces, counties, regions and seas "
-        "(overlaps counted once; alliances and continents left out), on the simplified display geometry.",
+        "Countries' area",
+        report.format_area(summary.countries_km2),
+        help="Total area of the countries mentioned (geodesic, on the bundled outlines). Seas, continents, "
+        "regions and alliances are not counted." + follow,
     )
+    if len(summary.top) > 1:
+        top = " · ".join(f"{report.escape_markdown(n)} {c}" for n, c in summary.top)
+        st.caption(f"Most mentioned: {top}" + (" (as filtered)" if filtered else ""))
 
 
 #: Tile colour per verdict: green, red, grey.
@@ -275,54 +478,71 @@ def show_claims_table(claims: list[dict] | None) -> None:
             st.dataframe(report.claims_table(claims), hide_index=True, width="stretch")
 
 
-def dates_caption(articles: list[Any]) -> str:
-    """Which article is shown and which date its alliance layer and claims use (today's when none given)."""
+def header(views: list[View]) -> None:
+    """A one-line title and which article(s) are shown, with the date their alliances and claims use."""
+    st.title("News geo dashboard")
     today = date.today().isoformat()
     parts = []
-    for a in articles:
-        name = a.title or a.source
+    for v in views:
+        a = v.entry.article
         when = a.date.isoformat() if a.date else f"no date given, today's date {today} used"
-        parts.append(f"{name} ({when})")
-    return (
-        f"{len(articles)} article{'s' if len(articles) != 1 else ''}: "
-        + "; ".join(parts)
-        + ". Alliance layers and border claims use NATO/EU membership on the article's date."
+        # The title is article text (escaped); the date is ISO digits.
+        parts.append(f"{report.escape_markdown(a.title or a.source)} ({when})")
+    shown = "Combined: " if len(views) > 1 else "Shown: "
+    st.caption(
+        shown + "; ".join(parts) + ". Alliance layers and border claims use NATO/EU membership on the "
+        "article's date."
     )
 
 
 def main() -> None:
+    """The page: global style, then the article view (one article, or several combined)."""
     st.session_state["_timings"] = {}
+    st.html(PAGE_CSS)
     if corpus_view.view_switch() == "Corpus":
         corpus_view.render()
         return
+    article_view()
+
+
+def article_view() -> None:
+    """Sidebar, header, notices, metrics, map, claims, downloads, corrections and tables of the articles."""
+    problems = ingest()
     sidebar()
-    st.title("News geo dashboard")
-    articles, problems = gather_articles()
+    t0 = time.perf_counter()
+    entries = [library()[k] for k in chosen_keys()]
     for problem in problems:
         st.error(problem, icon="⚠️")
-    if not articles:
-        st.warning("No article to show: choose a sample article, paste text or upload a file.")
+    if not entries:
+        st.title("News geo dashboard")
+        st.warning("No article to show: pick one in the sidebar, paste text or upload a file.")
         return
-
-    t0 = time.perf_counter()
     try:
         with timed("geoparse"):
-            parts = []
-            for a in articles:
-                mentions, places = parse(a.text, a.date)
-                parts.append((a.text, mentions, places))
+            views = [analyse(e) for e in entries]
     except DashboardError as exc:
         st.error(f"Could not analyse the articles: {exc}")
         return
-    text, mentions, places = report.combine(parts)
-    text_key = digest(text, [a.date for a in articles])
-    st.caption(dates_caption(articles))
+    header(views)
+    notices(views)
+    combined = len(views) > 1
+    labels = [v.label for v in views]
+    text, mentions, places = report.combine(
+        [(v.entry.article.text, v.mentions, v.places) for v in views], labels if combined else None
+    )
+    # Everything cached per page keys on this: the texts, their dates, and what the reader decided.
+    text_key = digest(text, [(v.entry.article.date, v.skipped, corrections_for(v.entry.key)) for v in views])
 
     with timed("claims"):
-        claims: list[dict] | None = []
-        for a, (_t, ms, _p) in zip(articles, parts, strict=True):
-            found = check_claims(a.text, a.date, ms, digest(a.text, a.date))
-            claims = None if found is None or claims is None else claims + found
+        # Per article: None when the claims module is not available.
+        by_article: dict[str, list[dict]] | None = {}
+        for v in views:
+            found = [] if v.skipped else article_claims(v)
+            if found is None or by_article is None:
+                by_article = None
+                continue
+            by_article[v.entry.key] = [{**c, "article": v.label} for c in found] if combined else found
+    claims = None if by_article is None else [c for cs in by_article.values() for c in cs]
     highlight = tuple(sorted({pid for c in claims or [] for pid in c.get("place_ids") or []}))
 
     # Kinds nobody has styled yet (new in the gazetteer) are always shown rather than silently dropped.
@@ -330,36 +550,216 @@ def main() -> None:
     types = set(st.session_state["types"])
     shown = report.filter_places(places, kinds, types)
     shown_mentions = [m for m in mentions if m.kind in kinds and m.type in types]
+    filtered = len(shown_mentions) < len(mentions)
 
-    # Filled after the map is drawn: the area union is the slowest panel and the map matters most.
-    metrics_box = st.container()
-    with timed("claims_panel"):
-        show_claim_tiles(claims)
-        show_claims_table(claims)
+    with timed("metrics"):
+        show_metrics(
+            summarize(digest(text_key, sorted(kinds), sorted(types)), shown_mentions, shown), filtered
+        )
     with timed("map"):
         show_map(shown, places, text, text_key, highlight)
     st.caption(
         settings.GEONAMES_ATTRIBUTION
         + " · Boundaries: Natural Earth (public domain) · Outlined in yellow: places in a checked claim"
     )
-    with metrics_box, timed("metrics"):
-        show_metrics(summarize(text_key, mentions, places))
+    with timed("claims_panel"):
+        show_claim_tiles(claims)
+        show_claims_table(claims)
     st.session_state["_render_s"] = time.perf_counter() - t0
 
-    # Below the fold: built after the map and metrics; download data is built only when clicked.
+    # Below the fold: per article, so offsets, contexts and the article column stay each article's own.
     with timed("below_fold"):
-        show_downloads(shown, shown_mentions, text, text_key, claims)
-        st.subheader("Places")
-        st.dataframe(report.places_table(shown), hide_index=True, width="stretch")
-        st.subheader("Mentions")
-        st.dataframe(report.mentions_table(shown_mentions, text), hide_index=True, width="stretch")
-        st.subheader("Article text")
+        parts = (
+            [
+                (
+                    v,
+                    report.filter_places(v.places, kinds, types),
+                    [m for m in v.mentions if m.kind in kinds and m.type in types],
+                )
+                for v in views
+            ]
+            if combined
+            else [(views[0], shown, shown_mentions)]
+        )
+        with timed("downloads"):
+            show_downloads(parts, text_key, by_article, combined)
+        with timed("corrections"):
+            show_corrections(views)
+        with timed("tables"):
+            show_tables(parts, combined)
+
+
+def article_claims(v: View) -> list[dict] | None:
+    """The checked claims of one article (cached by its text, date and corrections)."""
+    a = v.entry.article
+    return check_claims(a.text, a.date, v.mentions, digest(a.text, a.date, corrections_for(v.entry.key)))
+
+
+def show_tables(parts: list[tuple[View, Any, list[Any]]], combined: bool) -> None:
+    """Places and mentions tables (confidence shown, weak matches flagged) and the highlighted text."""
+    conf = st.column_config.NumberColumn(
+        "confidence",
+        format="%.2f",
+        help=f"How sure the geoparser is (0-1); below {report.WEAK_CONFIDENCE} the match is weak.",
+    )
+    weak = st.column_config.CheckboxColumn(
+        "weak", help=f"Confidence below {report.WEAK_CONFIDENCE}: check it."
+    )
+    config = {"confidence": conf, "weak": weak}
+    st.subheader("Places")
+    tables = [report.places_table(p, ms, v.label if combined else None) for v, p, ms in parts]
+    st.dataframe(
+        pd.concat(tables, ignore_index=True) if combined else tables[0],
+        hide_index=True,
+        width="stretch",
+        column_config=config,
+    )
+    st.subheader("Mentions")
+    tables = [
+        report.mentions_table(ms, v.entry.article.text, v.label if combined else None) for v, _, ms in parts
+    ]
+    st.dataframe(
+        pd.concat(tables, ignore_index=True) if combined else tables[0],
+        hide_index=True,
+        width="stretch",
+        column_config=config,
+    )
+    st.subheader("Article text" if not combined else "Article texts")
+    for v, _, ms in parts:
+        title = f"<h4>{report.escape_text(v.label)}</h4>" if combined else ""
         st.html(
-            "<div style='max-height:420px;overflow:auto;border:1px solid #ddd;padding:8px;"
+            title + "<div style='max-height:420px;overflow:auto;border:1px solid #ddd;padding:8px;"
             "font-family:sans-serif;line-height:1.5'>"
-            + report.highlight_html(text, shown_mentions)
+            + report.highlight_html(v.entry.article.text, ms)
             + "</div>"
         )
+
+
+# --- the reader's corrections -----------------------------------------------------------------------------
+
+
+@st.cache_resource
+def place_index() -> Any:
+    """Every place's primary name, kind, country, state and population, by id (for choices and labels)."""
+    names = gazetteer().names()
+    return names[names["primary"]].drop_duplicates("place_id").set_index("place_id")
+
+
+def place_info(pid: str) -> dict[str, Any]:
+    """Name, kind and country of a place id (``KeyError`` when unknown)."""
+    return place_index().loc[pid].to_dict()
+
+
+def place_label(pid: str) -> str:
+    """A gazetteer place as a choice: name, kind, where it is, population for towns."""
+    try:
+        p = place_info(pid)
+    except KeyError:
+        return pid
+    # A US state code tells the Parises apart; other admin-1 codes ("L", "11") mean nothing to a reader.
+    country = p.get("country") if isinstance(p.get("country"), str) else ""
+    state = p.get("admin1") if country == "USA" and isinstance(p.get("admin1"), str) else ""
+    where = f"{state} {country}".strip()
+    pop = p.get("population")
+    size = f", pop. {int(pop):,}" if isinstance(pop, int | float) and pop == pop and pop > 0 else ""
+    return f"{p['name']} · {p['kind']}" + (f" · {where}" if where else "") + size
+
+
+def correct(key: str, place_id: str, choice: str) -> None:
+    """Record the reader's choice for a place of article ``key``: "remove" or another place id.
+
+    Corrections are kept against the geoparser's own ids, so correcting a place picked earlier re-points
+    the original mentions.
+    """
+    fixes = corrections_for(key)
+    replaced = dict(fixes.replaced)
+    originals = [o for o, new in replaced.items() if new == place_id] or [place_id]
+    removed = set(fixes.removed)
+    for o in originals:
+        if choice == "remove":
+            removed.add(o)
+            replaced.pop(o, None)
+        elif choice == o:
+            replaced.pop(o, None)
+        else:
+            replaced[o] = choice
+    st.session_state["corrections"][key] = report.Corrections(
+        frozenset(removed), tuple(sorted(replaced.items()))
+    )
+
+
+def show_corrections(views: list[View]) -> None:
+    """Let the reader remove a wrong place or pick another place of the same name; downloads follow.
+
+    Behind a toggle: the gazetteer's name look-up takes about a second to build, which only a reader who
+    corrects something should wait for.
+    """
+    views = [v for v in views if len(v.places)]
+    weak = sum(
+        c < report.WEAK_CONFIDENCE for v in views for c in report.place_confidence(v.mentions).values()
+    )
+    flagged = f" ({report.plural(weak, 'weak match', 'weak matches')})" if weak else ""
+    on = st.toggle(
+        f"Correct a place: remove it, or pick another place of that name{flagged}",
+        key="fixing",
+        help=f"Weak matches (confidence below {report.WEAK_CONFIDENCE}) come first. The map, metrics, tables "
+        "and downloads follow the correction; it is kept for this article until undone.",
+    )
+    if not on:
+        return
+    with st.container(border=True):
+        if not views:
+            st.caption("No places to correct.")
+            return
+        v = views[0]
+        if len(views) > 1:
+            pick = st.selectbox(
+                "Article", range(len(views)), format_func=lambda i: views[i].label, key="fix_article"
+            )
+            v = views[pick]
+        conf = report.place_confidence(v.mentions)
+        rows = v.places.assign(conf=[conf.get(p, 1.0) for p in v.places["place_id"]])
+        rows = rows.sort_values(["conf", "count"], ascending=[True, False], kind="stable")
+        info = {
+            pid: (name, kind, int(n), c)
+            for pid, name, kind, n, c in zip(
+                rows["place_id"], rows["name"], rows["kind"], rows["count"], rows["conf"], strict=True
+            )
+        }
+
+        def fmt(pid: str) -> str:
+            name, kind, n, c = info[pid]
+            flag = "⚠ weak · " if c < report.WEAK_CONFIDENCE else ""
+            return f"{flag}{name} · {kind} · {report.plural(n, 'mention')} · confidence {c:.2f}"
+
+        cols = st.columns(2)
+        pid = cols[0].selectbox("Place", list(info), format_func=fmt, key=f"fix_place_{v.entry.key}")
+        names = [info[pid][0], *(m.text for m in v.mentions if m.place_id == pid)]
+        options = [pid, "remove", *report.candidates(pid, names, gazetteer().lookup)]
+        choice = cols[1].selectbox(
+            "Should be",
+            options,
+            format_func=lambda o: (
+                "as found: " + place_label(o)
+                if o == pid
+                else "not this place: remove it"
+                if o == "remove"
+                else place_label(o)
+            ),
+            key=f"fix_choice_{v.entry.key}_{pid}",
+        )
+        c1, c2 = st.columns(2)
+        if c1.button("Apply the correction", key=f"fix_apply_{v.entry.key}", disabled=choice == pid):
+            correct(v.entry.key, pid, choice)
+            st.rerun()
+        fixes = corrections_for(v.entry.key)
+        if fixes:
+            done = [f"removed {place_label(p)}" for p in sorted(fixes.removed)]
+            done += [f"{place_label(a)} → {place_label(b)}" for a, b in fixes.replaced]
+            st.caption("Corrected: " + report.escape_markdown("; ".join(done)))
+            if c2.button("Undo all corrections of this article", key=f"fix_undo_{v.entry.key}"):
+                st.session_state["corrections"].pop(v.entry.key, None)
+                st.rerun()
 
 
 def show_map(shown: Any, places: Any, text: str, text_key: str, highlight: tuple[str, ...]) -> None:
@@ -389,50 +789,73 @@ def show_map(shown: Any, places: Any, text: str, text_key: str, highlight: tuple
 
 
 def show_downloads(
-    shown: Any, mentions: list[Any], text: str, text_key: str, claims: list[dict] | None
+    parts: list[tuple[View, Any, list[Any]]],
+    text_key: str,
+    claims: dict[str, list[dict]] | None,
+    combined: bool,
 ) -> None:
+    """GeoJSON (all places, one per layer), CSV and JSON downloads; each row names its article."""
     st.subheader("Downloads")
-    key = digest(text_key, list(shown["place_id"]), list(shown["count"]))
+    key = digest(text_key, [(list(p["place_id"]), list(p["count"])) for _, p, _ in parts])
+    per_article = "one feature per article and place, " if combined else ""
+
+    def items(kind: str | None = None) -> list[tuple[str, Any, str, list[dict] | None]]:
+        out = []
+        for v, p, _ in parts:
+            rows = p if kind is None else p[p["kind"] == kind]
+            found = None if claims is None else claims.get(v.entry.key, [])
+            out.append((v.label, rows, v.entry.article.text, found))
+        return out
+
     cols = st.columns(3)
     cols[0].download_button(
         "Download all mapped places (GeoJSON)",
-        functools.partial(export_geojson, key, shown, text, claims),
+        functools.partial(export_geojson, key, items()),
         file_name="places.geojson",
         mime="application/geo+json",
         key="dl_all",
         on_click="ignore",
-        help="The places on the map (the filters apply), with mention types, the sentences that mention "
-        "them and the checked claims they are part of.",
+        width="stretch",
+        help=f"The places on the map ({per_article}the filters apply), with their article, mention types, "
+        "the sentences that mention them and the checked claims they are part of.",
     )
+    csv_items = [(v.label, ms, v.entry.article.text) for v, _, ms in parts]
     cols[1].download_button(
         "Download mentions (CSV)",
-        functools.partial(export_csv, digest(key, len(mentions)), mentions, text),
+        functools.partial(export_csv, digest(key, [len(ms) for _, _, ms in parts]), csv_items),
         file_name="mentions.csv",
         mime="text/csv",
         key="dl_csv",
         on_click="ignore",
+        width="stretch",
+        help="One row per mention; the source column names the article, offsets index its own text.",
     )
-    if claims:
+    flat = [c for cs in (claims or {}).values() for c in cs]
+    if flat:
         cols[2].download_button(
             "Download claims (JSON)",
-            functools.partial(pd.DataFrame(claims).to_json, orient="records", force_ascii=False),
+            functools.partial(pd.DataFrame(flat).to_json, orient="records", force_ascii=False),
             file_name="claims.json",
             mime="application/json",
             key="dl_claims",
             on_click="ignore",
+            width="stretch",
         )
     with st.expander("One GeoJSON per layer"):
-        present = mapview.layer_kinds(shown["kind"])
-        for col, kind in zip(st.columns(max(len(present), 1)), present, strict=False):
-            rows = shown[shown["kind"] == kind]
-            col.download_button(
-                f"{mapview.style_for(kind).label} (GeoJSON)",
-                functools.partial(export_geojson, digest(key, kind), rows, text, claims),
-                file_name=f"{kind}.geojson",
-                mime="application/geo+json",
-                key=f"dl_{kind}",
-                on_click="ignore",
-            )
+        present = mapview.layer_kinds(pd.concat([p["kind"] for _, p, _ in parts]))
+        box, per_row = st.container(key="layer_downloads"), 4
+        for i in range(0, len(present), per_row):
+            row = present[i : i + per_row]
+            for col, kind in zip(box.columns(per_row), row, strict=False):
+                col.download_button(
+                    f"{mapview.style_for(kind).label} (GeoJSON)",
+                    functools.partial(export_geojson, digest(key, kind), items(kind)),
+                    file_name=f"{kind}.geojson",
+                    mime="application/geo+json",
+                    key=f"dl_{kind}",
+                    on_click="ignore",
+                    width="stretch",
+                )
 
 
 main()

@@ -1209,7 +1209,16 @@ def places_frame(
                 "kind": first.kind,
                 "country": first.country,
                 "count": len(ms),
-                "mentions": [{"start": m.start, "end": m.end, "text": m.text, "type": m.type} for m in ms],
+                "mentions": [
+                    {
+                        "start": m.start,
+                        "end": m.end,
+                        "text": m.text,
+                        "type": m.type,
+                        "confidence": m.confidence,
+                    }
+                    for m in ms
+                ],
                 "members": members,
                 "geometry": geom,
             }

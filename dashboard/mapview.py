@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import re
 import shutil
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -12,16 +14,23 @@ import folium
 import numpy as np
 import pandas as pd
 import shapely
+import shapely.ops
 from branca.element import MacroElement
+from folium.template import Template as FoliumTemplate
 from jinja2 import Template
 
 from dashboard import settings
-from dashboard.report import context_of, escape_text, mention_types, sentence_spans
+from dashboard.report import WEAK_CONFIDENCE, context_of, escape_text, mention_types, sentence_spans
 
 
 @dataclass(frozen=True)
 class LayerStyle:
-    """How one kind of place is drawn and labelled."""
+    """How one kind of place is drawn and labelled.
+
+    A *container* kind (regions, continents, alliances) holds the countries and cities an article is about:
+    it is drawn under them, and only its outline takes clicks, so a click inside Ukraine reaches Ukraine
+    rather than "Former Soviet Union".
+    """
 
     kind: str
     label: str
@@ -29,19 +38,21 @@ class LayerStyle:
     fill_opacity: float
     weight: float = 1.5
     dash: str | None = None
+    container: bool = False
 
 
-#: Layer kinds in drawing order (bottom first): groupings under countries, points on top, so that the
-#: small features stay clickable above the large ones.
+#: Layer kinds in drawing order (bottom first): containers under seas under countries, points on top,
+#: so that the specific features stay visible and clickable above the large ones. The map's script keeps
+#: this order when a layer is switched off and on again.
 LAYERS: tuple[LayerStyle, ...] = (
-    LayerStyle("alliance", "Alliances", "#2c7fb8", 0.06, 2.0, "6 4"),
-    LayerStyle("continent", "Continents", "#7f7f7f", 0.04, 1.0, "2 4"),
+    LayerStyle("continent", "Continents", "#7f7f7f", 0.03, 1.0, "2 4", container=True),
+    LayerStyle("alliance", "Alliances", "#2c7fb8", 0.04, 2.0, "6 4", container=True),
+    LayerStyle("region", "Regions", "#e66101", 0.12, 2.0, container=True),
+    LayerStyle("sea", "Seas", "#0570b0", 0.45, 1.2),
     LayerStyle("country", "Countries", "#a50f15", 0.55, 1.0),
     LayerStyle("province", "Provinces", "#6a3d9a", 0.45, 1.2),
     # US counties: an own overlay above provinces (states), thin lines, so both can be toggled apart.
     LayerStyle("county", "Counties", "#8c6bb1", 0.35, 0.8),
-    LayerStyle("region", "Regions", "#e66101", 0.18, 2.0),
-    LayerStyle("sea", "Seas", "#0570b0", 0.45, 1.2),
     LayerStyle("pipeline", "Infrastructure", "#111111", 1.0, 4.0),
     LayerStyle("city", "Cities", "#d7301f", 0.85, 1.5),
 )
@@ -49,7 +60,8 @@ STYLES: dict[str, LayerStyle] = {s.kind: s for s in LAYERS}
 #: Kinds drawn as points (circle markers) and as lines (no fill).
 POINT_KINDS: frozenset[str] = frozenset({"city"})
 LINE_KINDS: frozenset[str] = frozenset({"pipeline"})
-#: Kinds that group whole countries; they do not steer the view when smaller places are mentioned.
+#: Kinds that group whole countries; they do not steer the view when smaller places are mentioned,
+#: and get no name on the map (their outline and the legend say what they are).
 GROUP_KINDS: frozenset[str] = frozenset({"alliance", "continent"})
 
 
@@ -188,39 +200,161 @@ def map_geometry(geom: Any, decimals: int = MAP_DECIMALS) -> Any:
     return _round_geometry(simple, decimals)
 
 
-def popup_html(name: str, kind: str, mentions: Iterable[Mapping[str, Any]], text: str) -> str:
-    """HTML for a place's popup: its name and the sentences mentioning it, mentions highlighted.
 
-    Every piece of article text is escaped (HTML and template braces).
+#: The optional ``date YYYY-MM-DD Title`` header of an article (see ``dashboard.article``): popups show
+#: its title as the headline, never the date prefix, wherever the header starts a sentence (the
+#: combined text of several articles holds several headers).
+_HEADER_PREFIX = re.compile(r"\s*date\s+\d{4}-\d{2}-\d{2}[ \t]*")
+
+
+@dataclass(frozen=True)
+class PopupSentence:
+    """One sentence of a popup: the sentence, its mentions of the place, and how sure they are."""
+
+    sentence: str
+    spans: tuple[tuple[int, int], ...]
+    headline: bool
+    confidence: float | None
+
+    @property
+    def count(self) -> int:
+        """Mentions of the place in this sentence."""
+        return len(self.spans)
+
+    @property
+    def weak(self) -> bool:
+        """True when a mention in this sentence is a weak match."""
+        return self.confidence is not None and self.confidence < WEAK_CONFIDENCE
+
+    def html(self) -> str:
+        """The sentence escaped, each mention in ``<mark>``, then ``×n`` and a weak-match flag."""
+        out, pos = [], 0
+        for start, end in self.spans:
+            out += [
+                escape_text(self.sentence[pos:start]),
+                "<mark>",
+                escape_text(self.sentence[start:end]),
+                "</mark>",
+            ]
+            pos = end
+        out.append(escape_text(self.sentence[pos:]))
+        head = "<i>Headline:</i> " if self.headline else ""
+        count = f" <span class='ngd-n'>×{self.count}</span>" if self.count > 1 else ""
+        weak = (
+            f" <span class='ngd-weak' title='confidence {self.confidence:.2f}'>weak match</span>"
+            if self.weak
+            else ""
+        )
+        return head + "".join(out) + count + weak
+
+
+def _confidence(mention: Any) -> float | None:
+    """A mention's confidence (dict or ``Mention``), None when the record has none."""
+    if isinstance(mention, Mapping):
+        value = mention.get("confidence")
+    else:
+        value = getattr(mention, "confidence", None)
+    return None if value is None else float(value)
+
+
+def popup_sentences(mentions: Iterable[Mapping[str, Any]], text: str) -> list[PopupSentence]:
+    """The sentences that mention a place, each once and in reading order, with its mentions of the place.
+
+    A header line ``date YYYY-MM-DD Title`` becomes the headline ``Title``.
+
+    Parameters
+    ----------
+    mentions : iterable of dict
+        The place's mentions (``start``, ``end``; ``confidence`` when known), offsets into ``text``.
+    text : str
+        The article text.
+
+    Returns
+    -------
+    list of PopupSentence
+    """
+    spans = sentence_spans(text)
+    groups: dict[int, list[tuple[int, int, float | None]]] = {}
+    sentences: dict[int, str] = {}
+    for m in mentions:
+        start, end = int(m["start"]), int(m["end"])
+        ctx = context_of(text, start, end, spans)
+        origin = start - ctx.start
+        # A sentence is keyed by where it starts in the text: the same words twice are two sentences.
+        sentences.setdefault(origin, ctx.sentence)
+        if len(ctx.sentence) > len(sentences[origin]):
+            sentences[origin] = ctx.sentence
+        groups.setdefault(origin, []).append((ctx.start, ctx.end, _confidence(m)))
+    out = []
+    for origin in sorted(groups):
+        sentence, cut = sentences[origin], 0
+        header = _HEADER_PREFIX.match(sentence)
+        line_start = text.rfind("\n", 0, origin) + 1
+        if header and not text[line_start:origin].strip():
+            cut = header.end()
+        marks = sorted({(s - cut, e - cut) for s, e, _c in groups[origin] if s >= cut})
+        # Overlapping marks cannot be nested in HTML; keep the first of any overlapping pair.
+        kept: list[tuple[int, int]] = []
+        for s, e in marks:
+            if not kept or s >= kept[-1][1]:
+                kept.append((s, e))
+        if not kept:
+            continue
+        confs = [c for _s, _e, c in groups[origin] if c is not None]
+        out.append(PopupSentence(sentence[cut:], tuple(kept), bool(cut), min(confs) if confs else None))
+    return out
+
+
+def confidence_text(confidences: Iterable[float | None]) -> str:
+    """``confidence 0.99`` or ``confidence 0.85–0.99`` over a place's mentions; empty when unknown."""
+    known = [c for c in confidences if c is not None]
+    if not known:
+        return ""
+    low, high = min(known), max(known)
+    return f"confidence {low:.2f}" if round(low, 2) == round(high, 2) else f"confidence {low:.2f}–{high:.2f}"
+
+
+def popup_html(name: str, kind: str, mentions: Iterable[Mapping[str, Any]], text: str) -> str:
+    """HTML for a place's popup: name, kind, count, confidence, and each sentence mentioning it once.
+
+    Each sentence is listed once with its mentions highlighted and ``×n`` when it names the place n
+    times; weak matches (see :data:`WEAK_CONFIDENCE`) are flagged. Every piece of article text is
+    escaped (HTML and template braces).
 
     Parameters
     ----------
     name, kind : str
         The place's name and kind.
     mentions : iterable of dict
-        The place's mentions (``start``, ``end``, ``type``), offsets into ``text``.
+        The place's mentions (``start``, ``end``, ``type``; ``confidence`` when known), offsets into ``text``.
     text : str
         The article text.
 
     Returns
     -------
     str
-        Safe HTML.
+        Safe HTML; the first line is a ``div.ngd-head`` (the map's script reuses it as the heading of the
+        place when a click lists several places).
     """
     mentions = list(mentions)
-    spans = sentence_spans(text)
-    items: dict[str, str] = {}
-    for m in mentions:
-        ctx = context_of(text, int(m["start"]), int(m["end"]), spans)
-        key = f"{ctx.sentence}\0{ctx.start}"
-        items.setdefault(key, ctx.html())
-    lines = list(items.values())
-    shown = "".join(f"<li>{h}</li>" for h in lines[:POPUP_SENTENCES])
-    more = f"<p>… and {len(lines) - POPUP_SENTENCES} more</p>" if len(lines) > POPUP_SENTENCES else ""
+    confs = [_confidence(m) for m in mentions]
+    items = popup_sentences(mentions, text)
+    shown = "".join(f"<li>{item.html()}</li>" for item in items[:POPUP_SENTENCES])
+    rest = len(items) - POPUP_SENTENCES
+    more = f"<p>… and {rest} more sentence{'s' if rest != 1 else ''}</p>" if rest > 0 else ""
+    how_sure = confidence_text(confs)
+    known = [c for c in confs if c is not None]
+    warn = ""
+    if known and max(known) < WEAK_CONFIDENCE:
+        warn = (
+            "<div class='ngd-warn'>Weak match: the text may mean another place of this name. "
+            "Check it before you rely on it.</div>"
+        )
+    n = len(mentions)
     return (
-        f"<div class='ngd-popup'><b>{escape_text(name)}</b> · {escape_text(kind)} · "
-        f"{len(mentions)} mention{'s' if len(mentions) != 1 else ''}"
-        f"<ol>{shown}</ol>{more}</div>"
+        f"<div class='ngd-popup'><div class='ngd-head'><b>{escape_text(name)}</b> · {escape_text(kind)} · "
+        f"{n} mention{'s' if n != 1 else ''}{' · ' + how_sure if how_sure else ''}</div>"
+        f"{warn}<ol>{shown}</ol>{more}</div>"
     )
 
 
@@ -231,8 +365,29 @@ def tooltip_html(name: str, kind: str, count: int, extra: str = "") -> str:
     return f"<b>{escape_text(name)}</b><br>{escape_text(kind)} · {count} mention{plural}{tail}"
 
 
+def label_point(geom: Any) -> tuple[float, float] | None:
+    """Where a place's name goes on the map, as ``(lat, lon)``: inside its largest part, far from its edges.
+
+    Polygons use the pole of inaccessibility of their largest part (a label inside Croatia's crescent,
+    not at its centroid in Bosnia); lines their midpoint; points themselves.
+    """
+    if geom is None or geom.is_empty:
+        return None
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        main = max(_polygons([geom]), key=lambda p: p.area)
+        tol = max(float(np.sqrt(main.area)) / 50, 1e-4)
+        point = shapely.ops.polylabel(main, tolerance=tol)
+    elif geom.geom_type in ("LineString", "MultiLineString"):
+        point = shapely.line_interpolate_point(shapely.line_merge(geom), 0.5, normalized=True)
+        if point.is_empty:
+            point = geom.representative_point()
+    else:
+        point = geom.representative_point()
+    return (round(float(point.y), MAP_DECIMALS), round(float(point.x), MAP_DECIMALS))
+
+
 def layer_geojson(places: pd.DataFrame, text: str, highlight: Iterable[str] = ()) -> dict[str, Any]:
-    """Build the styled GeoJSON of one layer: geometry, tooltip/popup HTML and style per feature.
+    """Build the styled GeoJSON of one layer: geometry, tooltip/popup HTML, style and label point per feature.
 
     Pure data (no folium), so the app can cache it by content and rebuild only changed layers.
 
@@ -248,7 +403,11 @@ def layer_geojson(places: pd.DataFrame, text: str, highlight: Iterable[str] = ()
     Returns
     -------
     dict
-        A GeoJSON FeatureCollection.
+        A GeoJSON FeatureCollection. Properties: ``place_id, name, kind, count, types, tooltip, popup,
+        style``, ``area`` (square degrees of the drawn geometry: the map lists the smallest place under a
+        click first), ``weak`` (every mention is a weak match) and ``label_at`` (``[lat, lon]`` of the
+        name on the map; absent for alliances, continents and regions larger than
+        :data:`HUGE_AREA_DEG2`).
     """
     highlight = set(highlight)
     features = []
@@ -259,10 +418,14 @@ def layer_geojson(places: pd.DataFrame, text: str, highlight: Iterable[str] = ()
         kind, name, count = row["kind"], str(row["name"]), int(row["count"])
         style = style_for(kind)
         mentions = list(row["mentions"])
-        extra = ""
+        confs = [c for c in (_confidence(m) for m in mentions) if c is not None]
+        weak = bool(confs) and max(confs) < WEAK_CONFIDENCE
+        extra = []
         if kind == "alliance":
             members = list(row.get("members") or [])
-            extra = f"{len(members)} members: {', '.join(members)}"
+            extra.append(f"{len(members)} members: {', '.join(members)}")
+        if weak:
+            extra.append(f"weak match ({confidence_text(confs)})")
         fill = country_fill(count) if kind == "country" else style.color
         lit = row["place_id"] in highlight
         css = {
@@ -274,25 +437,37 @@ def layer_geojson(places: pd.DataFrame, text: str, highlight: Iterable[str] = ()
         }
         if style.dash:
             css["dashArray"] = style.dash
+        if style.container:
+            # Only the outline takes clicks (CSS in the map's header): the places inside stay reachable.
+            css["className"] = "ngd-container"
         if kind in POINT_KINDS:
             css.update(radius=5 + min(count, 10), color=HIGHLIGHT_COLOR if lit else "#ffffff")
         if kind in LINE_KINDS:
             css.update(fill=False)
+        drawn = map_geometry(geom)
+        props = {
+            "place_id": row["place_id"],
+            "name": name,
+            "kind": kind,
+            "count": count,
+            "types": ", ".join(mention_types(mentions)),
+            "tooltip": tooltip_html(name, kind, count, " · ".join(extra)),
+            "popup": popup_html(name, kind, mentions, text),
+            "style": css,
+            "area": round(float(drawn.area), 3),
+            "weak": weak,
+        }
+        # No names for groupings and wide regions ("Eastern Europe"): they would cover the countries' names.
+        unnamed = kind in GROUP_KINDS or (style.container and drawn.area > HUGE_AREA_DEG2)
+        at = None if unnamed else label_point(drawn)
+        if at is not None:
+            props["label_at"] = list(at)
         features.append(
             {
                 "type": "Feature",
                 "id": row["place_id"],
-                "geometry": shapely.geometry.mapping(map_geometry(geom)),
-                "properties": {
-                    "place_id": row["place_id"],
-                    "name": name,
-                    "kind": kind,
-                    "count": count,
-                    "types": ", ".join(mention_types(mentions)),
-                    "tooltip": tooltip_html(name, kind, count, extra),
-                    "popup": popup_html(name, kind, mentions, text),
-                    "style": css,
-                },
+                "geometry": shapely.geometry.mapping(drawn),
+                "properties": props,
             }
         )
     return {"type": "FeatureCollection", "features": features}
@@ -340,19 +515,92 @@ def _polygons(geoms: Iterable[Any]) -> list[Any]:
 #: Places whose largest part covers more square degrees than this (Russia, the US, Canada, wide regions)
 #: do not steer the view when smaller places are mentioned too.
 HUGE_AREA_DEG2 = 400.0
+#: Framing (see :func:`frame_core`): the places with at least FRAME_CORE_SHARE of the top place's mentions
+#: are the core; another place joins when its gap to the core and its own size are at most FRAME_REACH times
+#: the core's size (a core smaller than FRAME_MIN_CORE_DEG, say one town, counts as that size).
+FRAME_CORE_SHARE = 0.5
+FRAME_REACH = 1.0
+FRAME_MIN_CORE_DEG = 5.0
+#: Margin around the framed places, and the smallest span framed (a lone town keeps its surroundings).
+FRAME_PAD_DEG = 0.5
+FRAME_MIN_SPAN_DEG = 1.5
+
+
+@dataclass(frozen=True)
+class FrameBox:
+    """A place as the framing sees it: the box of its largest part and its mention count."""
+
+    west: float
+    south: float
+    east: float
+    north: float
+    weight: float
+
+    def diagonal(self, shrink: float) -> float:
+        """The box's diagonal in degrees, longitudes multiplied by ``shrink`` (the cosine of the latitude)."""
+        return float(np.hypot((self.east - self.west) * shrink, self.north - self.south))
+
+    def gap(self, other: FrameBox, shrink: float) -> float:
+        """Distance in degrees between this box and ``other`` (0 when they touch or overlap)."""
+        dx = max(0.0, other.west - self.east, self.west - other.east) * shrink
+        dy = max(0.0, other.south - self.north, self.south - other.north)
+        return float(np.hypot(dx, dy))
+
+
+def _union(boxes: Iterable[FrameBox]) -> FrameBox:
+    boxes = list(boxes)
+    return FrameBox(
+        min(b.west for b in boxes),
+        min(b.south for b in boxes),
+        max(b.east for b in boxes),
+        max(b.north for b in boxes),
+        weight=sum(b.weight for b in boxes),
+    )
+
+
+def frame_core(boxes: Iterable[FrameBox]) -> list[FrameBox]:
+    """The places the view frames: the most-mentioned ones, and the others that lie close to them.
+
+    The core is every place with at least :data:`FRAME_CORE_SHARE` of the top place's mentions. Another place
+    joins when both its gap to the core's box and its own diagonal are at most :data:`FRAME_REACH` times the
+    core's diagonal (longitudes shrunk by the cosine of the core's latitude). So in a Syria story (Syria 5,
+    Damascus 3, Aleppo 2) Moscow and Washington, named once or twice, stay outside the view, and so does a
+    "Middle East" named once, which would otherwise set the view by its size; in a Ukraine story Germany and
+    France, close to Ukraine's size and distance, stay in.
+
+    Parameters
+    ----------
+    boxes : iterable of FrameBox
+
+    Returns
+    -------
+    list of FrameBox
+        The boxes to frame, core first.
+    """
+    boxes = [b for b in boxes if b.weight > 0]
+    if len(boxes) < 2:
+        return boxes
+    top = max(b.weight for b in boxes)
+    core = [b for b in boxes if b.weight >= FRAME_CORE_SHARE * top]
+    rest = [b for b in boxes if b.weight < FRAME_CORE_SHARE * top]
+    hull = _union(core)
+    shrink = float(np.cos(np.radians(np.clip((hull.south + hull.north) / 2, -80, 80))))
+    size = FRAME_REACH * max(hull.diagonal(shrink), FRAME_MIN_CORE_DEG)
+    return core + [b for b in rest if hull.gap(b, shrink) <= size and b.diagonal(shrink) <= size]
 
 
 def fit_bounds(places: pd.DataFrame) -> list[list[float]] | None:
-    """Bounds ``[[south, west], [north, east]]`` the view fits.
+    """Bounds ``[[south, west], [north, east]]`` the view fits, weighted by mentions.
 
-    The view fits each place's largest part (mainland France, not French Guiana); alliances,
-    continents and continent-sized places only count when nothing smaller is mentioned, since Russia
-    or the US would otherwise stretch the view over the whole globe and hide the story's places.
+    Each place counts with its largest part (mainland France, not French Guiana). Alliances, continents
+    and continent-sized places only count when nothing smaller is mentioned, since Russia or the US would
+    otherwise stretch the view over the globe. Of the rest, :func:`frame_core` keeps the places that
+    carry the mentions and those close to them, and drops far or sprawling places mentioned rarely.
 
     Parameters
     ----------
     places : geopandas.GeoDataFrame
-        The mapped places.
+        The mapped places (``kind``, ``count``, geometry).
 
     Returns
     -------
@@ -360,45 +608,116 @@ def fit_bounds(places: pd.DataFrame) -> list[list[float]] | None:
         None when there is nothing to fit.
     """
     focus, wide = [], []
-    for kind, geom in zip(places["kind"], places.geometry, strict=True):
+    counts = places["count"] if "count" in places else [1] * len(places)
+    for kind, count, geom in zip(places["kind"], counts, places.geometry, strict=True):
         if geom is None or geom.is_empty:
             continue
         parts = _polygons([geom])
         main = max(parts, key=lambda p: p.area) if parts else geom
+        box = FrameBox(*main.bounds, weight=float(count))
         huge = kind in GROUP_KINDS or main.area > HUGE_AREA_DEG2
-        (wide if huge else focus).append(main.bounds)
-    boxes = focus or wide
+        (wide if huge else focus).append(box)
+    boxes = frame_core(focus) if focus else wide
     if not boxes:
         return None
-    b = np.array(boxes)
-    west, south, east, north = b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()
-    pad = 0.5
-    return [[float(south) - pad, float(west) - pad], [float(north) + pad, float(east) + pad]]
+    west, south = min(b.west for b in boxes), min(b.south for b in boxes)
+    east, north = max(b.east for b in boxes), max(b.north for b in boxes)
+    grow_x, grow_y = (
+        max(0.0, FRAME_MIN_SPAN_DEG - (east - west)) / 2,
+        max(0.0, FRAME_MIN_SPAN_DEG - (north - south)) / 2,
+    )
+    pad = FRAME_PAD_DEG
+    return [
+        [max(-85.0, south - grow_y - pad), max(-180.0, west - grow_x - pad)],
+        [min(85.0, north + grow_y + pad), min(180.0, east + grow_x + pad)],
+    ]
 
 
-class Legend(MacroElement):
-    """A static legend control: layer colours and the country shading classes."""
+#: The map's stylesheet and script (see :class:`MapScript`), read once.
+ASSETS_DIR: Path = Path(__file__).with_name("assets")
+#: Names on the map: at least ``min`` and at most ``max`` names, ``perZoom`` more per zoom level above 3;
+#: the ``major`` most-mentioned places in a larger type; font size in px at zoom 4, per zoom level, bounds.
+LABELS: dict[str, float] = {
+    "min": 12,
+    "perZoom": 4,
+    "max": 40,
+    "major": 3,
+    "size": 12,
+    "sizePerZoom": 1,
+    "sizeMin": 10,
+    "sizeMax": 17,
+}
+#: Below this map width (px) the legend and layer list start folded, so they cover no data.
+FOLD_BELOW_PX = 640
+TILE_ERROR_TEXT = (
+    "The basemap tiles could not be loaded (no internet connection, or the tile server refused). "
+    'Choose the basemap "None" in the sidebar: it draws the bundled land and works offline.'
+)
+
+
+@functools.cache
+def _asset(name: str) -> str:
+    """An asset without its comment lines and indentation (fewer bytes on every map sent)."""
+    text = (ASSETS_DIR / name).read_text(encoding="utf-8")
+    if name.endswith(".css"):
+        text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    lines = (line.strip() for line in text.splitlines())
+    return "\n".join(line for line in lines if line and not line.startswith("//"))
+
+
+class MapScript(MacroElement):
+    """The map's behaviour (``assets/map.js``) and look (``assets/map.css``).
+
+    A click lists every place under it in one popup, most specific first; names are shown for the
+    most-mentioned places and sized to the zoom; the view fits ``bounds`` clear of the controls; layer
+    choices persist across Streamlit reruns in the frame's sessionStorage; the legend lists the visible
+    layers; a failing basemap shows a notice. Added to the map after the legend.
+    """
 
     _template = Template(
         """
         {% macro header(this, kwargs) %}
-        <style>
-        .ngd-legend{background:rgba(255,255,255,.92);padding:6px 8px;font:12px/1.35 sans-serif;
-          border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);color:#222}
-        .ngd-legend i{display:inline-block;width:12px;height:12px;margin-right:5px;vertical-align:-2px;
-          border:1px solid #555}
-        .ngd-legend b{display:block;margin:3px 0 2px}
-        .leaflet-container{background:#d4e6f1}
-        .ngd-popup{max-height:260px;overflow:auto;font:12px/1.4 sans-serif}
-        .ngd-popup ol{padding-left:18px;margin:4px 0}
-        .ngd-popup mark{background:#ffe066;padding:0 1px}
-        </style>
+        <style>{{ this.css }}</style>
         {% endmacro %}
+        {% macro script(this, kwargs) %}
+        {{ this.js }}
+        ngdMap({{ this._parent.get_name() }}, {{ this.config|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, bounds: list[list[float]] | None = None) -> None:
+        super().__init__()
+        self._name = "MapScript"
+        self.css = _asset("map.css")
+        self.js = _asset("map.js")
+        self.config = {
+            "bounds": bounds,
+            "order": {s.kind: i for i, s in enumerate(LAYERS)},
+            "labels": LABELS,
+            "foldBelow": FOLD_BELOW_PX,
+            "tileError": TILE_ERROR_TEXT,
+            "storageKey": "ngd-map",
+        }
+
+
+class Legend(MacroElement):
+    """The legend control: country shading classes and layer colours, one row per kind.
+
+    Folds (a ``<details>`` element titled "Legend"; ``html`` is its body); the map's script hides the rows
+    whose ``data-kind`` layer is not on the map.
+    """
+
+    _template = Template(
+        """
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.control({position: 'bottomright'});
         {{ this.get_name() }}.onAdd = function (map) {
-            var div = L.DomUtil.create('div', 'ngd-legend');
-            div.innerHTML = {{ this.html|tojson }};
+            var div = L.DomUtil.create('details', 'ngd-legend leaflet-control');
+            div.open = true;
+            div.innerHTML = '<summary>Legend</summary>' + {{ this.html|tojson }};
+            L.DomEvent.disableClickPropagation(div);
+            L.DomEvent.disableScrollPropagation(div);
             return div;
         };
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
@@ -411,20 +730,32 @@ class Legend(MacroElement):
         self._name = "Legend"
         # Only the layers on the map, so the legend does not list kinds the article never mentions.
         styles = [style_for(k) for k in layer_kinds(kinds)] if kinds is not None else list(LAYERS)
-        rows = ["<b>Countries: mentions</b>"]
-        bounds = [low for low, _ in COUNTRY_CLASSES[1:]] + [None]
-        for (low, color), nxt in zip(COUNTRY_CLASSES, bounds, strict=True):
-            label = f"{low}+" if nxt is None else (f"{low}" if nxt - 1 == low else f"{low}–{nxt - 1}")
-            rows.append(f"<span><i style='background:{color}'></i>{label}</span><br>")
+        rows = []
+        if any(s.kind == "country" for s in styles):
+            rows.append("<div data-kind='country'><b>Countries: mentions</b>")
+            bounds = [low for low, _ in COUNTRY_CLASSES[1:]] + [None]
+            for (low, color), nxt in zip(COUNTRY_CLASSES, bounds, strict=True):
+                label = f"{low}+" if nxt is None else (f"{low}" if nxt - 1 == low else f"{low}–{nxt - 1}")
+                rows.append(f"<div class='ngd-row'><i style='background:{color}'></i>{label}</div>")
+            rows.append("</div>")
         rows.append("<b>Layers</b>")
         for s in styles:
             if s.kind == "country":
                 continue
-            shape = "border-radius:6px" if s.kind in POINT_KINDS else ""
-            shape = "height:3px;border:0" if s.kind in LINE_KINDS else shape
-            rows.append(f"<span><i style='background:{s.color};{shape}'></i>{s.label}</span><br>")
+            shape = f"background:{s.color}"
+            if s.kind in POINT_KINDS:
+                shape += ";border-radius:6px"
+            elif s.kind in LINE_KINDS:
+                shape += ";height:3px;border:0"
+            elif s.container:
+                shape = f"background:transparent;border:2px {'dashed' if s.dash else 'solid'} {s.color}"
+            rows.append(
+                f"<div class='ngd-row' data-kind='{escape_text(s.kind)}'><i style='{shape}'></i>"
+                f"{escape_text(s.label)}</div>"
+            )
         rows.append(
-            f"<span><i style='background:#fff;border:3px solid {HIGHLIGHT_COLOR}'></i>in a claim</span>"
+            f"<div class='ngd-row'><i style='background:#fff;border:3px solid {HIGHLIGHT_COLOR}'></i>"
+            "in a claim</div>"
         )
         self.html = "".join(rows)
 
@@ -475,17 +806,39 @@ def base_map(
             style_function=lambda _f: _LAND_STYLE,
         ).add_to(m)
     Legend(kinds).add_to(m)
-    if bounds:
-        m.fit_bounds(bounds)
+    # The script fits the view itself: it knows how wide the controls are, and the padding keeps the
+    # places clear of them.
+    MapScript(bounds).add_to(m)
     return m
 
 
-def _style(feature: Mapping[str, Any]) -> dict[str, Any]:
-    return feature["properties"]["style"]
+#: Feature properties used only on the server (to style features), left out of the data sent to the map.
+_SERVER_ONLY: frozenset[str] = frozenset({"style", "types"})
+
+
+class KindGroup(folium.FeatureGroup):
+    """A FeatureGroup whose options reach Leaflet.
+
+    folium writes ``L.featureGroup(options)``, but Leaflet reads ``L.featureGroup(layers, options)``, so
+    the options would be taken for a list of layers and dropped; the map's script needs ``ngdKind``.
+    """
+
+    _template = FoliumTemplate(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.featureGroup(
+                [], {{ this.options|tojavascript }}
+            );
+        {% endmacro %}
+        """
+    )
 
 
 def feature_group(kind: str, layer: Mapping[str, Any]) -> folium.FeatureGroup:
     """One overlay for the layer control, holding the styled features of one kind.
+
+    Features get a tooltip and a hover highlight; clicks are handled by the map's script
+    (:class:`MapScript`), which opens one popup for all the places under the click.
 
     Parameters
     ----------
@@ -497,21 +850,30 @@ def feature_group(kind: str, layer: Mapping[str, Any]) -> folium.FeatureGroup:
     Returns
     -------
     folium.FeatureGroup
-        Named "<Label> (<number of features>)".
+        Named "<Label> (<number of features>)"; its Leaflet option ``ngdKind`` names the kind for the
+        map's script (drawing order, remembered layer choices, legend).
     """
     style = style_for(kind)
     n = len(layer["features"])
-    group = folium.FeatureGroup(name=f"{style.label} ({n})", overlay=True, show=True)
+    # folium turns the styles into a script of their own; the browser needs no copy in the data.
+    styles = {f["properties"]["place_id"]: f["properties"]["style"] for f in layer["features"]}
+    data = {
+        "type": "FeatureCollection",
+        "features": [
+            {**f, "properties": {k: v for k, v in f["properties"].items() if k not in _SERVER_ONLY}}
+            for f in layer["features"]
+        ],
+    }
+    group = KindGroup(name=f"{style.label} ({n})", overlay=True, show=True, ngd_kind=kind)
     if n:
         marker = folium.CircleMarker(radius=6, fill=True) if kind in POINT_KINDS else None
         folium.GeoJson(
-            layer,
+            data,
             name=style.label,
-            style_function=_style,
+            style_function=lambda f: styles[f["properties"]["place_id"]],
             highlight_function=lambda _f: {"weight": 4, "fillOpacity": 0.7},
             marker=marker,
             tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True),
-            popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=420),
         ).add_to(group)
     return group
 

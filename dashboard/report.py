@@ -20,9 +20,14 @@ from dashboard.article import Article, read_article
 from dashboard.errors import InputError
 from dashboard.sentences import split_sentences
 
-#: Kinds whose polygons count towards the "area covered" metric. Alliances and continents are
-#: groupings of countries rather than areas the article talks about, so they are left out.
-AREA_KINDS: tuple[str, ...] = ("country", "province", "county", "region", "sea")
+#: Mentions resolved with less confidence than this are flagged "weak" in the tables and the map's popups
+#: (mapview reads this one threshold, so a place flagged in one is flagged in the other): the resolver's best
+#: candidate barely beat the runner-up (geoparse gives 0.99 to clear cases, 0.8-0.9 to a few close calls on
+#: the sample, and 0.7-0.8 to e.g. a "Dublin" or "Bristol" with no clue which one is meant).
+WEAK_CONFIDENCE: float = 0.8
+
+#: How many places the "most mentioned" line lists.
+TOP_PLACES: int = 5
 
 _GEOD = Geod(ellps="WGS84")
 
@@ -119,30 +124,37 @@ def _get(m: Any, name: str) -> Any:
     return m[name] if isinstance(m, dict) else getattr(m, name)
 
 
-def mentions_table(mentions: Iterable[Any], text: str) -> pd.DataFrame:
-    """One row per mention: place, kind, mention type, matched text, offsets and sentence context.
+def mentions_table(mentions: Iterable[Any], text: str, article: str | None = None) -> pd.DataFrame:
+    """One row per mention: place, kind, mention type, confidence, matched text, offsets and sentence.
 
     Parameters
     ----------
     mentions : iterable of Mention
         Mentions as returned by ``geoparse`` (objects or dicts with the same fields).
     text : str
-        The article text the offsets refer to.
+        The article text the offsets refer to (one article: contexts never cross into another).
+    article : str, optional
+        When given, a leading ``article`` column with this label (several articles shown together).
 
     Returns
     -------
     pandas.DataFrame
-        Columns place, kind, type, text, start, end, place_id, context.
+        Columns [article,] place, kind, type, confidence, weak, text, start, end, place_id, context.
+        ``weak`` is True below :data:`WEAK_CONFIDENCE`.
     """
     spans = sentence_spans(text)
     rows = []
     for m in mentions:
         ctx = context_of(text, _get(m, "start"), _get(m, "end"), spans)
+        conf = _confidence(m)
         rows.append(
             {
+                "article": article,
                 "place": _get(m, "name"),
                 "kind": _get(m, "kind"),
                 "type": _get(m, "type"),
+                "confidence": conf,
+                "weak": conf is not None and conf < WEAK_CONFIDENCE,
                 "text": _get(m, "text"),
                 "start": _get(m, "start"),
                 "end": _get(m, "end"),
@@ -150,34 +162,65 @@ def mentions_table(mentions: Iterable[Any], text: str) -> pd.DataFrame:
                 "context": ctx.plain(),
             }
         )
-    columns = ["place", "kind", "type", "text", "start", "end", "place_id", "context"]
+    columns = ["place", "kind", "type", "confidence", "weak", "text", "start", "end", "place_id", "context"]
+    columns = (["article"] if article is not None else []) + columns
     return pd.DataFrame(rows, columns=columns)
 
 
-def places_table(places: pd.DataFrame) -> pd.DataFrame:
-    """One row per place, most mentioned first: name, kind, country, count, mention types, place_id.
+def _confidence(m: Any) -> float | None:
+    conf = m.get("confidence") if isinstance(m, dict) else getattr(m, "confidence", None)
+    return None if conf is None else round(float(conf), 2)
+
+
+def place_confidence(mentions: Iterable[Any]) -> dict[str, float]:
+    """Per place id, the best confidence among its mentions (a place is as sure as its clearest mention)."""
+    out: dict[str, float] = {}
+    for m in mentions:
+        conf = _confidence(m)
+        if conf is not None:
+            pid = _get(m, "place_id")
+            out[pid] = max(conf, out.get(pid, 0.0))
+    return out
+
+
+def places_table(
+    places: pd.DataFrame, mentions: Iterable[Any] = (), article: str | None = None
+) -> pd.DataFrame:
+    """One row per place, most mentioned first: name, kind, country, count, confidence, types, place_id.
 
     Parameters
     ----------
     places : pandas.DataFrame
         The ``places_frame`` GeoDataFrame (geometry is dropped).
+    mentions : iterable of Mention, optional
+        The mentions behind ``places``; they give each place's confidence (its best mention's).
+    article : str, optional
+        When given, a leading ``article`` column with this label.
 
     Returns
     -------
     pandas.DataFrame
+        ``weak`` is True when the place's confidence is below :data:`WEAK_CONFIDENCE`.
     """
-    columns = ["name", "kind", "country", "count", "types", "place_id"]
+    columns = ["name", "kind", "country", "count", "confidence", "weak", "types", "place_id"]
+    columns = (["article"] if article is not None else []) + columns
     if len(places) == 0:
         return pd.DataFrame(columns=columns)
+    conf = place_confidence(mentions)
+    confs = [conf.get(pid) for pid in places["place_id"]]
     out = pd.DataFrame(
         {
+            "article": article,
             "name": places["name"].to_numpy(),
             "kind": places["kind"].to_numpy(),
             "country": places["country"].to_numpy(),
             "count": places["count"].astype(int).to_numpy(),
+            "confidence": confs,
+            "weak": [c is not None and c < WEAK_CONFIDENCE for c in confs],
             "types": [", ".join(mention_types(ms)) for ms in places["mentions"]],
             "place_id": places["place_id"].to_numpy(),
-        }
+        },
+        columns=columns,
     )
     return out.sort_values(["count", "name"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
@@ -213,28 +256,24 @@ def filter_places(places: pd.DataFrame, kinds: Iterable[str], types: Iterable[st
     return out[mask]
 
 
-def area_km2(places: pd.DataFrame) -> float:
-    """Geodesic area in km² of the union of the mentioned areas (overlaps counted once).
+def geodesic_area_km2(geom: Any) -> float:
+    """Geodesic area of a (multi)polygon on the WGS 84 ellipsoid, in km² (0 for points and lines)."""
+    if geom is None or geom.is_empty or not geom.geom_type.endswith("Polygon"):
+        return 0.0
+    area, _ = _GEOD.geometry_area_perimeter(shapely.orient_polygons(shapely.make_valid(geom)))
+    return abs(area) / 1e6
 
-    Parameters
-    ----------
-    places : geopandas.GeoDataFrame
-        Places in EPSG:4326; rows whose kind is in :data:`AREA_KINDS` contribute.
 
-    Returns
-    -------
-    float
-        Area on the WGS 84 ellipsoid, in km².
+def countries_area_km2(places: pd.DataFrame) -> float:
+    """Total area of the countries among ``places`` (countries do not overlap, so areas add up).
+
+    Oceans, seas, continents, regions and alliances are left out on purpose: a reporter quotes the area of
+    the countries a story is about, not of the sea between them.
     """
     if len(places) == 0:
         return 0.0
-    geoms = places.loc[places["kind"].isin(AREA_KINDS), "geometry"]
-    geoms = [g for g in geoms if g is not None and not g.is_empty and g.geom_type.endswith("Polygon")]
-    if not geoms:
-        return 0.0
-    union = shapely.union_all(shapely.make_valid(geoms))
-    area, _ = _GEOD.geometry_area_perimeter(shapely.orient_polygons(union))
-    return abs(area) / 1e6
+    countries = places.loc[places["kind"] == "country"].drop_duplicates("place_id")
+    return float(sum(geodesic_area_km2(g) for g in countries.geometry))
 
 
 @dataclass(frozen=True)
@@ -246,7 +285,9 @@ class Summary:
     countries: int
     top_place: str | None
     top_count: int
-    area_km2: float
+    #: The most mentioned places, ``(name, count)``, at most :data:`TOP_PLACES`.
+    top: tuple[tuple[str, int], ...]
+    countries_km2: float
 
 
 def summarize(mentions: Sequence[Any], places: pd.DataFrame) -> Summary:
@@ -255,29 +296,46 @@ def summarize(mentions: Sequence[Any], places: pd.DataFrame) -> Summary:
     Parameters
     ----------
     mentions : sequence of Mention
-        All mentions of the article(s).
+        The mentions counted (the app passes the filtered ones, so the figures follow the filters).
     places : geopandas.GeoDataFrame
         The matching ``places_frame``.
 
     Returns
     -------
     Summary
-        ``countries`` counts distinct places of kind country (mentioned by name or demonym).
+        ``countries`` counts distinct places of kind country (mentioned by name or demonym);
+        ``countries_km2`` is their total area.
     """
+    top: tuple[tuple[str, int], ...] = ()
+    countries = 0
     if len(places):
         ordered = places.sort_values(["count", "name"], ascending=[False, True], kind="stable")
-        top_place, top_count = str(ordered["name"].iloc[0]), int(ordered["count"].iloc[0])
-        countries = int((places["kind"] == "country").sum())
-    else:
-        top_place, top_count, countries = None, 0, 0
+        top = tuple(
+            (str(n), int(c))
+            for n, c in zip(ordered["name"][:TOP_PLACES], ordered["count"][:TOP_PLACES], strict=True)
+        )
+        countries = int(places.loc[places["kind"] == "country", "place_id"].nunique())
     return Summary(
         mentions=len(mentions),
-        places=len(places),
+        places=int(places["place_id"].nunique()) if len(places) else 0,
         countries=countries,
-        top_place=top_place,
-        top_count=top_count,
-        area_km2=area_km2(places),
+        top_place=top[0][0] if top else None,
+        top_count=top[0][1] if top else 0,
+        top=top,
+        countries_km2=countries_area_km2(places),
     )
+
+
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """``plural(1, "mention")`` -> "1 mention", ``plural(2, "mention")`` -> "2 mentions"."""
+    return f"{n:,} {word if n == 1 else (words or word + 's')}"
+
+
+def format_area(km2: float) -> str:
+    """An area as a reporter writes it: "17.1 million km²", "603,550 km²", "0 km²"."""
+    if km2 >= 1e6:
+        return f"{km2 / 1e6:,.1f} million km²"
+    return f"{km2:,.0f} km²"
 
 
 def highlight_html(text: str, mentions: Iterable[Any], extra: Iterable[tuple[int, int, str]] = ()) -> str:
@@ -548,44 +606,56 @@ def _shift(m: Any, offset: int) -> Any:
     return dataclasses.replace(m, start=m.start + offset, end=m.end + offset)
 
 
-def combine(parts: Sequence[tuple[str, Sequence[Any], pd.DataFrame]]) -> tuple[str, list[Any], pd.DataFrame]:
-    """Merge several parsed articles into one text, one mention list and one places frame.
+def combine(
+    parts: Sequence[tuple[str, Sequence[Any], pd.DataFrame]], labels: Sequence[str] | None = None
+) -> tuple[str, list[Any], pd.DataFrame]:
+    """Merge several parsed articles into one text, one mention list and one places frame (for the map).
 
-    Offsets are shifted so they index the joined text (articles joined with :data:`ARTICLE_SEPARATOR`);
-    a place mentioned in several articles becomes one row whose count is the sum. An alliance keeps
-    the membership (geometry) of the first article that mentions it.
+    Offsets are shifted so they index the joined text (articles joined with :data:`ARTICLE_SEPARATOR`,
+    which ends every sentence, so no sentence context runs from one article into the next); a place
+    mentioned in several articles becomes one row whose count is the sum. An alliance keeps the membership
+    (geometry) of the first article that mentions it.
 
     Parameters
     ----------
     parts : sequence of tuple
         ``(text, mentions, places_frame)`` per article.
+    labels : sequence of str, optional
+        One label per article; when given, the places frame gets an ``articles`` column: the labels of the
+        articles that mention the place, in order.
 
     Returns
     -------
     tuple
         ``(text, mentions, places)``.
     """
-    if len(parts) == 1:
+    if len(parts) == 1 and labels is None:
         text, mentions, places = parts[0]
         return text, list(mentions), places
     texts, all_mentions, frames, offset = [], [], [], 0
-    for text, mentions, places in parts:
+    for i, (text, mentions, places) in enumerate(parts):
         texts.append(text)
         all_mentions.extend(_shift(m, offset) for m in mentions)
         if len(places):
             shifted = places.copy()
             shifted["mentions"] = [[_shift(m, offset) for m in ms] for ms in places["mentions"]]
+            if labels is not None:
+                shifted["articles"] = [[labels[i]]] * len(shifted)
             frames.append(shifted)
         offset += len(text) + len(ARTICLE_SEPARATOR)
     if not frames:
-        empty = parts[0][2]
-        return ARTICLE_SEPARATOR.join(texts), all_mentions, empty.iloc[0:0]
+        empty = parts[0][2].iloc[0:0].copy()
+        if labels is not None:
+            empty["articles"] = []
+        return ARTICLE_SEPARATOR.join(texts), all_mentions, empty
     stacked = pd.concat(frames, ignore_index=True)
     rows = []
     for _, group in stacked.groupby("place_id", sort=False):
         first = group.iloc[0].copy()
         first["count"] = int(group["count"].sum())
         first["mentions"] = [m for ms in group["mentions"] for m in ms]
+        if labels is not None:
+            first["articles"] = [a for arts in group["articles"] for a in arts]
         rows.append(first)
     merged = type(stacked)(rows, columns=stacked.columns).reset_index(drop=True)
     if hasattr(stacked, "crs"):
@@ -593,20 +663,40 @@ def combine(parts: Sequence[tuple[str, Sequence[Any], pd.DataFrame]]) -> tuple[s
     return ARTICLE_SEPARATOR.join(texts), all_mentions, merged
 
 
+def article_spans(texts: Sequence[str]) -> list[tuple[int, int]]:
+    """``(start, end)`` of each article in the text :func:`combine` joins from ``texts``."""
+    out, offset = [], 0
+    for text in texts:
+        out.append((offset, offset + len(text)))
+        offset += len(text) + len(ARTICLE_SEPARATOR)
+    return out
+
+
+def article_label(article: Article) -> str:
+    """How an article is named on the page and in downloads: its title and date, else its source."""
+    name = article.title or article.source
+    return f"{name} ({article.date.isoformat()})" if article.date else name
+
+
 def export_frame(
-    places: pd.DataFrame, text: str, claims: Iterable[dict[str, Any]] | None = None
+    places: pd.DataFrame,
+    text: str,
+    claims: Iterable[dict[str, Any]] | None = None,
+    article: str | None = None,
 ) -> pd.DataFrame:
     """The places frame with the properties a download promises: mention types and contexts.
 
     Parameters
     ----------
     places : geopandas.GeoDataFrame
-        A ``places_frame`` (possibly filtered).
+        A ``places_frame`` (possibly filtered) of one article.
     text : str
         The text the mentions' offsets index.
     claims : iterable of dict, optional
         Checked claims; when given, adds ``claims``: per place the claims it is involved in (kind, text,
         stated, unit, computed, verdict), an empty list for the others.
+    article : str, optional
+        When given, a leading ``article`` column with this label.
 
     Returns
     -------
@@ -614,6 +704,8 @@ def export_frame(
         Adds ``mention_types`` (list of str) and ``contexts`` (the distinct sentences mentioning the place).
     """
     out = places.copy()
+    if article is not None:
+        out.insert(0, "article", article)
     spans = sentence_spans(text)
     out["mention_types"] = [mention_types(ms) for ms in places["mentions"]]
     out["contexts"] = [
@@ -624,3 +716,124 @@ def export_frame(
         by_place = claims_by_place(claims)
         out["claims"] = [by_place.get(pid, []) for pid in places["place_id"]]
     return out
+
+
+def export_frames(items: Sequence[tuple[str, pd.DataFrame, str, Iterable[dict[str, Any]] | None]]) -> Any:
+    """Several articles' export frames stacked: one row per (article, place), each with its ``article``.
+
+    Parameters
+    ----------
+    items : sequence of tuple
+        ``(label, places, text, claims)`` per article; contexts come from each article's own text.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+    """
+    frames = [export_frame(p, t, c, article=label) for label, p, t, c in items]
+    if len(frames) == 1:
+        return frames[0]
+    stacked = pd.concat(frames, ignore_index=True)
+    crs = getattr(frames[0], "crs", None)
+    return stacked.set_geometry("geometry", crs=crs) if hasattr(frames[0], "geometry") else stacked
+
+
+def mentions_csv(items: Sequence[tuple[str, Sequence[Any], str]]) -> str:
+    """The mentions of one or more articles as one CSV, a leading ``source`` column naming the article.
+
+    Parameters
+    ----------
+    items : sequence of tuple
+        ``(label, mentions, text)`` per article; offsets and contexts are into each article's own text.
+
+    Returns
+    -------
+    str
+        CSV text with one header line (``export.mentions_csv`` columns).
+    """
+    from dashboard import export
+
+    out = []
+    for i, (label, mentions, text) in enumerate(items):
+        part = export.mentions_csv(mentions, text, source=label)
+        out.append(part if i == 0 else part.split("\n", 1)[1])
+    return "".join(out)
+
+
+# --- the reader's corrections ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Corrections:
+    """What the reader changed in one article: places removed, and places replaced by another candidate."""
+
+    removed: frozenset[str] = frozenset()
+    #: place id -> the place id the reader picked instead (every mention of the first moves to the second).
+    replaced: tuple[tuple[str, str], ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.removed or self.replaced)
+
+
+def apply_corrections(mentions: Sequence[Any], corrections: Corrections, place_info: Any) -> list[Any]:
+    """The mentions with the reader's corrections applied.
+
+    Parameters
+    ----------
+    mentions : sequence of Mention
+        As ``geoparse`` returned them.
+    corrections : Corrections
+        Removed place ids are dropped; a replaced place's mentions take the new place's id, name, kind
+        and country, with confidence 1 (the reader decided).
+    place_info : callable
+        ``place_info(place_id)`` -> mapping with ``name``, ``kind``, ``country`` (e.g. ``Gazetteer.place``).
+
+    Returns
+    -------
+    list of Mention
+    """
+    replaced = dict(corrections.replaced)
+    out = []
+    for m in mentions:
+        pid = _get(m, "place_id")
+        if pid in corrections.removed:
+            continue
+        new = replaced.get(pid)
+        if new:
+            info = place_info(new)
+            country = info.get("country")
+            fields = {
+                "place_id": new,
+                "name": str(info["name"]),
+                "kind": str(info["kind"]),
+                "country": country if isinstance(country, str) and country else None,
+                "confidence": 1.0,
+            }
+            m = {**m, **fields} if isinstance(m, dict) else dataclasses.replace(m, **fields)
+        out.append(m)
+    return out
+
+
+def candidates(place_id: str, names: Iterable[str], lookup: Any) -> list[str]:
+    """Other gazetteer places a mention could mean: those with the same name, the current one left out.
+
+    Parameters
+    ----------
+    place_id : str
+        The place the geoparser chose.
+    names : iterable of str
+        The place's name and the texts of its mentions ("Paris", "Georgia").
+    lookup : callable
+        ``lookup(name)`` -> place ids with that name (``Gazetteer.lookup``).
+
+    Returns
+    -------
+    list of str
+        Place ids in the gazetteer's order, alliances left out (their shape depends on a date).
+    """
+    seen: dict[str, None] = {}
+    for name in names:
+        for pid in lookup(name):
+            if pid != place_id and not pid.startswith("alliance:"):
+                seen[pid] = None
+    return list(seen)

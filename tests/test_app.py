@@ -56,15 +56,22 @@ def app() -> AppTest:
 
 
 def test_sample_opens_with_metrics_matching_the_geoparser(app: AppTest) -> None:
-    _, mentions, places = sample()
+    article, mentions, places = sample()
     shown = metrics(app)
     summary = report.summarize(mentions, places)
     assert shown["Mentions"] == str(len(mentions))
-    assert shown["Distinct places"] == str(len(places))
-    assert shown["Countries mentioned"] == str((places["kind"] == "country").sum())
-    assert shown["Most mentioned"] == summary.top_place
-    assert shown["Area covered (km²)"] == f"{summary.area_km2:,.0f}"
-    assert summary.area_km2 > 26_000  # at least Crimea's area is covered
+    assert shown["Places"] == str(len(places))
+    assert shown["Countries"] == str((places["kind"] == "country").sum())
+    assert shown["Top place"] == summary.top_place
+    top = next(m for m in app.metric if m.label == "Top place")
+    assert top.proto.delta == f"{summary.top_count} mentions"
+    # The area of the countries named, not of the seas and continents between them.
+    assert shown["Countries' area"] == report.format_area(summary.countries_km2)
+    assert 17e6 < summary.countries_km2 < 40e6  # Russia (17.1 M) + USA (9.5 M) + Ukraine + Europe's
+    assert "Area covered (km²)" not in shown
+    # The picker names the sample by its title and date, not by its file name (a hash).
+    (label,) = app.selectbox(key="article").options
+    assert article.title in label and "2022-01-28" in label and SEED.stem not in label
 
 
 def test_sample_map_has_labelled_overlays_and_attribution(app: AppTest) -> None:
@@ -91,9 +98,7 @@ def test_filters_restrict_map_and_tables() -> None:
 
 
 def test_pasted_hostile_text_is_escaped_everywhere() -> None:
-    at = AppTest.from_file(str(settings.PROJECT_ROOT / "streamlit_app.py"), default_timeout=TIMEOUT)
-    at.run()
-    at.multiselect(key="seeds").set_value([]).run()
+    at = run_app()
     at.text_area(key="pasted").input(
         "Crimea <script>window.x=1</script> and Kyiv {{ 7*7 }} <img src=x onerror=alert(1)>"
     )
@@ -106,9 +111,10 @@ def test_pasted_hostile_text_is_escaped_everywhere() -> None:
     assert not any("<script>" in h or "<img" in h for h in htmls)
 
 
-def test_no_article_gives_a_warning_not_an_error() -> None:
+def test_combining_no_article_gives_a_warning_not_an_error() -> None:
     at = run_app()
-    at.multiselect(key="seeds").set_value([]).run()
+    at.toggle(key="combine").set_value(True).run()
+    at.multiselect(key="combined").set_value([]).run()
     assert not at.exception
     assert any("No article" in w.value for w in at.warning)
 
@@ -177,7 +183,6 @@ def test_claim_text_is_escaped_in_tiles() -> None:
 
 def test_pasted_article_without_date_says_today_is_used() -> None:
     at = run_app()
-    at.multiselect(key="seeds").set_value([]).run()
     at.text_area(key="pasted").input("Finland joined Nato. Helsinki watches Russia.").run()
     assert not at.exception
     captions = " ".join(c.value for c in at.caption)
@@ -265,3 +270,171 @@ def test_a_filter_change_rebuilds_only_the_layers_it_changes(monkeypatch: pytest
         != sorted(places.loc[places["kind"] == kind, "count"])
     }
     assert changed and set(built) == changed
+
+
+# --- one article at a time, language, doubt, corrections ------------------------------------------------
+
+FINLAND = "date 2023-05-02 Finland joins\nFinland joined Nato. Helsinki watches the Gulf of Finland."
+GERMAN = (
+    "Die Lage in der Ukraine bleibt angespannt, sagte der Minister am Montag in Berlin. Die Bundesregierung "
+    "will weitere Waffen liefern, wie ein Sprecher nach der Sitzung des Kabinetts erklärte. "
+    "Die Lage sei ernst."
+)
+
+
+def parsed(text: str) -> tuple:
+    from dashboard.geoparse import geoparse, places_frame
+
+    article = read_article(text, "test")
+    mentions = geoparse(article.text, on=article.date)
+    return article, mentions, places_frame(mentions, on=article.date, display=True)
+
+
+def test_a_paste_replaces_the_sample_and_joins_the_picker() -> None:
+    at = run_app()
+    _, mentions, places = parsed(FINLAND)
+    at.text_area(key="pasted").input(FINLAND).run()
+    assert not at.exception
+    shown = metrics(at)
+    assert shown["Mentions"] == str(len(mentions)) and shown["Places"] == str(len(places))
+    assert shown["Top place"] == "Finland"
+    # The sample's claim tiles and places are gone; the picker holds both articles, the paste selected.
+    assert not any(m.label.startswith("Nord Stream 2") for m in at.metric)
+    assert "Russia" not in set(table(at, "types")["name"])
+    picker = at.selectbox(key="article")
+    assert len(picker.options) == 2 and "Finland joins · 2023-05-02" in picker.options[1]
+    assert picker.value == at.session_state["article"] and picker.index == 1
+    # Picking the sample again shows the sample alone.
+    picker.select_index(0).run()
+    assert metrics(at)["Mentions"] == str(len(sample()[1]))
+
+
+def test_pasting_the_same_text_again_does_not_add_it_twice() -> None:
+    at = run_app()
+    at.text_area(key="pasted").input(FINLAND).run()
+    at.selectbox(key="article").select_index(0).run()
+    at.text_area(key="pasted").input(FINLAND + " ").run()
+    at.text_area(key="pasted").input(FINLAND).run()
+    assert not at.exception
+    assert len(at.selectbox(key="article").options) == 3  # sample, FINLAND, FINLAND + " "
+
+
+def test_a_text_with_no_places_says_so() -> None:
+    at = run_app()
+    at.text_area(key="pasted").input("The weather was nice and everyone had lunch together at noon.").run()
+    assert not at.exception
+    assert any("No places found in this text" in i.value for i in at.info)
+    assert metrics(at)["Mentions"] == "0"
+
+
+def test_a_german_text_gets_a_language_notice_and_no_false_places() -> None:
+    at = run_app()
+    at.text_area(key="pasted").input(GERMAN).run()
+    assert not at.exception
+    (notice,) = [w.value for w in at.warning if "looks like" in w.value]
+    assert "German" in notice and "only English is supported" in notice
+    assert metrics(at)["Mentions"] == "0" and len(table(at, "types")) == 0
+    # The reader may parse it anyway: then places are shown, with the warning kept.
+    at.checkbox(key=next(c.key for c in at.checkbox if c.key.startswith("anyway_"))).check().run()
+    assert int(metrics(at)["Mentions"]) > 0 and "Ukraine" in set(table(at, "types")["name"])
+    assert any("expect false matches" in w.value for w in at.warning)
+
+
+def test_combined_articles_carry_an_article_column_and_add_up() -> None:
+    at = run_app()
+    at.text_area(key="pasted").input(FINLAND).run()
+    at.toggle(key="combine").set_value(True).run()
+    assert at.multiselect(key="combined").value == [at.session_state["article"]]
+    at.multiselect(key="combined").set_value(at.selectbox(key="article").options).run()
+    assert not at.exception
+    a, ms_a, _ = sample()
+    b, ms_b, _ = parsed(FINLAND)
+    assert metrics(at)["Mentions"] == str(len(ms_a) + len(ms_b))
+    places, mentions = table(at, "types"), table(at, "context")
+    labels = {report.article_label(a), report.article_label(b)}
+    assert places.columns[0] == "article" and set(places["article"]) == labels
+    assert mentions.columns[0] == "article" and set(mentions["article"]) == labels
+    # Offsets and contexts are each article's own: no sentence runs from one article into the next.
+    texts = {report.article_label(a): a.text, report.article_label(b): b.text}
+    for row in mentions.itertuples():
+        text = texts[row.article]
+        assert text[row.start : row.end] == row.text and row.context in text
+    assert any(c.value.startswith("Combined:") for c in at.caption)
+
+
+def test_metrics_follow_the_filters() -> None:
+    at = run_app()
+    at.multiselect(key="kinds").set_value(["city"]).run()
+    mentions = sample()[1]
+    cities = [m for m in mentions if m.kind == "city"]
+    assert metrics(at)["Mentions"] == str(len(cities))
+    assert metrics(at)["Countries"] == "0"
+    help_ = next(m for m in at.metric if m.label == "Mentions").proto.help
+    assert "filters" in help_
+
+
+def test_confidence_is_shown_and_weak_matches_flagged() -> None:
+    at = run_app()
+    at.text_area(key="pasted").input("Officials in Paris said the talks in Dublin went well.").run()
+    places, mentions = table(at, "types"), table(at, "context")
+    assert {"confidence", "weak"} <= set(places.columns) and {"confidence", "weak"} <= set(mentions.columns)
+    assert (places["weak"] == (places["confidence"] < report.WEAK_CONFIDENCE)).all()
+    assert places["weak"].any()  # an Irish or a US Dublin: nothing in the text says which
+
+
+def correct(at: AppTest, place_id: str, choice: str) -> None:
+    if not at.toggle(key="fixing").value:
+        at.toggle(key="fixing").set_value(True).run()
+    (place,) = [s for s in at.selectbox if s.label == "Place"]
+    place.set_value(place_id).run()
+    (should,) = [s for s in at.selectbox if s.label == "Should be"]
+    should.set_value(choice).run()
+    (apply,) = [b for b in at.button if b.label.startswith("Apply")]
+    apply.click().run()
+    assert not at.exception
+
+
+def test_a_reader_can_pick_another_candidate_or_remove_a_place() -> None:
+    at = run_app()
+    at.text_area(key="pasted").input("Officials in Paris said the talks in Dublin went well.").run()
+    places = table(at, "types")
+    paris = places.loc[places["name"] == "Paris", "place_id"].iloc[0]
+    other = report.candidates(paris, ["Paris"], _lookup)[0]
+    correct(at, paris, other)
+    places = table(at, "types")
+    assert other in set(places["place_id"]) and paris not in set(places["place_id"])
+    assert places.loc[places["place_id"] == other, "confidence"].iloc[0] == 1.0
+    assert other in map_script(at) and paris not in map_script(at)
+    assert set(table(at, "context")["place_id"]) >= {other}
+    dublin = places.loc[places["name"] == "Dublin", "place_id"].iloc[0]
+    correct(at, dublin, "remove")
+    assert set(table(at, "types")["place_id"]) == {other}
+    assert metrics(at)["Places"] == "1"
+    # Corrections belong to that article: the sample is untouched, and coming back keeps them.
+    at.selectbox(key="article").select_index(0).run()
+    assert metrics(at)["Mentions"] == str(len(sample()[1]))
+    at.selectbox(key="article").select_index(1).run()
+    assert set(table(at, "types")["place_id"]) == {other}
+    (undo,) = [b for b in at.button if b.label.startswith("Undo")]
+    undo.click().run()
+    assert paris in set(table(at, "types")["place_id"])
+
+
+def _lookup(name: str) -> tuple[str, ...]:
+    from dashboard.gazetteer import get_gazetteer
+
+    return get_gazetteer().lookup(name)
+
+
+def test_a_hostile_title_is_escaped_in_the_header_and_the_combined_text() -> None:
+    at = run_app()
+    hostile = "date 2022-02-01 <img src=x onerror=alert(1)> **bold** :red[red]\nKyiv is in Ukraine."
+    at.text_area(key="pasted").input(hostile).run()
+    assert not at.exception
+    header = next(c.value for c in at.caption if c.value.startswith("Shown:"))
+    assert "\\<img" in header and "\\*\\*bold\\*\\*" in header and "\\:red\\[red\\]" in header
+    at.toggle(key="combine").set_value(True).run()
+    at.multiselect(key="combined").set_value(at.selectbox(key="article").options).run()
+    htmls = " ".join(h.proto.body for h in at.get("html"))
+    assert "<h4>&lt;img src=x onerror=alert(1)&gt; **bold** :red[red] (2022-02-01)</h4>" in htmls
+    assert "<img src=x" not in htmls

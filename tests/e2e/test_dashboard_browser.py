@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -38,9 +39,20 @@ def features(page: Page):
     return page.frame_locator(MAP_FRAME).locator(".leaflet-interactive")
 
 
+def metric_value(page: Page, label: str):
+    """The value element of the metric whose label is exactly ``label``."""
+    name = page.locator("[data-testid='stMetricLabel']").filter(has_text=re.compile(f"^{re.escape(label)}$"))
+    box = page.locator("[data-testid='stMetric']").filter(has=name).first
+    return box.locator("[data-testid='stMetricValue']")
+
+
 def metric(page: Page, label: str) -> str:
-    box = page.locator("[data-testid='stMetric']").filter(has_text=label).first
-    return box.locator("[data-testid='stMetricValue']").inner_text().strip()
+    return metric_value(page, label).inner_text().strip()
+
+
+def expect_metric(page: Page, label: str, value: str) -> None:
+    """Wait (retrying) until the metric shows ``value``: a rerun may still be on its way."""
+    expect(metric_value(page, label)).to_have_text(value, timeout=TIMEOUT)
 
 
 def overlay_counts(page: Page) -> dict[str, int]:
@@ -65,7 +77,7 @@ def test_sample_loads_offline_within_budget(offline_page: Page, server: dict) ->
     page = offline_page
     seconds = open_app(page, server["url"])
     assert int(metric(page, "Mentions")) > 20
-    assert int(metric(page, "Distinct places")) >= 10
+    assert int(metric(page, "Places")) >= 10
     counts = overlay_counts(page)
     assert len([n for n in counts.values() if n]) >= 5, counts
     assert features(page).count() >= sum(counts.values())
@@ -131,17 +143,20 @@ def test_geojson_downloads_hold_the_mapped_features(offline_page: Page, server: 
     assert sorted(seen) == sorted(allp["place_id"])
 
 
-def test_uploading_an_article_updates_the_metrics(offline_page: Page, server: dict) -> None:
+FINLAND = b"date 2023-05-02 Finland joins\nFinland joined Nato. Helsinki watches the Gulf of Finland."
+
+
+def test_uploading_an_article_shows_that_article(offline_page: Page, server: dict) -> None:
     page = offline_page
     open_app(page, server["url"])
-    before = int(metric(page, "Distinct places"))
-    mentions = int(metric(page, "Mentions"))
-    article = b"date 2023-05-02 Finland joins\nFinland joined Nato. Helsinki watches the Gulf of Finland."
-    upload(page, ("finland.txt", article), ("broken.txt", b"\x00\x01\x02binary\xff"))
+    assert int(metric(page, "Mentions")) > 20
+    upload(page, ("finland.txt", FINLAND), ("broken.txt", b"\x00\x01\x02binary\xff"))
     expect(page.locator("[data-testid='stAlert']").filter(has_text="broken.txt")).to_be_visible()
-    assert int(metric(page, "Mentions")) > mentions
-    assert int(metric(page, "Distinct places")) > before
+    # Only the uploaded article is shown now: its own counts, not the sample's added to them.
+    expect_metric(page, "Mentions", "5")
+    expect_metric(page, "Top place", "Finland")
     assert "Helsinki" in page.locator("body").inner_text()
+    assert "Finland joins · 2023-05-02" in picker(page)
 
 
 def test_hostile_article_shows_its_html_as_text(offline_page: Page, server: dict) -> None:
@@ -201,3 +216,136 @@ def test_filter_change_rerenders_quickly(offline_page: Page, server: dict, layer
     data["filter_change_s"] = round(seconds, 2)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "budgets.json").write_text(json.dumps(data, indent=2))
+
+
+# --- one article at a time, notices, layout -----------------------------------------------------------
+
+
+def picker(page: Page) -> str:
+    """The text of the "Shown article" picker (the selected article's title, date and origin)."""
+    return page.get_by_role("combobox", name="Shown article").input_value()
+
+
+def paste(page: Page, text: str) -> None:
+    area = page.get_by_role("textbox", name="Paste an article")
+    area.fill(text)
+    area.press("Control+Enter")
+    wait_idle(page)
+
+
+def test_a_paste_replaces_the_sample(offline_page: Page, server: dict) -> None:
+    page = offline_page
+    open_app(page, server["url"])
+    assert "Ukraine crisis" in picker(page)
+    sample_features = features(page).count()
+    paste(page, FINLAND.decode())
+    expect(page.get_by_role("combobox", name="Shown article")).to_have_value(re.compile("^Finland joins"))
+    expect_metric(page, "Mentions", "5")
+    body = page.locator("body").inner_text()
+    assert "Nord Stream 2" not in body and "Belarus borders Ukraine" not in body  # the sample's claim tiles
+    assert 0 < features(page).count() < sample_features
+
+
+def cut_off(page: Page) -> list[str]:
+    """Metric values, claim values and buttons whose text is wider than their box (cut off or hidden)."""
+    return page.evaluate(
+        """() => {
+            const sel = "[data-testid=stMetricValue], [data-testid=stMetricValue] *, "
+                + "[data-testid=stDownloadButton] button, [data-testid=stDownloadButton] button *";
+            return [...document.querySelectorAll(sel)]
+                .filter(e => e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1)
+                .map(e => `${e.innerText} (${e.scrollWidth} > ${e.clientWidth})`);
+        }"""
+    )
+
+
+def test_no_metric_value_or_download_button_is_cut_off_at_800px(offline_page: Page, server: dict) -> None:
+    page = offline_page
+    page.set_viewport_size({"width": 800, "height": 1000})
+    open_app(page, server["url"])
+    page.get_by_text("Downloads", exact=True).scroll_into_view_if_needed()
+    assert cut_off(page) == []
+    RESULTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(RESULTS / "dashboard-800px.png"))
+    # A long top place: the issue's "West Virgi…".
+    paste(page, "West Virginia lawmakers met in Charleston, West Virginia. West Virginia voters wait.")
+    expect_metric(page, "Top place", "West Virginia")
+    assert cut_off(page) == []
+
+
+def test_the_map_starts_above_the_fold_on_a_laptop(offline_page: Page, server: dict) -> None:
+    page = offline_page
+    page.set_viewport_size({"width": 1440, "height": 900})
+    open_app(page, server["url"])
+    top = page.locator(MAP_FRAME).bounding_box()["y"]
+    assert top < 900 - 300, f"the map starts at {top:.0f} px"  # at least 300 px of map visible
+    page.screenshot(path=str(RESULTS / "dashboard-1440x900.png"))
+
+
+def test_a_text_with_no_places_says_so(offline_page: Page, server: dict) -> None:
+    page = offline_page
+    open_app(page, server["url"])
+    paste(page, "The weather was nice and everyone had lunch together at noon.")
+    expect(
+        page.locator("[data-testid='stAlert']").filter(has_text="No places found in this text")
+    ).to_be_visible()
+    expect_metric(page, "Mentions", "0")
+
+
+def test_a_german_text_gets_a_language_notice_not_false_places(offline_page: Page, server: dict) -> None:
+    page = offline_page
+    open_app(page, server["url"])
+    paste(
+        page,
+        "Die Lage in der Ukraine bleibt angespannt, sagte der Minister am Montag in Berlin. Die "
+        "Bundesregierung will weitere Waffen liefern, wie ein Sprecher nach der Sitzung erklärte.",
+    )
+    notice = page.locator("[data-testid='stAlert']").filter(has_text="looks like German")
+    expect(notice).to_contain_text("only English is supported")
+    expect_metric(page, "Mentions", "0")
+    assert features(page).count() == 0
+    assert "Lage" not in page.locator("[data-testid='stDataFrame']").first.inner_text()
+
+
+def test_uploading_the_same_file_twice_does_not_double_counts(offline_page: Page, server: dict) -> None:
+    page = offline_page
+    open_app(page, server["url"])
+    upload(page, ("finland.txt", FINLAND))
+    expect_metric(page, "Mentions", "5")
+    upload(page, ("finland (copy).txt", FINLAND))
+    expect(page.get_by_text("finland (copy).txt")).to_be_visible(timeout=TIMEOUT)
+    wait_idle(page)
+    expect_metric(page, "Mentions", "5")
+    page.get_by_role("combobox", name="Shown article").click()
+    options = page.get_by_role("option").all_inner_texts()
+    page.keyboard.press("Escape")
+    assert len(options) == 2 and sum("Finland joins" in o for o in options) == 1, options
+
+
+def test_combined_articles_carry_an_article_column_in_the_downloads(offline_page: Page, server: dict) -> None:
+    page = offline_page
+    open_app(page, server["url"])
+    sample_mentions = int(metric(page, "Mentions"))
+    upload(page, ("finland.txt", FINLAND))
+    expect_metric(page, "Mentions", "5")  # the upload is shown (so combining starts from it alone)
+    page.get_by_text("Combine articles").click()
+    box = page.get_by_role("combobox", name=re.compile("Articles combined"))
+    expect(box).to_be_visible(timeout=TIMEOUT)
+    wait_idle(page)
+    box.click()
+    box.press_sequentially("Ukraine")  # filters the list, so the option is there even if a rerun redrew it
+    page.get_by_role("option").filter(has_text="Ukraine crisis").click()
+    page.keyboard.press("Escape")
+    wait_idle(page)
+    expect_metric(page, "Mentions", str(sample_mentions + 5))
+    places = _download(page, "Download all mapped places (GeoJSON)")
+    articles = set(places["article"])
+    assert len(articles) == 2 and "Finland joins (2023-05-02)" in articles
+    assert set(places.loc[places["article"] == "Finland joins (2023-05-02)", "name"]) >= {
+        "Finland",
+        "Helsinki",
+    }
+    with page.expect_download(timeout=TIMEOUT) as info:
+        page.get_by_role("button", name="Download mentions (CSV)").click()
+    rows = pd.read_csv(info.value.path())
+    assert set(rows["source"]) == articles and len(rows) == sample_mentions + 5
