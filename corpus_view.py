@@ -879,8 +879,12 @@ def _store_bounds(path: str, stamp: float) -> list[list[float]] | None:
     f = Path(path) / schema.PLACES_FILE
     if not f.is_file() or top.empty:
         return None
-    places = gpd.read_parquet(f)
-    return mapview.fit_bounds(places[places["place_id"].isin(top["place_id"])])
+    places = gpd.read_parquet(f)[["place_id", "geometry"]]
+    # mapview frames where the mentions are: weighted by the articles that mention each place.
+    top = places.merge(
+        top.rename(columns={"articles": "count"})[["place_id", "kind", "count"]], on="place_id"
+    )
+    return mapview.fit_bounds(top)
 
 
 def _top_places_table(counts: pd.DataFrame) -> str | None:

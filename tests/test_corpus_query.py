@@ -18,6 +18,7 @@ from dashboard.corpus.query import (
     daily_csv,
     fill_days,
     previous_period,
+    unwrap,
 )
 from tests.corpus_store import write_sample_store
 
@@ -258,3 +259,19 @@ def test_bad_stores_get_a_clear_message(tmp_path: Path, store_dir: Path) -> None
     (manifest / schema.MANIFEST_FILE).write_text("{not json")
     with pytest.raises(StoreError, match="unreadable manifest"):
         CorpusStore(manifest)
+
+
+def test_hard_wrapped_text_keeps_its_sentences_whole() -> None:
+    wrapped = (
+        "    Japan is seeking to prevent its computer\n"
+        "chip row with the U.S. from turning into a\n"
+        "trade war, officials said.\n"
+        "    Tokyo will send a team to Washington next\n"
+        "week.\n"
+    )
+    flat = unwrap(wrapped)
+    assert len(flat) == len(wrapped)
+    assert "computer chip row" in flat and "into a trade war" in flat
+    assert "\n    Tokyo" in flat  # an indented line still starts a paragraph
+    one_per_line = "Ukraine and Russia met in Geneva for the first round of talks this year.\nKyiv\nMinsk"
+    assert unwrap(one_per_line) == one_per_line

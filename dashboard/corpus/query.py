@@ -10,6 +10,7 @@ pandas.
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 import threading
 from collections.abc import Sequence
@@ -77,6 +78,24 @@ class PlaceArticle:
     title: str
     mentions: int
     sentences: tuple[Context, ...] = field(default_factory=tuple)
+
+
+#: Median length of a text's lines (characters) at which it is taken for hard-wrapped (Reuters wraps at ~70):
+#: its single line breaks then do not end sentences.
+WRAPPED_LINES: tuple[int, int] = (30, 90)
+_WRAP_BREAK = re.compile(r"(?<=\S)\n(?=\S)")
+
+
+def unwrap(text: str) -> str:
+    """``text`` with the line breaks inside hard-wrapped paragraphs as spaces (same length and offsets).
+
+    A line break followed by indentation or a blank line still ends a paragraph. Texts with one paragraph
+    per line (lines longer than :data:`WRAPPED_LINES`) are returned as they are.
+    """
+    lengths = sorted(len(line) for line in text.split("\n") if line.strip())
+    if len(lengths) < 3 or not WRAPPED_LINES[0] <= lengths[len(lengths) // 2] <= WRAPPED_LINES[1]:
+        return text
+    return _WRAP_BREAK.sub(" ", text)
 
 
 def previous_period(start: date, end: date) -> tuple[date, date]:
@@ -366,6 +385,7 @@ class CorpusStore:
         )
         out = []
         for article_id, day, title, text, n, spans in rows:
+            text = unwrap(text)
             sents = sentence_spans(text)
             seen: dict[tuple[int, int], Context] = {}
             for sp in spans:
