@@ -322,11 +322,13 @@ def legend_html(kinds: Iterable[str], shade: str) -> str:
         labels = ["under 1 %", "1–5 %", "5–20 %", "20 % or more"]
         title = "Countries: share of the range's articles"
         classes = SHARE_CLASSES
-    rows = [f"<b>{title}</b>"]
+    # mapview's legend markup: the map's script hides a block whose data-kind layer is off the map.
+    rows = [f"<div data-kind='country'><b>{title}</b>"]
     rows += [
-        f"<span><i style='background:{c}'></i>{label}</span><br>"
+        f"<div class='ngd-row'><i style='background:{c}'></i>{label}</div>"
         for (_, c), label in zip(classes, labels, strict=True)
     ]
+    rows.append("</div>")
     layers = mapview.Legend(kinds).html
     layers = layers[layers.find("<b>Layers</b>") :].replace("in a claim", "selected place")
     return "".join(rows) + layers
