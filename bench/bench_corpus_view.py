@@ -199,6 +199,24 @@ def bench_article_view(browser) -> dict:
     return {"article_view_ready_to_map_visible_s": visible}
 
 
+def bench_apptest(store: Path) -> dict:
+    """Server side, no browser (AppTest): the first script run's steps and a range change's."""
+    from datetime import date
+
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=300)
+    at.query_params["view"] = "Corpus"
+    at.query_params["store"] = str(store)
+    at.run()
+    first = dict(at.session_state["_timings"])
+    at.slider(key="range").set_value((date(1987, 3, 9), date(1987, 4, 5))).run()
+    change = dict(at.session_state["_timings"])
+    out = {f"server_first_run_{k}_s": v for k, v in first.items()}
+    out.update({f"server_range_change_{k}_s": v for k, v in change.items()})
+    return out
+
+
 def bench_queries(store: Path, repeats: int = 5) -> dict:
     """Server-side: the queries of one range change (DuckDB), median of ``repeats``."""
     from datetime import date
@@ -227,6 +245,7 @@ def main() -> None:
 
     out: dict = {"store": str(store)}
     out.update(bench_queries(store))
+    out.update(bench_apptest(store))
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox", "--disable-gpu"]
