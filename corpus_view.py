@@ -36,7 +36,7 @@ MENTION_TYPES = ("literal", "demonym", "metonymic", "alliance")
 #: Places drawn per layer (the most-mentioned first), so a busy range keeps the map light in the browser:
 #: every country up to this many, fewer of the kinds that come by the thousand in an archive.
 MAP_PLACES_PER_KIND = 150
-MAP_PLACES_BY_KIND: dict[str, int] = {"city": 100, "province": 100, "county": 50}
+MAP_PLACES_BY_KIND: dict[str, int] = {"city": 60, "province": 60, "county": 30}
 #: Rows of the top-places table.
 TOP_PLACES_ROWS = 100
 #: Articles listed for a selected place.
@@ -602,25 +602,19 @@ def _filters_sidebar(store_kinds: list[str], countries: Mapping[str, str]) -> Fi
     )
 
 
-def _timeline_chart(
-    df: pd.DataFrame, start: date, end: date, measure: str, freq: str = "day", height: int = 140
-) -> alt.Chart:
-    """Bars per day or week; the buckets that overlap the range in colour, the rest grey."""
-    last_day = 6 if freq == "week" else 0
+def _timeline_chart(df: pd.DataFrame, measure: str, height: int = 140) -> alt.Chart:
+    """Bars per day or week over the whole store.
+
+    The range is not drawn into the chart: a chart that changes with the range is drawn again by the
+    browser on every range change, which costs more than the map (the slider above shows the range).
+    """
     df = df.assign(period=pd.to_datetime(df["period"]))
-    first = df["period"].dt.date
-    df["shown"] = (first <= end) & (first + timedelta(days=last_day) >= start)
     return (
         alt.Chart(df)
-        .mark_bar()
+        .mark_bar(color="#a50f15")
         .encode(
             x=alt.X("period:T", title=None),
             y=alt.Y("count:Q", title=measure),
-            color=alt.Color(
-                "shown:N",
-                scale=alt.Scale(domain=[True, False], range=["#a50f15", "#d9d9d9"]),
-                legend=None,
-            ),
             tooltip=[alt.Tooltip("period:T", title="from"), alt.Tooltip("count:Q", title=measure)],
         )
         .properties(height=height)
@@ -701,7 +695,7 @@ def render() -> None:
 
     with _timed("timeline"):
         timeline = query.fill_days(store.timeline(filters, freq=freq, measure=measure), lo, hi, freq)
-        st.altair_chart(_timeline_chart(timeline, start, end, measure, freq), width="stretch")
+        st.altair_chart(_timeline_chart(timeline, measure), width="stretch")
 
     with _timed("metrics"):
         metrics_box = st.container()
@@ -938,7 +932,7 @@ def _show_place(
     own = query.fill_days(
         store.timeline(filters, freq=freq, measure=measure, place_id=place_id), lo, hi, freq
     )
-    st.altair_chart(_timeline_chart(own, start, end, measure, freq, height=100), width="stretch")
+    st.altair_chart(_timeline_chart(own, measure, height=100), width="stretch")
     articles, total = store.place_articles(place_id, start, end, filters, limit=ARTICLES_SHOWN)
     st.caption(
         f"{total:,} article{'s' if total != 1 else ''} in the range mention {name}"

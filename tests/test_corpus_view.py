@@ -221,16 +221,6 @@ def test_missing_and_broken_stores_get_a_message(tmp_path: Path) -> None:
     assert any("holds no articles" in w.value for w in at.warning)
 
 
-def test_timeline_colours_the_buckets_of_the_range() -> None:
-    df = pd.DataFrame(
-        {"period": [date(2022, 1, 3), date(2022, 1, 10), date(2022, 1, 17)], "count": [1, 2, 3]}
-    )
-    weeks = cv._timeline_chart(df, date(2022, 1, 12), date(2022, 1, 13), "articles", "week")
-    assert list(weeks.data["shown"]) == [False, True, False]
-    days = cv._timeline_chart(df, date(2022, 1, 4), date(2022, 1, 16), "articles", "day")
-    assert list(days.data["shown"]) == [False, True, False]
-
-
 def test_ranges_are_kept_within_the_store() -> None:
     lo, hi = date(2022, 1, 3), date(2022, 1, 19)
     assert cv._clamp_range((date(2022, 1, 1), date(2022, 1, 9)), lo, hi) == (lo, date(2022, 1, 9))
