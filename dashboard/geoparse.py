@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 import gc
 import math
@@ -45,6 +46,12 @@ LIST_WEIGHT = 1.5
 #: Bonus of a town and a county of the article when the town lies in the county.
 CONTAINMENT_WEIGHT = 1.5
 
+#: A town under this population yields to a same-named country after an origin cue ("a native of Jordan").
+SMALL_TOWN = 100_000
+
+#: Confidence of a mention resolved to its stated container because the gazetteer lacks the town there.
+CONTAINER_CONFIDENCE = 0.4
+
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 # One compiled tokenizer: dotted abbreviations ("U.S.", "W.Va.") or runs of word characters.
 _TOKEN = re.compile(r"(?:[^\W\d_]{1,3}\.){2,}|\w+")
@@ -55,10 +62,31 @@ _COUNTY = re.compile(r"\b((?:[A-Z][\w'\u2019.-]*[ \t]){1,3})(County|Parish)\b")
 _APPOSITIVE_GAP = re.compile(r",[ \t]{0,2}")
 # Between the items of a list: "A, B", "A and B", "A, and B", "A or B".
 _LIST_GAP = re.compile(r",?[ \t]{1,2}(?:and|or)[ \t]{1,2}|,[ \t]{0,2}")
+# Before the next item of a list, which may open with "the" ("Japan, and the United Kingdom").
+_NEXT_ITEM_GAP = re.compile(r"(?:,?[ \t]{1,2}(?:and|or)[ \t]{1,2}|,[ \t]{0,2})(?:the[ \t]+)?")
 _FAMILY_SUFFIX = re.compile(r"[ \t]+(?:city|county|parish|township)$")
 # ", 54," after a name: a person's age.
 _AGE = re.compile(r",[ \t]\d{1,3}\b")
 _SENTENCE_BREAK = re.compile(r"[.!?:;\n\"\u201c\u201d\u2022|()\[\]]")
+_DIRECTION = "(?:(?:" + "|".join(sorted(lexicon.DIRECTION_WORDS)) + ")[ \t]+)?"
+# "Hanover in Kansas", "Hanover in northern Kansas": a weak statement of the container.
+_IN_GAP = re.compile(r",?[ \t]{1,2}in[ \t]+" + _DIRECTION)
+# "Hanover, a small town in Kansas": a description stating the container, as strong as an appositive.
+_DESCRIBED_GAP = re.compile(
+    r",[ \t]{1,2}(?:a|an|the)[ \t]+(?:[a-z-]+[ \t]+){0,2}?(?:"
+    + "|".join(sorted(lexicon.CONTAINED_NOUNS))
+    + r")[ \t]+(?:in|of)[ \t]+"
+    + _DIRECTION
+)
+# Origin cues by their last word: the words before it ({"of": [["native"], ["natives"]], "from": [[]]}).
+_ORIGIN_CUE_WORDS: dict[str, list[list[str]]] = {}
+for _cue in lexicon.ORIGIN_CUES:
+    _ORIGIN_CUE_WORDS.setdefault(_cue.split()[-1], []).append(_cue.split()[:-1])
+# "a native of", "born in", "from" ending right before a name (searched in a short window before it).
+_ORIGIN_CUE = re.compile(
+    r"\b(?:" + "|".join(r"[ \t]+".join(map(re.escape, c.split())) for c in lexicon.ORIGIN_CUES) + r")[ \t]+$",
+    re.IGNORECASE,
+)
 
 _KIND_PRIOR = {
     "country": 3.0,
@@ -352,22 +380,9 @@ class Geoparser:
             _name, kind, country, pop, pv, cp = info
             self._add(index, surface, pid, kind, country, pop, True, typ, prior, pv, cp)
 
-        for surface, iso in lexicon.demonym_forms().items():
-            add(surface, f"country:{iso}", "demonym", 2.6)
-        for surface, pid in lexicon.DEMONYM_PLACES.items():
-            add(surface, pid, "demonym", 2.4)
-        for surface, pid in lexicon.REGION_DEMONYMS.items():
-            add(surface, pid, "demonym", 2.65)
-        for surface, code in lexicon.US_STATE_DEMONYMS.items():
-            add(surface, f"province:{code}", "demonym", 2.4)
-        for surface, pid in lexicon.ABBREVIATIONS.items():
-            add(surface, pid, "literal", 3.2)
-        for surface, code in lexicon.US_STATE_ABBREVIATIONS.items():
-            add(surface, f"province:{code}", "literal", 2.6)
-        for surface, pid in lexicon.METONYMS.items():
-            add(surface, pid, "metonymic", 2.8)
-        for surface, pid in lexicon.ALLIANCES.items():
-            add(surface, pid, "alliance", 3.2)
+        for table in lexicon.place_tables():
+            for surface, pid in table.entries.items():
+                add(surface, pid, table.type, table.prior)
 
     def place_info(self, place_id: str) -> tuple[str, str, str | None] | None:
         """(name, kind, country) of an indexed place, or None."""
@@ -443,18 +458,22 @@ class Geoparser:
             matched_tok.update(range(i, j + 1))
         # Two passes: surnames met as part of a person's name ("Bruce Ivins") are distrusted everywhere.
         persons: set[str] = set()
+        cued: set[int] = set()  # starts of spans right after an origin cue ("a native of")
         named = _Named(spans)
         first = [
-            self._filter(text, toks, i, j, s, e, c, matched_tok, persons, named) for i, j, s, e, c in spans
+            self._filter(text, toks, i, j, s, e, c, matched_tok, persons, named, cued)
+            for i, j, s, e, c in spans
         ]
         kept = []
         for (i, j, s, e, cands), got in zip(spans, first, strict=True):
             if persons and i == j and _norm(toks[i][2]) in persons:  # only these can change
-                got = self._filter(text, toks, i, j, s, e, cands, matched_tok, persons, named)
+                got = self._filter(text, toks, i, j, s, e, cands, matched_tok, persons, named, cued)
             if got:
                 kept.append((s, e, got))
         kept = self._add_counties(text, kept)
-        return self._resolve(text, kept)
+        kept, pinned, fallback = _rule_stated_container(text, kept, cued)
+        kept, origin = _rule_origin_country(text, kept, pinned, cued)
+        return self._resolve(text, kept, pinned | origin, fallback)
 
     @staticmethod
     def _add_counties(text: str, kept: list[tuple[int, int, list[_Cand]]]) -> list:
@@ -470,8 +489,11 @@ class Geoparser:
         out.sort(key=lambda k: k[0])
         return out
 
-    def _filter(self, text, toks, i, j, s, e, cands, matched_tok, persons, named=None) -> list[_Cand]:
-        """Apply the reader's rules (titles, person names, common words) to one span's candidates."""
+    def _filter(
+        self, text, toks, i, j, s, e, cands, matched_tok, persons, named=None, cued=None
+    ) -> list[_Cand]:
+        """Apply the reader's rules (titles, person names, common words) to one span's candidates; the
+        start of a span right after an origin cue ("born in") is added to ``cued``."""
         prev_tok = toks[i - 1] if i > 0 else None
         next_tok = toks[j + 1] if j + 1 < len(toks) else None
         prev_adjacent = prev_tok is not None and not _SENTENCE_BREAK.search(text, prev_tok[1], s)
@@ -486,6 +508,8 @@ class Geoparser:
         if not locative and next_tok is not None and text[e : next_tok[0]] == " ":
             # "Paris police", "Fargo Mayor": an institution of the place is named, so the place is meant.
             locative = next_tok[2].casefold() in lexicon.PLACE_HEADS
+        if cued is not None and prev_word in _ORIGIN_CUE_WORDS and _after_origin_cue(toks, i, prev_word):
+            cued.add(s)  # decided by _rule_origin_country, after the stated containers
         # A title right before: "President Putin", "Mr Georgia", "Secretary-General Jens ..."
         if prev_word in lexicon.TITLES:
             cands = [c for c in cands if c.type == "demonym"]
@@ -533,6 +557,11 @@ class Geoparser:
                 or _AGE.match(text, e) is not None
             )
             and all(c.kind == "city" and c.population < 100_000 for c in cands if c.type == "literal")
+        ) or (
+            single
+            and sentence_start
+            and nword in lexicon.PERSON_VERBS
+            and _person_before_verb(text, e, next_tok, sentence_start, cands)
         )
         # An acronym ("HIV", "UN", "FAO") is a place only if the gazetteer name is itself an acronym.
         acronym = single and len(surface) <= 4 and surface.isupper()
@@ -610,11 +639,20 @@ class Geoparser:
             out.append(c)
         return out
 
-    def _resolve(self, text: str, spans: list[tuple[int, int, list[_Cand]]]) -> list[Mention]:
+    def _resolve(
+        self,
+        text: str,
+        spans: list[tuple[int, int, list[_Cand]]],
+        pinned: frozenset[int] = frozenset(),
+        fallback: frozenset[int] = frozenset(),
+    ) -> list[Mention]:
         """Pick one candidate per span, using the article's other places as context.
 
         Votes start from each span's best candidate by prior alone; a second round re-votes with the
         choices of the first, so a cluster of US towns pulls "Georgia" to the state and vice versa.
+        Spans starting at an offset in ``pinned`` keep their readings against one sense per discourse (an
+        explicit cue decided them); those in ``fallback`` stand for their stated container, with low
+        confidence.
         """
         # "Dublin" and "Dublin City" are one word for voting: they cannot support each other.
         all_surfs = [_FAMILY_SUFFIX.sub("", text[s:e].casefold()) for s, e, _c in spans]
@@ -625,8 +663,8 @@ class Geoparser:
         groups: dict[tuple, int] = {}
         gid = []
         ctx = zip(all_apos, all_boxes, all_lists, strict=True)
-        for (_s, _e, cands), surf, apo in zip(spans, all_surfs, ctx, strict=True):
-            gid.append(groups.setdefault((surf, apo, tuple(map(id, cands))), len(groups)))
+        for (s, _e, cands), surf, apo in zip(spans, all_surfs, ctx, strict=True):
+            gid.append(groups.setdefault((surf, apo, s in pinned, tuple(map(id, cands))), len(groups)))
         reps = [0] * len(groups)
         weights = [0] * len(groups)
         for k in range(len(gid) - 1, -1, -1):
@@ -646,16 +684,21 @@ class Geoparser:
         # One sense per discourse: a word that names a place resolves to the same place throughout an
         # article; its best-supported reading wins where a context rule had removed that reading
         # ("in Dublin" decides "Dublin Arts Council", whose capitalised neighbour hid the town).
-        best_of: dict[str, tuple[float, _Cand, float]] = {}
-        for r, surf in zip(g_results, surfs, strict=True):
+        best_of: dict[str, tuple[tuple[float, _Cand, float], int]] = {}
+        starts = [sp[0] for sp in g_spans]
+        for r, surf, (s, e, _c) in zip(g_results, surfs, g_spans, strict=True):
             usable = r[1] is not _COUNTY_CAND and r[1].type == "literal" and r[0] >= MIN_SCORE
-            if usable and (surf not in best_of or r[0] > best_of[surf][0]):
-                best_of[surf] = r
+            if usable and s not in fallback and (surf not in best_of or r[0] > best_of[surf][0][0]):
+                best_of[surf] = (r, e - s)
         for g, (r, surf) in enumerate(zip(g_results, surfs, strict=True)):
-            b = best_of.get(surf)
-            # Only where this span could not weigh that reading itself: a context rule removed it.
+            b, b_len = best_of.get(surf, (None, 0))
+            # Only where this span could not weigh that reading itself: a context rule removed it. A
+            # longer word takes a shorter one's reading ("Lancashire County"), not the reverse ("Kansas" is
+            # not "Kansas City").
             if (
                 b is not None
+                and starts[g] not in pinned
+                and b_len <= g_spans[g][1] - starts[g]
                 and r[1] is not b[1]
                 and r[1].type == "literal"
                 and r[0] >= MIN_SCORE
@@ -684,6 +727,8 @@ class Geoparser:
             if best_score < MIN_SCORE:
                 continue
             conf = max(0.05, min(0.99, 0.5 + 0.15 * (best_score - MIN_SCORE) + 0.2 * min(margin, 1.5)))
+            if s in fallback:
+                conf = min(conf, CONTAINER_CONFIDENCE)
             typ = best.type
             if typ == "literal" and best.kind == "city" and best.capital and _metonymic_context(text, e):
                 typ = "metonymic"
@@ -892,6 +937,217 @@ class Geoparser:
         return out
 
 
+def _person_before_verb(text: str, end: int, next_tok: tuple | None, sentence_start: bool, cands) -> bool:
+    """Rule: a capitalised word that starts a headline or sentence and is followed by a verb of speech or
+    legal action ("Gilbert charged", "Lewis pleads guilty") is a person, not a town.
+
+    Only where every literal reading is a town below :data:`BIG_CITY` and no capital: "Moscow says" and
+    "Texas sues" are governments acting (metonymy), not people.
+    """
+    if not sentence_start or next_tok is None or text[end : next_tok[0]] not in (" ", "\u00a0"):
+        return False
+    if next_tok[2].casefold() not in lexicon.PERSON_VERBS:
+        return False
+    lit = [c for c in cands if c.type == "literal"]
+    return bool(lit) and all(c.kind == "city" and c.population < BIG_CITY and not c.capital for c in lit)
+
+
+class _Stated(NamedTuple):
+    """A container stated for a span: "Hanover, Kansas", "Hanover, a town in Kansas", "Hanover in Kansas"."""
+
+    ids: frozenset[str]  # province ids and ISO3 codes of the container's readings
+    boxes: tuple[_Cand, ...]  # the container span's province and country readings
+    strong: bool  # an appositive or a description; a bare "in" is weaker ("troops from Kent in Iraq")
+    listed: bool  # another place follows the container as in a list ("Crockett, Palestine and Houston")
+
+
+#: Kinds of readings a stated container can rule out.
+_CONTAINED_KINDS = frozenset({"city", "county", "province", "country"})
+
+
+def _stated_containers(text: str, spans: list[tuple[int, int, list[_Cand]]]) -> list[_Stated | None]:
+    """Per span, the container (state, province, country) the text states for it right after it, if any."""
+    n = len(spans)
+    out: list[_Stated | None] = [None] * n
+    # Cheap first: a comma or " in" right after the name (most names have neither).
+    ends = [sp[1] for sp in spans]
+    starts_with = text.startswith
+    maybe = [k for k, e in enumerate(ends[:-1]) if text[e : e + 1] == "," or starts_with("in", e + 1)]
+    for k in maybe:
+        e, (ns, _ne, ncands) = ends[k], spans[k + 1]
+        if ns - e > 60 or ns - e < 2:
+            continue
+        appositive = _APPOSITIVE_GAP.fullmatch(text, e, ns) is not None
+        strong = appositive or _DESCRIBED_GAP.fullmatch(text, e, ns) is not None
+        if not strong and _IN_GAP.fullmatch(text, e, ns) is None:
+            continue
+        # Only a town, county or province can be contained ("Mexico, China" lists countries).
+        if not any(c.kind in _CONTAINED_KINDS and c.kind != "country" for c in spans[k][2]):
+            continue
+        boxes = tuple(
+            c for c in ncands if c.kind in ("province", "country") and c.type == "literal" and c.country
+        )
+        if not boxes:
+            continue
+        listed = _list_follows(text, spans, k + 1, boxes)
+        apo = _appositive_at(text, spans, k) if appositive else None
+        if apo:
+            out[k] = _Stated(apo, boxes, True, listed)
+            continue
+        ids = frozenset(c.place_id if c.kind == "province" else c.country for c in boxes)
+        kinds = {c.kind for c in spans[k][2] if c.type == "literal"}
+        if "country" in kinds and any(b.kind == "country" for b in boxes):
+            continue  # "China, Japan and ...": countries listed (China is also a Japanese town)
+        if (
+            appositive
+            or "country" in kinds
+            or ("province" in kinds and all(b.kind == "province" for b in boxes))
+        ):
+            # "Mexico, China", "Russia in Ukraine", "Georgia in Texas": a list or a relation, unless one of
+            # the name's towns lies in the container ("Lebanon, Tennessee").
+            towns = (c for c in spans[k][2] if c.kind in ("city", "county") and c.type == "literal")
+            if not any(c.province in ids or c.country in ids for c in towns):
+                continue
+        out[k] = _Stated(ids, boxes, strong, listed)
+    return out
+
+
+def _list_follows(text: str, spans: list[tuple[int, int, list[_Cand]]], k: int, boxes: tuple) -> bool:
+    """Whether span ``k`` is followed, as in a list, by another place that is not its own container
+    ("Palestine and Houston", but not "Ontario, Canada")."""
+    if k + 1 >= len(spans):
+        return False
+    e, (ns, _ne, ncands) = spans[k][1], spans[k + 1]
+    if ns - e > 13 or _NEXT_ITEM_GAP.fullmatch(text, e, ns) is None:
+        return False
+    countries = {b.country for b in boxes}
+    return not any(c.kind == "country" and c.type == "literal" and c.country in countries for c in ncands)
+
+
+def _within_container(cands: list[_Cand], st: _Stated) -> tuple[list[_Cand], bool] | None:
+    """A span's readings that agree with its stated container, and whether they are the container itself
+    (the gazetteer lacks the town there); None when the rule changes nothing."""
+    if st.listed:
+        return None  # "Crockett, Palestine and Houston": a list of towns, left to the scores
+    if cands[0] is _COUNTY_CAND:  # "Henry County, Ga." without the county polygon: the stated state
+        states = [b for b in st.boxes if b.kind == "province"]
+        return (states, True) if states and st.strong else None
+    lit = [c for c in cands if c.type == "literal" and c.kind in _CONTAINED_KINDS]
+    if not lit:
+        return None
+    inside = [c for c in lit if c.place_id in st.ids or c.province in st.ids or c.country in st.ids]
+    if inside:
+        if len(inside) == len(lit):
+            return None
+        outside = {id(c) for c in lit} - {id(c) for c in inside}
+        return [c for c in cands if id(c) not in outside], False
+    # No reading inside the container. A capital or big city by its own name is not contained but next to
+    # a clause ("After talks in Moscow, Ukraine said"), unless the container is a state's abbreviation
+    # ("Belgrade, Minn."); a bare "in" states a container only for towns of the same country ("Hanover in
+    # Kansas", not "a soldier from Hanover in Iraq").
+    abbreviated = any(b.name in lexicon.US_STATE_ABBREVIATIONS for b in st.boxes)
+    if not abbreviated and any(c.primary and (c.capital or c.population >= BIG_CITY) for c in lit):
+        return None
+    box_countries = {b.country for b in st.boxes if b.kind == "province"}
+    if any(c.kind == "province" and c.country in box_countries for c in lit):
+        return None  # "Colorado, Georgia": states of one country listed, not a town in a state
+    countries = {c.country for c in lit}
+    boxes = [b for b in st.boxes if b.country in countries]
+    if not st.strong:
+        boxes = [b for b in boxes if b.kind == "province"]
+        if not boxes:
+            return None
+    return (boxes or list(st.boxes)), True
+
+
+def _rule_stated_container(
+    text: str, spans: list[tuple[int, int, list[_Cand]]], cued: set[int] | frozenset[int] = frozenset()
+) -> tuple[list[tuple[int, int, list[_Cand]]], frozenset[int], frozenset[int]]:
+    """Rule: a stated container (state, country) is never contradicted.
+
+    "Hanover, Kansas", "Hanover, a town in Kansas", "Hanover in Kansas": only the readings inside the
+    container remain; where the gazetteer has no Hanover there, the mention resolves to the container
+    itself (low confidence) rather than to a same-named town elsewhere. The same word elsewhere in the
+    article, with no container of its own, follows (one sense per discourse), except where an origin cue
+    (starts in ``cued``) lets a country reading decide ("a native of Jordan").
+
+    Returns the spans, the starts of the spans it decided, and the starts of those resolved to the container.
+    """
+    stated = _stated_containers(text, spans)
+    if not any(stated):
+        return spans, frozenset(), frozenset()
+    out = list(spans)
+    pinned: set[int] = set()
+    fallback: set[int] = set()
+    by_word: dict[str, _Stated | None] = {}
+    for k, st in enumerate(stated):
+        if st is not None:
+            word = text[spans[k][0] : spans[k][1]].casefold()
+            # Two different containers for one word ("Paris, Texas" and "Paris, France"): no propagation.
+            by_word[word] = st if by_word.get(word, st) == st else None
+    lengths = {len(w) for w in by_word}
+    for k, (s, e, cands) in enumerate(spans):
+        st = stated[k]
+        if st is None and e - s in lengths:
+            if s in cued and any(c.kind == "country" and c.type == "literal" for c in cands):
+                continue
+            st = by_word.get(text[s:e].casefold())
+        got = _within_container(cands, st) if st is not None else None
+        if got is None:
+            continue
+        out[k] = (s, e, got[0])
+        pinned.add(s)
+        if got[1]:
+            fallback.add(s)
+    return out, frozenset(pinned), frozenset(fallback)
+
+
+def _after_origin_cue(toks: list[tuple[int, int, str]], i: int, prev_word: str) -> bool:
+    """Whether the words right before token ``i`` (the last one is ``prev_word``) are an origin cue ("a
+    native of", "born in", "from")."""
+    for before in _ORIGIN_CUE_WORDS.get(prev_word, ()):
+        n = len(before)
+        if i > n and [toks[i - 1 - n + m][2].casefold() for m in range(n)] == before:
+            return True
+    return False
+
+
+def _rule_origin_country(
+    text: str, spans: list[tuple[int, int, list[_Cand]]], pinned: frozenset[int], cued: set[int]
+) -> tuple[list[tuple[int, int, list[_Cand]]], frozenset[int]]:
+    """Rule: after "a native of", "born in" or "from", a country beats a same-named small town ("a native of
+    Jordan" is the country, not Jordan, Minnesota). A stated container still decides ("from Jordan,
+    Minn."): spans in ``pinned`` are left alone; so does an institution of the town ("fleeing from Lebanon
+    police"). ``cued`` holds the starts of the spans right after a cue.
+
+    Returns the spans and the starts of those it decided.
+    """
+    decided: set[int] = set()
+    out = spans
+    for s in sorted(cued - pinned):
+        k = bisect.bisect_left(spans, s, key=_span_start)
+        if k == len(spans) or spans[k][0] != s:
+            continue  # the span was dropped or replaced ("X County")
+        _s, e, cands = spans[k]
+        if not any(c.kind == "country" and c.type == "literal" for c in cands):
+            continue
+        towns = [c for c in cands if c.kind == "city" and c.type == "literal" and c.population < SMALL_TOWN]
+        if not towns or not _ORIGIN_CUE.search(text[max(0, s - 24) : s]):
+            continue
+        head = _NEXT_WORDS.match(text, e, e + 32)
+        if head and text[e] == " " and head.group(1).casefold() in lexicon.PLACE_HEADS:
+            continue
+        if out is spans:
+            out = list(spans)
+        out[k] = (s, e, [c for c in cands if c not in towns])
+        decided.add(s)
+    return out, frozenset(decided)
+
+
+def _span_start(span: tuple) -> int:
+    return span[0]
+
+
 class _Named:
     """The provinces and countries an article names (a common-word town needs its own named); listed on
     first need only, as few articles have a common-word town."""
@@ -967,31 +1223,48 @@ def _appositives(
     out: list[frozenset[str]] = [frozenset()] * n
     contains: list[frozenset[str]] = [frozenset()] * n
     for k in range(n - 1):
-        _s, e, cands = spans[k]
-        ns, ne, ncands = spans[k + 1]
-        if ns - e > 3 or not _APPOSITIVE_GAP.fullmatch(text, e, ns):
+        e = spans[k][1]
+        if text[e : e + 1] != ",":  # cheap first: every appositive starts with a comma
             continue
-        boxes = [c for c in ncands if c.kind in ("province", "country") and c.type == "literal" and c.country]
-        if not boxes:
-            continue
-        box_kinds = {c.kind for c in boxes}
-        kinds = {c.kind for c in cands if c.type == "literal"}
-        if "country" in kinds or ("province" in kinds and "country" not in box_kinds):
-            continue  # an enumeration of countries or of states, not "town, container"
-        top = _top_kind(ncands)
-        if (
-            k > 0
-            and k + 2 < n
-            and _LIST_GAP.fullmatch(text, spans[k - 1][1], spans[k][0])
-            and _LIST_GAP.fullmatch(text, ne, spans[k + 2][0])
-            and _top_kind(spans[k - 1][2]) == top == _top_kind(spans[k + 2][2])
-        ):
-            continue  # "Chad, Niger, Mali": a list of places of the container's kind on both sides
-        out[k] = frozenset(c.place_id if c.kind == "province" else c.country for c in boxes)
-        contains[k + 1] = frozenset(
-            x for c in cands if c.kind in ("city", "county") for x in (c.province, c.country) if x
-        )
+        ids = _appositive_at(text, spans, k)
+        if ids:
+            out[k] = ids
+            contains[k + 1] = frozenset(
+                x for c in spans[k][2] if c.kind in ("city", "county") for x in (c.province, c.country) if x
+            )
     return out, contains
+
+
+def _appositive_at(text: str, spans: list[tuple[int, int, list[_Cand]]], k: int) -> frozenset[str]:
+    """The province ids and ISO3 codes span ``k`` names as its container in "X, <state or country>"
+    (empty when it is no such appositive; see :func:`_appositives`)."""
+    n = len(spans)
+    empty: frozenset[str] = frozenset()
+    _s, e, cands = spans[k]
+    ns, ne, ncands = spans[k + 1]
+    if ns - e > 3 or not _APPOSITIVE_GAP.fullmatch(text, e, ns):
+        return empty
+    boxes = [c for c in ncands if c.kind in ("province", "country") and c.type == "literal" and c.country]
+    if not boxes:
+        return empty
+    box_kinds = {c.kind for c in boxes}
+    kinds = {c.kind for c in cands if c.type == "literal"}
+    # A province of another country does not make a list of states ("Hanover, Kansas": Jamaica has a
+    # Hanover parish).
+    box_countries = {c.country for c in boxes if c.kind == "province"}
+    states = any(c.kind == "province" and c.country in box_countries for c in cands if c.type == "literal")
+    if "country" in kinds or (states and "country" not in box_kinds):
+        return empty  # an enumeration of countries or of states, not "town, container"
+    top = _top_kind(ncands)
+    if (
+        k > 0
+        and k + 2 < n
+        and _LIST_GAP.fullmatch(text, spans[k - 1][1], spans[k][0])
+        and _LIST_GAP.fullmatch(text, ne, spans[k + 2][0])
+        and _top_kind(spans[k - 1][2]) == top == _top_kind(spans[k + 2][2])
+    ):
+        return empty  # "Chad, Niger, Mali": a list of places of the container's kind on both sides
+    return frozenset(c.place_id if c.kind == "province" else c.country for c in boxes)
 
 
 def _merge(lst: list[_Cand], cand: _Cand) -> None:

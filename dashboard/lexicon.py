@@ -1,9 +1,15 @@
 """Linguistic knowledge for the geoparser: demonyms, abbreviations, metonyms, titles and words to distrust.
 
 Everything here is lexical (how English news names places), not geodata: place ids point into the gazetteer.
+:func:`place_tables` lists the tables that add names to the geoparser's index, with the mention type and
+prior of their entries; tests/test_lexicon.py checks that every id resolves in the bundled gazetteer, that no
+table or word set repeats an entry, and that no word sits in two sets that contradict each other.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 
 def _words(text: str) -> frozenset[str]:
@@ -158,7 +164,7 @@ _DEMONYMS_ISO3: dict[str, str] = {
     "Somalian": "SOM",
     "South African": "ZAF",
     "South Korean": "KOR",
-    "South Sudanese": "SSD",
+    "South Sudanese": "SDS",
     "Spanish": "ESP",
     "Sri Lankan": "LKA",
     "Sudanese": "SDN",
@@ -193,13 +199,12 @@ _DEMONYMS_ISO3: dict[str, str] = {
     "Kurdish": "IRQ",
 }
 
-#: Demonyms of regions and continents -> place ids.
+#: Demonyms of regions and continents -> place ids. ("Baltic" alone is the sea's name in the gazetteer.)
 DEMONYM_PLACES: dict[str, str] = {
     "European": "continent:europe",
     "African": "continent:africa",
     "Asian": "continent:asia",
     "Latin American": "region:latin_america",
-    "Baltic": "region:baltic_states",
     "Soviet": "region:former_soviet_union",
     "Scandinavian": "region:scandinavia",
     "Balkan": "region:balkans",
@@ -210,7 +215,7 @@ DEMONYM_PLACES: dict[str, str] = {
 }
 
 #: Demonyms of sub-national or cross-border regions -> region ids; they beat a country demonym of the same
-#: word ("Tibetan", "Kurdish") when the gazetteer has the region, and are skipped when it does not.
+#: word ("Tibetan", "Kurdish"): their prior in :func:`place_tables` is higher.
 REGION_DEMONYMS: dict[str, str] = {
     "South Ossetian": "region:south_ossetia",
     "South Ossetians": "region:south_ossetia",
@@ -220,8 +225,8 @@ REGION_DEMONYMS: dict[str, str] = {
     "Abkhazians": "region:abkhazia",
     "Kashmiri": "region:kashmir",
     "Kashmiris": "region:kashmir",
-    "Kurdish": "region:kurdistan",
-    "Kurds": "region:kurdistan",
+    "Kurdish": "region:kurdistan_region",
+    "Kurds": "region:kurdistan_region",
     "Tibetan": "region:tibet",
     "Tibetans": "region:tibet",
     "Uighur": "region:xinjiang",
@@ -516,10 +521,10 @@ TITLES: frozenset[str] = _words(
 #: Also words that are place names but mostly something else when alone at a sentence start.
 COMMON_WORDS: frozenset[str] = _words(
     """
-    valley bay delta plateau pacific atlantic airport creek village villages centre center coast capital
-    island islands mountain mountains desert forest harbour port ocean sea region province district
+    delta plateau pacific atlantic airport creek village villages coast capital
+    islands mountain mountains desert forest port ocean sea region province district
     town township borough parish metro downtown uptown midtown square hall tower bridge station
-    camp base fort hill hills heights gardens grove meadows ridge point springs lakes
+    camp base fort hill hills heights gardens grove meadows ridge point lakes
     a about above after again against all also although am an and any april are as at august autumn
     avenue bath bay be beach because been before being below best between bible big black both brown
     but by can center central centre christ christmas church city college commerce congress could
@@ -586,7 +591,7 @@ NAME_CONNECTORS: frozenset[str] = _words(
 #: Cities that are also very common given names or surnames: need support from the article to count.
 PERSON_NAMES: frozenset[str] = _words(
     """
-    mary paul david martin nelson george chad
+    mary paul david martin nelson chad
     aurora austin bradley carson charlotte chester clinton dallas douglas eugene florence franklin
     george hamilton houston howard jackson jordan kent lafayette lee lincoln logan madison marion
     milton orlando paris raleigh sydney troy tyler victoria vladimir warren washington
@@ -612,6 +617,40 @@ SPEECH_VERBS: frozenset[str] = _words(
     testified acknowledged agreed declined stated
     """
 )
+
+#: Verbs of legal action after a one-word name that starts a headline or sentence ("Gilbert charged",
+#: "Lewis pleads"): with :data:`SPEECH_VERBS` and their present forms, they make the name a person.
+LEGAL_VERBS: frozenset[str] = _words(
+    """
+    accused acquitted arraigned arrested booked charged convicted extradited fined indicted jailed pleads
+    pleaded pled sentenced sued sues
+    """
+)
+
+#: Verbs after a sentence-opening name that make it a person (speech and legal action, past and present).
+PERSON_VERBS: frozenset[str] = (
+    SPEECH_VERBS | LEGAL_VERBS | _words("tells testifies admits recalls explains writes asks argues")
+)
+
+#: Nouns of a description that states a town's container ("Hanover, a small town in Kansas").
+CONTAINED_NOUNS: frozenset[str] = _words(
+    """
+    borough city community county district hamlet municipality neighborhood neighbourhood settlement
+    suburb town township village
+    """
+)
+
+#: Words of a direction between "in" and a stated container ("a town in northern Kansas").
+DIRECTION_WORDS: frozenset[str] = _words(
+    """
+    central east eastern north northern northeast northeastern northwest northwestern south southern
+    southeast southeastern southwest southwestern west western rural upstate downstate
+    """
+)
+
+#: Phrases right before a name that give a person's origin ("a native of Jordan", "born in Lebanon",
+#: "refugees from Chad"): there a country beats a same-named small town.
+ORIGIN_CUES: tuple[str, ...] = ("native of", "natives of", "born in", "from")
 
 #: Common English given names: a capitalised word right after one is a surname ("Gary Wilson", "Andrew
 #: Trapani"), and one right before a capitalised word is a first name ("Mary Middleton"). Names that are
@@ -645,3 +684,40 @@ FIRST_NAMES: frozenset[str] = _words(
     virgil wade walter wanda wayne wendy wesley william willie yvonne zachary
     """
 )
+
+
+@dataclass(frozen=True)
+class PlaceTable:
+    """Surface forms -> gazetteer place ids, with the mention type and the prior their candidates get."""
+
+    name: str
+    type: str  # mention type: literal | demonym | metonymic | alliance
+    prior: float  # candidate prior (a country by its own name has 3.0, a province 2.3)
+    entries: Mapping[str, str]  # surface form, matched case- and accent-insensitively -> place id
+
+
+def place_tables() -> tuple[PlaceTable, ...]:
+    """The lexicon tables that add names to the geoparser's index, as place ids.
+
+    A surface in two tables gets both candidates; the higher prior wins unless context decides (a region
+    demonym, 2.65, over a country demonym, 2.6: "Tibetan" is Tibet).
+    """
+    return (
+        PlaceTable(
+            "country demonyms", "demonym", 2.6, {k: f"country:{v}" for k, v in demonym_forms().items()}
+        ),
+        PlaceTable("demonym places", "demonym", 2.4, DEMONYM_PLACES),
+        PlaceTable("region demonyms", "demonym", 2.65, REGION_DEMONYMS),
+        PlaceTable(
+            "US state demonyms", "demonym", 2.4, {k: f"province:{v}" for k, v in US_STATE_DEMONYMS.items()}
+        ),
+        PlaceTable("abbreviations", "literal", 3.2, ABBREVIATIONS),
+        PlaceTable(
+            "US state abbreviations",
+            "literal",
+            2.6,
+            {k: f"province:{v}" for k, v in US_STATE_ABBREVIATIONS.items()},
+        ),
+        PlaceTable("metonyms", "metonymic", 2.8, METONYMS),
+        PlaceTable("alliances", "alliance", 3.2, ALLIANCES),
+    )
