@@ -228,3 +228,23 @@ def test_article_text_stays_text_and_opens_in_the_article_view(
     assert int(metric(page, "Mentions")) >= 3  # Poland, Ukraine, Warsaw, Kyiv
     assert "Warsaw" in page.locator("body").inner_text()
     assert page.stats["dialogs"] == []
+
+
+def test_play_steps_week_by_week(offline_page: Page, corpus_server: dict) -> None:
+    page = offline_page
+    open_corpus(page, corpus_server["url"] + "/?view=Corpus")
+    page.get_by_role("button", name="▶ Play week by week").click()
+    wait_idle(page)
+    assert slider_values(page) == ["2022-01-03", "2022-01-09"]
+    assert metric(page, "Articles") == "4"
+    # The timer moves the one-week window on by itself.
+    thumbs = page.locator("[data-testid='stSlider']").filter(has_text="Date range")
+    expect(thumbs).to_contain_text("2022-01-10", timeout=TIMEOUT)
+    wait_idle(page)
+    assert slider_values(page) == ["2022-01-10", "2022-01-16"]
+    assert metric(page, "Articles") == "3"
+    page.get_by_role("button", name="⏹ Stop").click()
+    wait_idle(page)
+    stopped = slider_values(page)
+    page.wait_for_timeout(3000)
+    assert slider_values(page) == stopped
