@@ -94,8 +94,10 @@ def click_a_city(page: Page) -> str:
 def test_corpus_view_opens_from_the_front_page_control(offline_page: Page, corpus_server: dict) -> None:
     page = offline_page
     page.goto(corpus_server["url"], timeout=TIMEOUT)
+    # The front page is the article view: its map first, then the control.
+    features(page).first.wait_for(state="visible", timeout=TIMEOUT)
     wait_idle(page)
-    page.get_by_role("radio", name="Corpus").click()
+    page.get_by_role("radio", name="Corpus").click(timeout=TIMEOUT)
     features(page).first.wait_for(state="visible", timeout=TIMEOUT)
     wait_idle(page)
     assert metric(page, "Articles") == "10"
