@@ -1,4 +1,4 @@
-"""Command line: ``python -m dashboard geoparse|claims FILE...``."""
+"""Command line: ``python -m dashboard geoparse|claims FILE...`` and ``batch INPUT... --out DIR``."""
 
 from __future__ import annotations
 
@@ -206,6 +206,11 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("files", nargs="+", metavar="FILE", help="UTF-8 article files; '-' reads standard input")
     c.add_argument("--format", choices=["json"], default="json")
     c.add_argument("--output", "-o", metavar="PATH", help="write here instead of standard output")
+    from dashboard.corpus import cli as corpus_cli
+
+    corpus_cli.add_arguments(
+        sub.add_parser("batch", help="geoparse a dated archive into a corpus store (Dask)")
+    )
     return ap
 
 
@@ -219,6 +224,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "geoparse":
             return geoparse_command(args.files, args.format, args.output, args.full_geometry)
+        if args.command == "batch":
+            from dashboard.corpus.cli import batch_command
+
+            return batch_command(args)
         return claims_command_entry(args.files, args.format, args.output)
     except DashboardError as exc:
         _err(f"error: {exc}")

@@ -65,6 +65,11 @@ def _check_text(text: str, source: str) -> None:
         raise InputError(msg)
 
 
+def check_text(text: str, source: str) -> None:
+    """Raise InputError (naming ``source``) if decoded text is empty, binary or larger than the limit."""
+    _check_text(text, source)
+
+
 def parse_header(text: str) -> tuple[date | None, str | None]:
     """Read ``date YYYY-MM-DD Title`` from the first line, if present.
 
@@ -118,4 +123,78 @@ def read_article(data: bytes | str, source: str = "<article>") -> Article:
         raise InputError(msg)
     _check_text(text, source)
     day, title = parse_header(text)
+    return Article(text=text, date=day, title=title, source=source)
+
+
+#: File name endings read as HTML pages (main text, title and date taken by trafilatura).
+HTML_SUFFIXES: tuple[str, ...] = (".html", ".htm", ".xhtml")
+
+# Only the page's own metadata and markup give its date: trafilatura's "extensive" search also guesses from
+# any date written in the text, and a guessed date would misplace the article on the timeline.
+_DATE_PARAMS = {"extensive_search": False, "original_date": True}
+
+
+def read_html_article(data: bytes | str, source: str = "<page>") -> Article:
+    """Read an HTML page as an article: its main text, title and publication date, by trafilatura.
+
+    Menus, footers, scripts and styles are dropped. A first line ``date YYYY-MM-DD Title`` (as in article
+    files) overrides the page's own date and title.
+
+    Parameters
+    ----------
+    data : bytes or str
+        The page (untrusted). Bytes that are not UTF-8 are decoded by the page's declared charset.
+    source : str
+        Where it came from; used in messages and kept on the Article.
+
+    Returns
+    -------
+    Article
+        ``text`` is the extracted text (offsets index it), ``date``/``title`` from the header or the page.
+
+    Raises
+    ------
+    InputError
+        Empty, binary, too large, or no main text.
+    """
+    import warnings
+
+    from trafilatura import bare_extraction
+    from trafilatura.utils import decode_file
+
+    if isinstance(data, bytes | bytearray | memoryview):
+        data = bytes(data)
+        try:
+            markup = _decode(data, source)
+        except InputError as exc:
+            if "UTF-8" not in str(exc):
+                raise
+            markup = decode_file(data)  # the charset the page declares (or detected)
+    elif isinstance(data, str):
+        markup = data
+    else:
+        msg = f"{source}: expected bytes or text, got {type(data).__name__}"
+        raise InputError(msg)
+    _check_text(markup, source)
+    day, title = parse_header(markup)
+    if day is not None or title is not None:
+        markup = markup.split("\n", 1)[1] if "\n" in markup else ""
+    # lxml's FutureWarnings from inside trafilatura say nothing about the page.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            doc = bare_extraction(markup, with_metadata=True, date_extraction_params=_DATE_PARAMS)
+        except Exception as exc:  # lxml rejects some hostile markup outright
+            msg = f"{source}: the HTML page cannot be parsed ({type(exc).__name__})"
+            raise InputError(msg) from None
+    text = (doc.text or "").strip() if doc is not None else ""
+    if not text:
+        msg = f"{source}: the HTML page has no visible text"
+        raise InputError(msg)
+    if day is None and doc.date:
+        try:
+            day = date.fromisoformat(doc.date[:10])
+        except ValueError:
+            day = None
+    title = title or (doc.title or "").strip() or None
     return Article(text=text, date=day, title=title, source=source)

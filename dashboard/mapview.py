@@ -200,7 +200,6 @@ def map_geometry(geom: Any, decimals: int = MAP_DECIMALS) -> Any:
     return _round_geometry(simple, decimals)
 
 
-
 #: The optional ``date YYYY-MM-DD Title`` header of an article (see ``dashboard.article``): popups show
 #: its title as the headline, never the date prefix, wherever the header starts a sentence (the
 #: combined text of several articles holds several headers).

@@ -9,15 +9,13 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from typing import Any
 
 import pandas as pd
 import shapely
 from pyproj import Geod
 
-from dashboard.article import Article, read_article
-from dashboard.errors import InputError
+from dashboard.article import HTML_SUFFIXES, Article, read_article, read_html_article
 from dashboard.sentences import split_sentences
 
 #: Mentions resolved with less confidence than this are flagged "weak" in the tables and the map's popups
@@ -511,60 +509,9 @@ def claims_by_place(claims: Iterable[dict[str, Any]]) -> dict[str, list[dict[str
 
 # --- input: uploaded files ---------------------------------------------------------------------------
 
-HTML_SUFFIXES: tuple[str, ...] = (".html", ".htm", ".xhtml")
-_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head"})
-_BLOCK_TAGS = frozenset(
-    {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article", "blockquote"}
-)
-
-
-class _TextExtractor(HTMLParser):
-    """Collect the visible text of an HTML page; script/style content is dropped, never run."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _SKIP_TAGS:
-            self._skip += 1
-        elif tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIP_TAGS:
-            self._skip = max(0, self._skip - 1)
-        elif tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.parts.append(data)
-
-
-def html_to_text(markup: str) -> str:
-    """Strip an HTML page to its visible text (script, style and head dropped), one block per line.
-
-    Parameters
-    ----------
-    markup : str
-        The HTML source (untrusted).
-
-    Returns
-    -------
-    str
-        Plain text; runs of spaces collapsed, blank lines removed.
-    """
-    parser = _TextExtractor()
-    parser.feed(markup)
-    parser.close()
-    lines = (re.sub(r"[ \t\r\f\v]+", " ", line).strip() for line in "".join(parser.parts).split("\n"))
-    return "\n".join(line for line in lines if line)
-
 
 def read_upload(name: str, data: bytes) -> Article:
-    """Read one uploaded file as an article; HTML files are stripped to their text first.
+    """Read one uploaded file as an article; of an HTML page, the main text, title and date (trafilatura).
 
     Parameters
     ----------
@@ -582,14 +529,9 @@ def read_upload(name: str, data: bytes) -> Article:
     InputError
         Empty, binary, not UTF-8, too large, or HTML with no text.
     """
-    article = read_article(data, name)
-    if not name.lower().endswith(HTML_SUFFIXES):
-        return article
-    text = html_to_text(article.text)
-    if not text.strip():
-        msg = f"{name}: the HTML page has no visible text"
-        raise InputError(msg)
-    return read_article(text, name)
+    if name.lower().endswith(HTML_SUFFIXES):
+        return read_html_article(data, name)
+    return read_article(data, name)
 
 
 # --- several articles at once ------------------------------------------------------------------------

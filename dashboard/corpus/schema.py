@@ -3,15 +3,19 @@
 A store is a folder::
 
     DIR/manifest.json          inputs, counts, rejects count, SCHEMA_VERSION, gazetteer version, finished flag
-    DIR/articles/part-*.parquet  one row per article (ARTICLES_SCHEMA)
-    DIR/mentions/part-*.parquet  one row per place mention (MENTIONS_SCHEMA)
+    DIR/articles/*.parquet     one row per article (ARTICLES_SCHEMA), sorted by date
+    DIR/mentions/*.parquet     one row per place mention (MENTIONS_SCHEMA), sorted by date
     DIR/places.parquet         GeoParquet: every place the store mentions, display geometry (PLACES_COLUMNS)
     DIR/rejects.jsonl          one JSON object per rejected record: {"id", "source", "reason"}
+    DIR/chunks/                batch's own bookkeeping: part-NNNNN.json, a marker per finished chunk
 
-Parts are named by the chunk of input they hold (``part-00042.parquet`` in both datasets) and written
-atomically (a temporary file, then ``os.replace``), so a reader never sees half a part and ``--resume`` skips the
-chunks whose parts exist. DuckDB reads the datasets with ``read_parquet('DIR/mentions/*.parquet')``; pandas and
-geopandas with ``pd.read_parquet('DIR/mentions')`` and ``gpd.read_parquet('DIR/places.parquet')``.
+While ``batch`` runs, each chunk of input is written as ``chunks/articles/part-NNNNN.parquet`` and
+``chunks/mentions/part-NNNNN.parquet``, atomically (a hidden temporary file, then ``os.replace``), then its
+marker; ``--resume`` skips the chunks whose markers exist. At the end the parts are compacted into the
+datasets above - few files, sorted by date in row groups whose date statistics let DuckDB skip the rest of a
+range - and the parts are removed. Only a store whose manifest says ``"finished": true`` is complete. DuckDB
+reads the datasets with ``read_parquet('DIR/mentions/*.parquet')``; pandas and geopandas with
+``pd.read_parquet('DIR/mentions')`` and ``gpd.read_parquet('DIR/places.parquet')``.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ MENTIONS_DIR = "mentions"
 PLACES_FILE = "places.parquet"
 MANIFEST_FILE = "manifest.json"
 REJECTS_FILE = "rejects.jsonl"
+CHUNKS_DIR = "chunks"
 
 #: One row per article. ``text`` is kept so the view can search it and show the sentences of a mention.
 ARTICLES_SCHEMA = pa.schema(
@@ -65,8 +70,13 @@ PLACES_COLUMNS = ("place_id", "name", "kind", "country")
 
 
 def part_name(chunk: int) -> str:
-    """File name of a chunk's part, the same in ``articles/`` and ``mentions/``."""
+    """File name of a chunk's part, the same in ``chunks/articles/`` and ``chunks/mentions/``."""
     return f"part-{chunk:05d}.parquet"
+
+
+def marker_name(chunk: int) -> str:
+    """File name of a chunk's done marker in ``chunks/``."""
+    return f"part-{chunk:05d}.json"
 
 
 def articles_glob(store: Path) -> str:
