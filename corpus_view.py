@@ -434,21 +434,53 @@ def _progress_callback(bar: Any, label: str) -> Callable[..., None]:
     return update
 
 
+#: Runs ``build_store`` in a process of its own and reports progress as JSON lines. The Dask cluster's
+#: worker processes start by re-importing the parent's main module, which under Streamlit is the app.
+_BUILD_SCRIPT = """
+import json, sys
+from dashboard.corpus.batch import build_store
+def progress(done, total, message=""):
+    print(json.dumps({"done": done, "total": total, "message": str(message)}), flush=True)
+try:
+    build_store(json.loads(sys.argv[1]), sys.argv[2], progress=progress)
+except Exception as exc:
+    print(json.dumps({"error": str(exc)}), flush=True)
+    sys.exit(1)
+"""
+
+
 def _build(inputs: list[Path], out: Path, label: str) -> bool:
     """Run the batch geoparser into ``out`` with a progress bar; a message (not a traceback) on failure."""
-    try:
-        from dashboard.corpus.batch import build_store
-    except ImportError:
-        st.error(
-            "Building a store needs the batch geoparser (`dashboard.corpus.batch`, "
-            "`python -m dashboard batch`), which this version does not have yet."
-        )
-        return False
+    import json
+    import subprocess
+    import sys
+
     bar = st.progress(0.0, text=f"{label}: starting the Dask cluster…")
-    try:
-        build_store(inputs, out, progress=_progress_callback(bar, label))
-    except Exception as exc:  # a failed build is reported, the dashboard stays up
-        st.error(f"Building the store in {out} failed: {exc}")
+    update = _progress_callback(bar, label)
+    cmd = [sys.executable, "-c", _BUILD_SCRIPT, json.dumps([str(p) for p in inputs]), str(out)]
+    error = ""
+    # Dask logs to stderr: a file, not a pipe, so a long build never blocks on a full pipe.
+    with (
+        tempfile.TemporaryFile("w+") as log,
+        subprocess.Popen(
+            cmd, cwd=settings.PROJECT_ROOT, stdout=subprocess.PIPE, stderr=log, text=True
+        ) as proc,
+    ):
+        for line in proc.stdout or ():
+            try:
+                event = json.loads(line)
+            except ValueError:
+                continue
+            if "error" in event:
+                error = event["error"]
+            else:
+                update(event["done"], event["total"], event["message"])
+        proc.wait()
+        log.seek(0)
+        stderr = log.read().strip()
+    if proc.returncode != 0:
+        reason = error or (stderr.splitlines()[-1] if stderr else f"exit status {proc.returncode}")
+        st.error(f"Building the store in {out} failed: {reason}")
         return False
     bar.progress(1.0, text=f"{label}: done")
     return True

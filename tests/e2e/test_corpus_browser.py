@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -250,3 +251,44 @@ def test_play_steps_week_by_week(offline_page: Page, corpus_server: dict) -> Non
     stopped = slider_values(page)
     page.wait_for_timeout(3000)
     assert slider_values(page) == stopped
+
+
+def test_uploaded_articles_build_a_store_that_opens(offline_page: Page, corpus_server: dict) -> None:
+    """Build a store from uploads (the batch geoparser on a LocalCluster) and open it, with its rejects."""
+    page = offline_page
+    open_corpus(page, corpus_server["url"] + "/?view=Corpus")
+    rows = [
+        {
+            "id": "u1",
+            "date": "2023-05-02",
+            "title": "Finland joins",
+            "text": "Finland joined Nato. Helsinki cheered.",
+        },
+        {
+            "id": "u2",
+            "date": "2023-05-09",
+            "title": "Sweden waits",
+            "text": "Sweden waited for Turkey and Hungary.",
+        },
+        {"id": "u3", "date": "not a date", "title": "Broken", "text": "Oslo."},
+    ]
+    jsonl = "\n".join(json.dumps(r) for r in rows).encode()
+    article = b"date 2023-05-10 Baltic\nEstonia and Latvia watched the Baltic Sea."
+    page.get_by_text("Build a store from files").click()
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
+        [
+            {"name": "news.jsonl", "mimeType": "application/json", "buffer": jsonl},
+            {"name": "baltic.txt", "mimeType": "text/plain", "buffer": article},
+        ]
+    )
+    wait_idle(page)
+    page.get_by_role("button", name="Build the store").click()
+    # Building starts a Dask LocalCluster; then the view reruns on the new store.
+    new_range = page.locator("[data-testid='stSliderThumbValue']").filter(has_text="2023-05-02")
+    expect(new_range).to_be_visible(timeout=180_000)
+    wait_idle(page)
+    features(page).first.wait_for(state="visible", timeout=TIMEOUT)
+    assert metric(page, "Articles") == "3"
+    assert slider_values(page) == ["2023-05-02", "2023-05-10"]
+    expect(page.get_by_text(re.compile(r"3 articles, 1 rejected"))).to_be_visible()
+    assert "store=" in page.url
