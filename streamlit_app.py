@@ -441,41 +441,54 @@ def show_metrics(summary: report.Summary, filtered: bool) -> None:
         st.caption(f"Most mentioned: {top}" + (" (as filtered)" if filtered else ""))
 
 
-#: Tile colour per verdict: green, red, grey.
-VERDICT_COLOR = {"consistent": "normal", "differs": "inverse"}
+#: Tile colour -> Streamlit delta colour: red only for a "differs" of high confidence (report.claim_tile).
+TILE_DELTA_COLOR = {"green": "normal", "red": "inverse", "grey": "off"}
 
 
 def show_claim_tiles(claims: list[dict] | None) -> None:
-    """One tile per checked claim: stated figure in the label, computed as the value, verdict as the delta."""
+    """One tile per checked claim: stated figure in the label, computed as the value, verdict and confidence
+    as the delta; how it was measured one click away; a "cannot check" says what was missing."""
     if claims is None:
         st.info("Claims check not available (dashboard.claims is not installed).")
         return
     if not claims:
-        st.caption("Claims check: no checkable claim (length, border, area, distance) in the text.")
+        st.caption(
+            "Claims check: no checkable claim (length, border, area, distance, size comparison, rank) in the "
+            "text."
+        )
         return
     per_row = 3
+    esc = report.escape_markdown
     for i in range(0, len(claims), per_row):
         cols = st.columns(per_row)
-        for col, claim in zip(cols, claims[i : i + per_row], strict=False):
+        for j, (col, claim) in enumerate(zip(cols, claims[i : i + per_row], strict=False)):
             tile = report.claim_tile(claim)
-            # Labels and help are Markdown; the help quotes article text, so everything is escaped.
+            # Labels, help and details are Markdown; they quote article text, so everything is escaped.
+            delta = tile.verdict if tile.missing else f"{tile.verdict} · {tile.confidence} confidence"
+            delta += f" · {tile.note}" if tile.note else ""
             col.metric(
-                report.escape_markdown(tile.label),
+                esc(tile.label),
                 tile.value,
-                tile.verdict + (f" {tile.note}" if tile.note else ""),
-                delta_color=VERDICT_COLOR.get(tile.verdict, "off"),
+                delta,
+                delta_color=TILE_DELTA_COLOR.get(tile.color, "off"),
                 delta_arrow="off",
-                help=report.escape_markdown(tile.help),
+                help=esc(tile.help),
                 border=True,
             )
+            if tile.missing:
+                col.caption(f"Missing: {esc(tile.missing)}")
+            with col.popover("How it was measured", key=f"claim-how-{i + j}"):
+                for title, text in tile.how:
+                    st.markdown(f"**{esc(title)}**: {esc(text)}")
 
 
 def show_claims_table(claims: list[dict] | None) -> None:
+    """The claims table; a static table so that sentences and methods wrap instead of scrolling sideways."""
     if claims:
         n = len(claims)
         title = f"Claims table: {n} checked claim{'s' if n != 1 else ''}, verdicts, methods, sentences"
         with st.expander(title):
-            st.dataframe(report.claims_table(claims), hide_index=True, width="stretch")
+            st.table(report.claims_table(claims), hide_index=True)
 
 
 def header(views: list[View]) -> None:

@@ -43,19 +43,6 @@ def _load_inputs(paths: list[str]) -> tuple[list[tuple[str, bytes]], bool]:
     return datas, ok
 
 
-def _representative(geom) -> tuple[float | None, float | None]:
-    """(lat, lon) on the geometry: the point itself, a line's midpoint, a point inside a polygon."""
-    if geom is None or geom.is_empty:
-        return None, None
-    if geom.geom_type == "Point":
-        p = geom
-    elif geom.geom_type in ("LineString", "MultiLineString"):
-        p = geom.interpolate(0.5, normalized=True)
-    else:
-        p = geom.representative_point()
-    return round(p.y, 6), round(p.x, 6)
-
-
 def _write(text: str, output: str | None) -> int:
     if output is None or output == "-":
         sys.stdout.write(text)
@@ -69,8 +56,90 @@ def _write(text: str, output: str | None) -> int:
     return EXIT_OK
 
 
-def geoparse_command(paths: list[str], fmt: str, output: str | None, full_geometry: bool = False) -> int:
-    """Run the geoparser over files and write GeoJSON, JSON Lines or CSV; returns the exit code."""
+#: Geometry written per place: ``full`` resolution, simplified ``display`` (the default), a ``point`` on
+#: the place (small output for many articles), or ``none``.
+GEOMETRY_MODES = ("full", "display", "point", "none")
+
+
+class _Geometries:
+    """Geometry of places for the output: the precomputed store (no geopandas) where it has the place,
+    else the gazetteer (alliances on a date, full resolution, a store that could not be built)."""
+
+    def __init__(self, mode: str) -> None:
+        self.mode = mode
+        self._store = None
+        self._gaz = None
+        self._geom: dict[tuple[str, object], object] = {}
+        self._text: dict[tuple[str, object], str] = {}
+        if mode != "full" and mode != "none":
+            from dashboard import geomstore
+
+            self._store = geomstore.load_or_build(lambda: geomstore.GeomStore.build(self.gazetteer()))
+
+    def gazetteer(self):
+        if self._gaz is None:
+            from dashboard.gazetteer import get_gazetteer
+
+            self._gaz = get_gazetteer()
+        return self._gaz
+
+    def _shape(self, pid: str, kind: str, day):
+        k = (pid, day if kind == "alliance" else None)
+        if k not in self._geom and kind == "alliance" and self._store is not None:
+            members = self.members(pid, day)
+            union = self._store.union(tuple(members))
+            if union is not None:
+                self._geom[k] = union
+        if k not in self._geom:
+            gaz, display = self.gazetteer(), self.mode != "full"
+            try:
+                if kind == "alliance":
+                    self._geom[k] = gaz.geometry(pid, display=display, on=day)
+                else:
+                    self._geom[k] = gaz.geometry(pid, display=display)
+            except (KeyError, DashboardError):
+                self._geom[k] = None
+        return self._geom[k]
+
+    def point(self, pid: str, kind: str, day) -> tuple[float | None, float | None]:
+        """(lat, lon) on the place (display geometry unless the mode is ``full``)."""
+        if self.mode == "none":
+            return None, None
+        if self._store is not None and pid in self._store:
+            return self._store.point(pid)
+        from dashboard.geomstore import representative
+
+        return representative(self._shape(pid, kind, day))
+
+    def geojson(self, pid: str, kind: str, day) -> str:
+        """The place's geometry as GeoJSON text for the mode."""
+        if self.mode == "none":
+            return "null"
+        if self.mode == "point":
+            lat, lon = self.point(pid, kind, day)
+            return "null" if lat is None else json.dumps({"type": "Point", "coordinates": [lon, lat]})
+        if self._store is not None and pid in self._store:
+            return self._store.geojson(pid)
+        k = (pid, day if kind == "alliance" else None)
+        if k not in self._text:
+            from dashboard import export
+
+            self._text[k] = json.dumps(export.geometry_json(self._shape(pid, kind, day)), allow_nan=False)
+        return self._text[k]
+
+    def members(self, pid: str, day) -> list[str]:
+        """ISO3 codes of an alliance's members on ``day`` (from memberships.csv, else the gazetteer)."""
+        from dashboard import geomstore
+
+        got = geomstore.members(pid, day)
+        return got if got is not None else list(self.gazetteer().members(pid, day))
+
+
+def geoparse_command(paths: list[str], fmt: str, output: str | None, geometry: str = "display") -> int:
+    """Run the geoparser over files and write GeoJSON, JSON Lines or CSV; returns the exit code.
+
+    ``geometry`` is one of :data:`GEOMETRY_MODES` (GeoJSON geometry; JSON Lines' lat/lon).
+    """
     from dashboard.article import read_article
 
     datas, ok = _load_inputs(paths)
@@ -97,24 +166,7 @@ def geoparse_command(paths: list[str], fmt: str, output: str | None, full_geomet
             chunks.append(export.mentions_csv([], None, source=""))
         rc = _write("".join(chunks), output)
     else:
-        from dashboard.gazetteer import get_gazetteer
-
-        gaz = get_gazetteer()
-        geom_cache: dict[tuple[str, object], object] = {}
-        gjson_cache: dict[tuple[str, object], str] = {}
-
-        def geometry(pid: str, kind: str, day):
-            k = (pid, day if kind == "alliance" else None)
-            if k not in geom_cache:
-                try:
-                    if kind == "alliance":
-                        geom_cache[k] = gaz.geometry(pid, display=not full_geometry, on=day)
-                    else:
-                        geom_cache[k] = gaz.geometry(pid, display=not full_geometry)
-                except (KeyError, DashboardError):
-                    geom_cache[k] = None
-            return k, geom_cache[k]
-
+        geoms = _Geometries(geometry)
         lines = []
         for a, ms in results:
             day = a.date or _today()
@@ -124,12 +176,9 @@ def geoparse_command(paths: list[str], fmt: str, output: str | None, full_geomet
             latlon: dict[str, tuple[float | None, float | None]] = {}
             for pid, group in by_place.items():
                 m0 = group[0]
-                k, geom = geometry(pid, m0.kind, day)
                 if fmt == "jsonl":
-                    latlon[pid] = _representative(geom)
+                    latlon[pid] = geoms.point(pid, m0.kind, day)
                     continue
-                if k not in gjson_cache:
-                    gjson_cache[k] = json.dumps(export.geometry_json(geom), allow_nan=False)
                 props = {
                     "source": a.source,
                     "place_id": pid,
@@ -142,9 +191,10 @@ def geoparse_command(paths: list[str], fmt: str, output: str | None, full_geomet
                     ],
                 }
                 if m0.kind == "alliance":
-                    props["members"] = list(gaz.members(pid, day))
+                    props["members"] = geoms.members(pid, day)
                 props_json = json.dumps(props, ensure_ascii=False, allow_nan=False)
-                lines.append(f'{{"type":"Feature","geometry":{gjson_cache[k]},"properties":{props_json}}}')
+                gj = geoms.geojson(pid, m0.kind, day)
+                lines.append(f'{{"type":"Feature","geometry":{gj},"properties":{props_json}}}')
             for m in ms if fmt == "jsonl" else ():
                 lat, lon = latlon[m.place_id]
                 rec = {
@@ -200,7 +250,17 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--format", choices=["geojson", "jsonl", "csv"], default="geojson")
     g.add_argument("--output", "-o", metavar="PATH", help="write here instead of standard output")
     g.add_argument(
-        "--full-geometry", action="store_true", help="full-resolution geometry (default: simplified display)"
+        "--geometry",
+        choices=GEOMETRY_MODES,
+        default="display",
+        help="geometry per place: full resolution, simplified display (default), a point on it, or none",
+    )
+    g.add_argument(
+        "--full-geometry",
+        dest="geometry",
+        action="store_const",
+        const="full",
+        help="the same as --geometry full",
     )
     c = sub.add_parser("claims", help="check the geographic claims an article makes")
     c.add_argument("files", nargs="+", metavar="FILE", help="UTF-8 article files; '-' reads standard input")
@@ -223,7 +283,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(exc.code or 0) and EXIT_UNREADABLE
     try:
         if args.command == "geoparse":
-            return geoparse_command(args.files, args.format, args.output, args.full_geometry)
+            return geoparse_command(args.files, args.format, args.output, args.geometry)
         if args.command == "batch":
             from dashboard.corpus.cli import batch_command
 

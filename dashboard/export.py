@@ -9,9 +9,6 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import shapely
-from shapely.geometry import mapping
-
 #: Decimal places kept in exported coordinates (RFC 7946 suggests 6: about 10 cm).
 COORD_DECIMALS = 6
 
@@ -37,6 +34,9 @@ def _clean(value: Any) -> Any:
 
 def geometry_json(geom: Any) -> dict | None:
     """An RFC 7946 geometry: polygons counter-clockwise outside (right-hand rule), <= 6 decimals."""
+    import shapely  # here, not at import: writing CSV needs no geometry library
+    from shapely.geometry import mapping
+
     if geom is None or (hasattr(geom, "is_empty") and geom.is_empty):
         return None
     if geom.geom_type in ("Polygon", "MultiPolygon", "GeometryCollection"):

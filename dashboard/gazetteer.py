@@ -286,6 +286,8 @@ class Gazetteer:
     @functools.cache  # noqa: B019 - see _kind_view
     def _shared(self, a: str, b: str) -> float:
         ga, gb = self.geometry(a), self.geometry(b)
+        if a.split(":", 1)[0] != b.split(":", 1)[0]:
+            return _near_boundary_km(ga, gb)
         if not ga.intersects(gb):
             return 0.0
         inter = shapely.intersection(ga.boundary, gb.boundary)
@@ -293,7 +295,11 @@ class Gazetteer:
         return sum(_GEOD.geometry_length(g) for g in lines) / 1000.0
 
     def shared_border_km(self, a: str, b: str) -> float:
-        """Geodesic length (km, WGS 84) of the boundary two places share; 0 if they don't touch."""
+        """Geodesic length (km, WGS 84) of the boundary two places share; 0 if they don't touch.
+
+        Features of one layer share vertices (Natural Earth neighbours); a province and a country come from
+        different sources, so their common border is the boundary within about 2 km of the other's.
+        """
         if a == b:
             return 0.0
         return self._shared(*sorted((a, b)))
@@ -301,6 +307,26 @@ class Gazetteer:
     def land_border_km(self, a: str) -> float:
         """Geodesic length (km) of country ``a``'s land borders with all its neighbours."""
         return sum(self.shared_border_km(a, b) for b in self.neighbours(a))
+
+
+#: Snapping distance (degrees, about 2 km) for borders between features of different layers.
+CROSS_LAYER_SNAP_DEG: float = 0.02
+
+
+def _near_boundary_km(ga, gb, tol: float = CROSS_LAYER_SNAP_DEG) -> float:
+    """Length in km of ``ga``'s boundary lying within ``tol`` degrees of ``gb``'s boundary.
+
+    Straits wider than the band (Kerch, 4 km) are not borders; a province inside its own country touches
+    no border of it (containment).
+    """
+    if ga.distance(gb) > tol:
+        return 0.0
+    if gb.contains(ga.representative_point()) or ga.contains(gb.representative_point()):
+        return 0.0
+    minx, miny, maxx, maxy = ga.bounds
+    near = shapely.clip_by_rect(gb, minx - tol, miny - tol, maxx + tol, maxy + tol)
+    band = shapely.intersection(near.buffer(tol), near.boundary.buffer(tol))
+    return _GEOD.geometry_length(shapely.intersection(ga.boundary, band)) / 1000.0
 
 
 @functools.cache

@@ -7,16 +7,17 @@ import functools
 import gc
 import math
 import re
-import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from itertools import compress
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
-from dashboard import lexicon
+from dashboard import lexicon, nameindex
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -25,10 +26,16 @@ if TYPE_CHECKING:
     from dashboard.article import Article
 
 #: Longest name, in tokens, looked up in the names index.
-MAX_TOKENS = 6
+MAX_TOKENS = nameindex.MAX_TOKENS
 
 #: Mentions scoring below this are dropped (a lone hamlet with no support in the article).
 MIN_SCORE = 1.2
+
+#: Words remembered as opening (or not) a name before that memo is cleared (bounds a server's memory).
+_OPENS_CACHE_MAX = 200_000
+
+#: Longer words are never memoised (with the entry counts above, the memos stay under ~50 MB).
+_MEMO_MAX_CHARS = 64
 
 #: Weight of the spatial-minimality bonus (a city near the article's other cities).
 PROXIMITY_WEIGHT = 1.0
@@ -52,9 +59,8 @@ SMALL_TOWN = 100_000
 #: Confidence of a mention resolved to its stated container because the gazetteer lacks the town there.
 CONTAINER_CONFIDENCE = 0.4
 
-_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 # One compiled tokenizer: dotted abbreviations ("U.S.", "W.Va.") or runs of word characters.
-_TOKEN = re.compile(r"(?:[^\W\d_]{1,3}\.){2,}|\w+")
+_TOKEN = nameindex.TOKEN
 # What may separate the tokens of one multi-word name: spaces, a hyphen, an apostrophe, "St. Louis".
 _GAP_OK = re.compile(r"[ \t\u00a0]{0,3}|[ \t]?[-\u2010\u2011\u2013'\u2019][ \t]?|\.[ \t]{1,2}")
 # "Henry County", "Rapides Parish": US counties are not bundled; they resolve to the article's state.
@@ -132,30 +138,15 @@ class _Cand(NamedTuple):
     capital: bool
 
 
-@functools.lru_cache(maxsize=200_000)
 def _norm(token: str) -> str:
-    """Case-, accent- and dot-insensitive form of one token."""
-    t = token.replace(".", "").casefold()  # keep in step with _keys
-    if not t.isascii():
-        t = _COMBINING.sub("", unicodedata.normalize("NFKD", t))
-    return t
+    """Case-, accent- and dot-insensitive form of one token (short ones cached: news repeats its words;
+    a hostile text's huge words are not kept, so the memo stays bounded in bytes, not only entries)."""
+    if len(token) > _MEMO_MAX_CHARS:
+        return nameindex.norm_token(token)
+    return _norm_memo(token)
 
 
-def _keys(names: pd.Series) -> Any:
-    """Vectorised :func:`_key` for a column of names: a pyarrow string array (the same keys, built in
-    Arrow's C++ kernels, never as Python strings)."""
-    import pyarrow.compute as pc
-
-    a = _arrow_strings(names)
-    a = pc.replace_substring(a, ".", "")
-    # casefold() = lower() + "ß" -> "ss" for every name in the gazetteer (checked on all 175,000).
-    a = pc.replace_substring(pc.utf8_lower(a), "\u00df", "ss")
-    a = pc.utf8_normalize(a, form="NFKD")
-    a = pc.replace_substring_regex(a, _COMBINING.pattern, "")
-    a = pc.replace_substring_regex(a, r"[^\pL\pN\pM_]+", " ")  # RE2's \w is ASCII-only
-    a = pc.utf8_trim_whitespace(a)
-    a = pc.replace_substring_regex(a, r"^the (\S)", r"\1")
-    return a
+_norm_memo = functools.lru_cache(maxsize=200_000)(nameindex.norm_token)
 
 
 def _key(name: str) -> str:
@@ -196,115 +187,70 @@ class Geoparser:
 
     def __init__(
         self,
-        names: pd.DataFrame,
+        names: pd.DataFrame | None,
         province: dict[str, str] | None = None,
         capital: set[str] | None = None,
-        coords: Callable[[], dict[str, tuple[float, float]]] | None = None,
+        coords: Callable[[], Mapping[str, tuple[float, float]]] | None = None,
         counties: Callable[[], dict[str, Any]] | None = None,
+        *,
+        index: nameindex.NameIndex | None = None,
     ) -> None:
-        self._coords: dict[str, tuple[float, float]] | None = None
+        self._coords: Mapping[str, tuple[float, float]] | None = None
         self._coords_loader = coords
         self._counties: dict[str, Any] | None = None
         self._counties_loader = counties
-        # Vectorised preparation of every row; candidates are materialised per key on first look-up, so
-        # building the index costs a few array operations instead of a Python loop over 175,000 names.
-        # Only the columns used, so the filtered copy stays small (peak memory of a cold CLI).
-        wanted = ["place_id", "name", "kind", "country", "population", "primary", "province", "capital"]
-        wanted += ["iso_a2", "admin1"]
-        df = names[[c for c in wanted if c in names.columns]]
-        df = df[df["name"].notna().to_numpy()] if len(df) else df
-        n = len(df)
-        cols = set(df.columns)
-        import pyarrow.compute as pc
-
-        # Keys stay in Arrow (no Python string per row) until the distinct ones are listed.
-        keys = _keys(df["name"] if n else pd_series([]))
-        ok_arr = pc.and_(pc.not_equal(keys, ""), pc.less(pc.count_substring(keys, " "), MAX_TOKENS))
-        ok = ok_arr.to_numpy(zero_copy_only=False).astype(bool)
-        df, keys = df[ok].reset_index(drop=True), keys.filter(ok_arr)
-        n = len(df)
-
-        # Compact storage (peak memory of a cold CLI): numpy arrays per row, each distinct string once
-        # (kinds, countries, provinces, place ids factorised), names kept in one Arrow array.
-        kind = df["kind"].astype(str).to_numpy() if n else np.array([], dtype=str)
-        pop = np.nan_to_num(
-            np_float(df["population"]) if "population" in cols else np.zeros(n), nan=0.0
-        ).astype(np.int64)
-        primary = df["primary"].astype(bool).to_numpy() if "primary" in cols else np.ones(n, bool)
-        base = df["kind"].map(_KIND_PRIOR).astype("float64").fillna(0.0).to_numpy() - 0.1 * ~primary
-        city = kind == "city"
+        if index is None:
+            index = nameindex.NameIndex.build(names, province, capital)
+        self.index = index
+        # Priors are rules, so they are computed here from the index's data (a few array operations).
+        kinds = np.array(index.kinds, dtype=object)
+        kind = kinds[np.asarray(index.kind_code)] if len(index) else np.array([], dtype=object)
+        pop = np.asarray(index.pop)
+        primary = np.asarray(index.primary, dtype=bool)
+        kind_prior = np.array([_KIND_PRIOR.get(k, 0.0) if k else 0.0 for k in index.kinds], dtype=float)
+        base = (kind_prior[np.asarray(index.kind_code)] if len(index) else np.zeros(0)) - 0.1 * ~primary
         city_prior = 0.2 + 0.3 * np.log10(np.maximum(pop, 1000)) - 0.4 * ~primary
         country_bonus = np.where(kind == "country", 0.04 * np.log10(np.maximum(pop, 1)) - 0.3, 0.0)
-        self._prior = np.where(city, city_prior, base + country_bonus)
-        stripped = df["name"].astype(str).str.replace(".", "", regex=False) if n else pd_series([])
-        self._upper = (
-            (stripped.str.isupper() & (stripped.str.len() <= 5)).to_numpy(bool) if n else np.zeros(0, bool)
-        )
-        del stripped
-        self._pop = pop
-        self._primary = primary
-        self._kind_code, self._kinds = _factor(kind)
-        self._country_code, self._countries = _factor(
-            df["country"].to_numpy(object) if "country" in cols else [None] * n
-        )
-        self._pid_code, self._pids = _factor(df["place_id"].to_numpy(object) if n else [])
-        if province is not None:
-            pv = [province.get(p) for p in self._pids]
-            self._province_code, self._provinces = _factor(
-                np.array(pv, dtype=object)[self._pid_code] if n else []
-            )
-            cap_pid = np.array(
-                [p in capital for p in self._pids] if capital is not None else [False] * len(self._pids), bool
-            )
-            self._capital = cap_pid[self._pid_code] if n else np.zeros(0, bool)
-        else:
-            prov = df["province"] if "province" in cols else pd_series([None] * n)
-            if {"iso_a2", "admin1"} <= cols and n:
-                # A US town's state is its GeoNames admin-1 code (the ISO 3166-2 suffix); the spatial
-                # province column misplaces ~30 border towns (Columbus, Ga. in Alabama, El Paso in Mexico).
-                state = "province:US-" + df["admin1"].astype(str)
-                us = (df["iso_a2"] == "US").fillna(False).to_numpy(bool) & (city | (kind == "county"))
-                us &= state.isin(set(df["place_id"][kind == "province"])).to_numpy(bool)
-                prov = prov.where(~us, state)
-            self._province_code, self._provinces = _factor(prov.to_numpy(object))
-            cap = df["capital"].astype(str).isin(["True", "true", "1"]) if "capital" in cols else None
-            self._capital = cap.to_numpy(bool) if cap is not None else np.zeros(n, bool)
-        self._name_arr = _arrow_strings(df["name"]) if n else _arrow_strings(pd_series([]))
-        # key -> rows, by factorize + stable sort (rows keep names.csv order within a key).
-        enc = keys.dictionary_encode()  # codes in order of first appearance, like pandas.factorize
-        codes = enc.indices.to_numpy(zero_copy_only=False)
-        ukeys = enc.dictionary.to_pylist()
-        order = np.argsort(codes, kind="stable")
-        self._order = order.astype(np.int32)
-        self._starts = np.searchsorted(codes[order], np.arange(len(ukeys) + 1)).astype(np.int64)
-        del codes, order, enc
-        self._codes: dict[str, int] = dict(zip(ukeys, range(len(ukeys)), strict=True))
+        self._prior = np.where(kind == "city", city_prior, base + country_bonus)
+        del kind, kinds
+        self._upper = index.upper
+        self._pop = index.pop
+        self._primary = index.primary
+        self._kind_code, self._kinds = index.kind_code, index.kinds
+        self._country_code, self._countries = index.country_code, index.countries
+        self._pid_code, self._pids = index.pid_code, index.pids
+        self._province_code, self._provinces = index.province_code, index.provinces
+        self._capital = index.capital
+        self._name_arr = index.names
+        self._order, self._starts = index.order, index.starts
+        self._codes: dict[str, int] = dict(zip(index.keys, range(len(index.keys)), strict=True))
         self._cache: dict[str, list[_Cand]] = {}
         self._upper_keys: set[str] = set()  # keys with an all-caps candidate (the text must be caps too)
         # Names with lowercase words of their own ("Baltic republics") may match with them lowercase.
-        # (RE2: a space, then a letter other than A-Z; the same rows as Python's r"\s[^\W\d_A-Z]".)
-        lower = pc.match_substring_regex(self._name_arr, r"\s[^\P{L}A-Z]")
-        _LOWER_OK.update(keys.filter(lower).to_pylist())
-        del df, keys, lower
-        # place id -> its row (the primary name's row when it has one; else its first).
-        rows = np.arange(n)
-        by = np.lexsort((rows, ~primary, self._pid_code)) if n else rows
-        first = np.ones(len(by), bool)
-        first[1:] = self._pid_code[by][1:] != self._pid_code[by][:-1]
-        self._pid_row = np.zeros(len(self._pids), np.int32)
-        self._pid_row[self._pid_code[by][first]] = by[first]
-        self._pid_index: dict[str, int] = {p: i for i, p in enumerate(self._pids)}
+        _LOWER_OK.update(index.lower_ok)
+        self._pid_row = index.pid_row
+        self._pid_index = index.pid_index
         self._extra: dict[str, list[_Cand]] = {}
         self._add_lexicon(self._extra)
+        extra_keys = [k for k in self._extra if k not in self._codes]
         for k in self._extra:
             self._codes.setdefault(k, -1)
-        prefixes: set[str] = set()
-        for k in self._codes:
-            if " " in k:
-                parts = k.split(" ")
-                for m in range(1, len(parts)):
-                    prefixes.add(" ".join(parts[:m]))
-        self._prefixes = prefixes
+        self._prefixes = set(index.prefixes)
+        self._prefixes.update(nameindex.prefixes_of(extra_keys))
+        # Tokens that can open a match: a key of one token, or the first token of a longer one; and per
+        # word of the text, whether it opens one (capitalised or a lowercase opener like "eastern").
+        self._opens: dict[str, bool] = {}
+        self._openers = {k for k in self._codes if " " not in k} | {k for k in self._prefixes if " " not in k}
+
+    @classmethod
+    def from_index(
+        cls,
+        index: nameindex.NameIndex,
+        coords: Callable[[], Mapping[str, tuple[float, float]]] | None = None,
+        counties: Callable[[], dict[str, Any]] | None = None,
+    ) -> Geoparser:
+        """A parser over a prepared (possibly memory-mapped) :class:`~dashboard.nameindex.NameIndex`."""
+        return cls(None, coords=coords, counties=counties, index=index)
 
     def _info(self, pid: str) -> tuple[str, str, str | None, int, str | None, bool] | None:
         """(name, kind, country, population, province, capital) of an indexed place, or None."""
@@ -317,7 +263,7 @@ class Geoparser:
         """(place id, name, kind, country, population, province, capital) of row ``r``."""
         return (
             self._pids[self._pid_code[r]],
-            self._name_arr[r].as_py(),
+            self._name_arr[r],
             self._kinds[self._kind_code[r]],
             self._countries[self._country_code[r]],
             int(self._pop[r]),
@@ -393,18 +339,35 @@ class Geoparser:
 
     def _spans(self, text: str) -> tuple[list[tuple[int, int, str]], list[tuple]]:
         """Tokens, and longest-match spans (first token, last token, start, end, candidates)."""
-        toks = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+        toks, words = nameindex.tokens_and_words(text)
         index, prefixes = self._codes, self._prefixes
         openers = lexicon.LOWERCASE_OPENERS
         out = []
-        i, n = 0, len(toks)
-        while i < n:
+        n = len(toks)
+        # Only tokens that open some key can start a match: find them in C (set look-ups over the
+        # cached normalised words) instead of stepping through every token in Python.
+        opens = self._opens
+        new_words = set(words).difference(opens)
+        if new_words:
+            if len(opens) > _OPENS_CACHE_MAX:
+                opens.clear()
+                new_words = set(words)
+            for w in new_words:
+                opens[w] = (w[0].isupper() or w in openers) and _norm(w) in self._openers
+        can_open = list(compress(range(n), map(opens.__getitem__, words)))
+        for w in new_words or ():
+            if len(w) > _MEMO_MAX_CHARS:  # answered for this text only: the memo stays small in bytes
+                del opens[w]
+        i = 0
+        for i0 in can_open:
+            if i0 < i:  # inside the previous match
+                continue
+            i = i0
             s, _e, t = toks[i]
             first = t[0]
             lower_open = False
             if not first.isupper():
                 if t not in openers:
-                    i += 1
                     continue
                 lower_open = True
             key = _norm(t)
@@ -421,7 +384,6 @@ class Geoparser:
                 if key in index and (key in _LOWER_OK or _caps_ok(toks, i, j)):
                     best = (j, key)
             if best is None:
-                i += 1
                 continue
             j, key = best
             end = toks[j][1]
@@ -678,9 +640,15 @@ class Geoparser:
         inside = self._containment(g_spans, surfs)
         for _round in range(3):
             g_results = self._score_round(g_spans, surfs, picks, apos, near, weights, inside)
-            picks = [r[1] for r in g_results]
+            new_picks = [r[1] for r in g_results]
+            # A round scores from (picks, near) alone: once both repeat, later rounds would repeat too.
+            same = new_picks == picks
+            picks = new_picks
             if _round == 0:
                 near = self._proximity(g_spans, surfs, picks)
+                same = same and not any(near)
+            if same:
+                break
         # One sense per discourse: a word that names a place resolves to the same place throughout an
         # article; its best-supported reading wins where a context rule had removed that reading
         # ("in Dublin" decides "Dublin Arts Council", whose capitalised neighbour hid the town).
@@ -841,7 +809,7 @@ class Geoparser:
             self._counties = loader() if loader is not None else {}
         return self._counties
 
-    def coords(self) -> dict[str, tuple[float, float]]:
+    def coords(self) -> Mapping[str, tuple[float, float]]:
         """City id -> (lat, lon), loaded on first need (empty when the parser has no coordinates)."""
         if self._coords is None:
             loader, self._coords_loader = self._coords_loader, None
@@ -1279,49 +1247,6 @@ def _merge(lst: list[_Cand], cand: _Cand) -> None:
     lst.append(cand)
 
 
-def _factor(values: Any) -> tuple[np.ndarray, list]:
-    """Integer codes (int32) and distinct values of a column; missing or empty values share the code of
-    ``None`` (the last entry), so every distinct string is held once."""
-    import pandas as pd
-
-    codes, uniques = pd.factorize(pd.Series(values, dtype=object).replace("", None), use_na_sentinel=True)
-    codes = np.asarray(codes, dtype=np.int32)
-    out = [u if isinstance(u, str) else None for u in np.asarray(uniques, dtype=object).tolist()]
-    codes[codes < 0] = len(out)
-    return codes, [*out, None]
-
-
-def _arrow_strings(s: pd.Series) -> Any:
-    """A column as one pyarrow string array (a few bytes per name, no Python object per row)."""
-    import pyarrow as pa
-
-    arr = s.array
-    data = getattr(arr, "_pa_array", None)
-    if data is not None:
-        return pa.concat_arrays(data.chunks) if data.num_chunks != 1 else data.chunk(0)
-    return pa.array(s.astype(str).to_numpy(dtype=object), type=pa.string())
-
-
-def pd_series(values: Any) -> pd.Series:
-    """A pandas Series (pandas is imported lazily: the module itself stays light)."""
-    import pandas as pd
-
-    return pd.Series(values, dtype=object if not len(values) else None)
-
-
-def pd_frame(data: dict) -> pd.DataFrame:
-    import pandas as pd
-
-    return pd.DataFrame(data)
-
-
-def np_float(s: pd.Series) -> np.ndarray:
-    """A numeric column (nullable, possibly strings) as float64 with NaN for missing values."""
-    import pandas as pd
-
-    return pd.to_numeric(s, errors="coerce").astype("float64").to_numpy()
-
-
 def _caps_ok(toks: list[tuple[int, int, str]], i: int, j: int) -> bool:
     """Every word of a multi-word name is capitalised, except connectors ("of", "and") and a lowercase
     opener ("eastern Europe")."""
@@ -1352,18 +1277,43 @@ def _metonymic_context(text: str, end: int) -> bool:
 
 @functools.cache
 def default_parser() -> Geoparser:
-    """The geoparser over the bundled gazetteer (built once per process)."""
+    """The geoparser over the bundled gazetteer (built once per process).
+
+    The names index is memory-mapped from ``.cache/nameindex/`` (built there on first use); the gazetteer
+    (and geopandas) is imported only to build it, or when an article pairs a town with a county.
+    """
+    from dashboard import settings
+
+    geo = settings.GEODATA_DIR
+    index = nameindex.load_or_build(geo / "names.csv.gz", _build_index, extra=(geo / "cities.shp.zip",))
+    return Geoparser.from_index(index, coords=index.points, counties=_default_counties)
+
+
+def _build_index() -> nameindex.NameIndex:
+    """The bundled gazetteer's names index, with every city's point (for the spatial prior)."""
     from dashboard.gazetteer import get_gazetteer
 
     gaz = get_gazetteer()
-    # The city points (for the spatial prior) are read when an article first needs them, after the
-    # index is built: reading them on a thread alongside saved ~0.1 s but raised a cold CLI's peak memory.
     names = gaz.names()
-    coords = functools.partial(_city_coords, gaz)
-    if {"province", "capital"} <= set(names.columns):  # geodata v2: no need to read the city layer
-        return Geoparser(names, coords=coords, counties=functools.partial(_county_polygons, gaz))
+    coords = _city_coords(gaz)
+    if {"province", "capital"} <= set(names.columns):  # geodata v2: no need to read the city layer twice
+        return nameindex.NameIndex.build(names, coords=coords)
     province, capital = _city_context(gaz)
-    return Geoparser(names, province, capital, coords=coords)
+    return nameindex.NameIndex.build(names, province, capital, coords=coords)
+
+
+def _default_counties() -> dict[str, Any]:
+    """County polygons from the saved geometry store (no geopandas), else from the gazetteer."""
+    from dashboard import geomstore
+
+    store = geomstore.load_saved()
+    if store is not None:
+        shapes = store.shapes("county")
+        if shapes:
+            return shapes
+    from dashboard.gazetteer import get_gazetteer
+
+    return _county_polygons(get_gazetteer())
 
 
 def _county_polygons(gaz: Any) -> dict[str, Any]:
@@ -1463,6 +1413,7 @@ def places_frame(
 
     gaz = get_gazetteer()
     day = on or date.today()
+    shape = _display_shapes(gaz) if display else None
     groups: dict[str, list[Mention]] = {}
     for m in mentions:
         groups.setdefault(m.place_id, []).append(m)
@@ -1472,9 +1423,13 @@ def places_frame(
         members = None
         if first.kind == "alliance":
             members = list(gaz.members(pid, day))
-            geom = gaz.geometry(pid, display=display, on=day)
+            geom = shape.union(tuple(members)) if shape is not None else None
+            if geom is None:
+                geom = gaz.geometry(pid, display=display, on=day)
         else:
-            geom = gaz.geometry(pid, display=display)
+            geom = _stored_shape(shape, pid)
+            if geom is None:
+                geom = gaz.geometry(pid, display=display)
         rows.append(
             {
                 "place_id": pid,
@@ -1498,6 +1453,26 @@ def places_frame(
         )
     cols = ["place_id", "name", "kind", "country", "count", "mentions", "members", "geometry"]
     return gpd.GeoDataFrame(rows, columns=cols, geometry="geometry", crs=settings.CRS)
+
+
+def _stored_shape(store: Any, pid: str) -> Any:
+    """A place's display geometry from the saved store, or None (no store, or not in it)."""
+    if store is None:
+        return None
+    try:
+        return store.shape(pid)
+    except KeyError:
+        return None
+
+
+def _display_shapes(gaz: Any) -> Any:
+    """The saved geometry store (display geometry as WKB, memory-mapped), or None: then the gazetteer reads
+    its display layers. The store belongs to these geodata files only (its key covers them)."""
+    from dashboard import geomstore, settings
+
+    if Path(gaz.root).resolve() != settings.GEODATA_DIR.resolve():
+        return None
+    return geomstore.load_saved()
 
 
 def geoparse_article(article: Article, *, display: bool = False) -> gpd.GeoDataFrame:

@@ -396,13 +396,22 @@ def format_number(x: float | None, unit: str | None = None) -> str:
 
 @dataclass(frozen=True)
 class ClaimTile:
-    """What a metric tile shows for one checked claim (plain text; escape before Markdown)."""
+    """What a metric tile shows for one checked claim (plain text; escape before Markdown).
+
+    ``color`` is "red" only for a "differs" the checker is highly confident of, "green" for "consistent",
+    "grey" otherwise; ``how`` is the measurement in (title, text) lines for the one-click details; ``missing``
+    says what a "cannot check" lacked.
+    """
 
     label: str
     value: str
     verdict: str
     note: str
     help: str
+    confidence: str = "high"
+    color: str = "grey"
+    how: tuple[tuple[str, str], ...] = ()
+    missing: str = ""
 
 
 def _names(claim: dict[str, Any]) -> tuple[str, str]:
@@ -411,25 +420,46 @@ def _names(claim: dict[str, Any]) -> tuple[str, str]:
     return str(subject), str(obj)
 
 
+def _ordinal(n: float | None) -> str:
+    if n is None or n != n:
+        return "-"
+    k = int(n)
+    suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
+    return f"{k}{suffix}"
+
+
+def _claim_figure(x: float | None, unit: str | None) -> str:
+    """A stated or computed figure of a claim: ratios as "2 x", ranks as "2nd", lengths with their unit."""
+    if unit == "x":
+        return "-" if x is None else f"{x:g} x" if x >= 10 else f"{x:.2f}".rstrip("0").rstrip(".") + " x"
+    if unit == "rank":
+        return _ordinal(x)
+    return format_number(x, unit)
+
+
 def claim_tile(claim: dict[str, Any]) -> ClaimTile:
-    """Label, value, verdict, note and help of the metric tile for one checked claim.
+    """Label, value, verdict, confidence, colour, note and details of the metric tile for one checked claim.
 
     Parameters
     ----------
     claim : dict
         A checked claim (``Claim.to_dict()``: kind, subject_name, object_name, stated, unit, computed,
-        verdict, method, tolerance, reason, details).
+        verdict, confidence, method, tolerance, reason, details).
 
     Returns
     -------
     ClaimTile
         E.g. label "Nord Stream 2 length (stated 1,225 km)", value "1,191 km" (computed), verdict
-        "consistent"; adjacency: label "Belarus borders Ukraine", value "yes, 862 km" (shared border).
+        "consistent"; adjacency: label "Belarus borders Ukraine", value "yes, 862 km" (shared border);
+        size: "France vs Ukraine size (stated 1 x)", value "1.06 x"; rank: "Ukraine rank in Europe (stated
+        1st)", value "2nd".
     """
     kind, unit = claim.get("kind"), claim.get("unit")
     stated, computed = claim.get("stated"), claim.get("computed")
     details = claim.get("details") or {}
     subject, obj = _names(claim)
+    verdict = str(claim.get("verdict") or "cannot check")
+    confidence = str(claim.get("confidence") or "high")
     note = ""
     # Tiles are narrow: the label carries the stated figure, the value the computed one, the verdict
     # (and for border shares the date used and today's share) goes in the delta line.
@@ -448,6 +478,13 @@ def claim_tile(claim: dict[str, Any]) -> ClaimTile:
         now = details.get("now") or {}
         if now.get("computed") is not None and now.get("date") != details.get("date"):
             note += f" · today {format_number(now['computed'], unit)}"
+    elif kind == "size":
+        what = f"{subject} vs {obj} size" if claim.get("subject") else f"area the size of {obj}"
+        label = f"{what} (stated {_claim_figure(stated, unit)})"
+        value = _claim_figure(computed, unit)
+    elif kind == "rank":
+        label = f"{subject} rank in {obj} (stated {_claim_figure(stated, unit)})"
+        value = _claim_figure(computed, unit)
     else:
         what = {"length": "length", "area": "area", "distance": "distance to"}.get(str(kind), str(kind))
         label = f"{subject} {what} {obj}".strip() if kind == "distance" else f"{subject} {what}"
@@ -455,14 +492,27 @@ def claim_tile(claim: dict[str, Any]) -> ClaimTile:
             label = f"{subject}-{obj} border length"
         label += f" (stated {format_number(stated, unit)})"
         value = format_number(computed, unit)
-    verdict = str(claim.get("verdict") or "cannot check")
-    parts = [f"Sentence: {claim.get('text', '')}", f"Verdict: {verdict}"]
+    if verdict == "cannot check":
+        value = "not checked"
+    missing = str(claim.get("reason") or "") if verdict == "cannot check" else ""
+    color = {"consistent": "green", "differs": "red" if confidence == "high" else "grey"}.get(verdict, "grey")
+    how: list[tuple[str, str]] = [("Verdict", f"{verdict} ({confidence} confidence)")]
+    if missing:
+        how.append(("What was missing", missing))
+    elif claim.get("reason"):
+        how.append(("Why", str(claim["reason"])))
+    how += [("Measured", str(claim.get("method") or "")), ("Tolerance", str(claim.get("tolerance") or ""))]
+    figures = {k: v for k, v in details.items() if isinstance(v, int | float) and not isinstance(v, bool)}
+    if figures:
+        how.append(("Figures", ", ".join(f"{k.replace('_', ' ')} {v:,g}" for k, v in figures.items())))
+    how.append(("Sentence", str(claim.get("text", ""))))
+    parts = [f"Sentence: {claim.get('text', '')}", f"Verdict: {verdict} ({confidence} confidence)"]
     parts += [str(claim[k]) for k in ("reason", "method", "tolerance") if claim.get(k)]
-    return ClaimTile(label, value, verdict, note, "\n\n".join(parts))
+    return ClaimTile(label, value, verdict, note, "\n\n".join(parts), confidence, color, tuple(how), missing)
 
 
 def claims_table(claims: Iterable[dict[str, Any]]) -> pd.DataFrame:
-    """The claims as a table: kind, subject, object, stated (with unit), computed, verdict, method, sentence.
+    """The claims as a table: kind, subject, object, stated, computed, verdict, confidence, method, sentence.
 
     Parameters
     ----------
@@ -472,13 +522,14 @@ def claims_table(claims: Iterable[dict[str, Any]]) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per claim; the sentence (article text, shown as plain text) last.
+        One row per claim; the sentence (article text, shown as plain text) last; a "cannot check" has in
+        ``note`` what was missing.
     """
     rows = []
     for c in claims:
         subject, obj = _names(c)
         unit, details = c.get("unit"), c.get("details") or {}
-        stated = format_number(c.get("stated"), unit) if c.get("stated") is not None else ""
+        stated = _claim_figure(c.get("stated"), unit) if c.get("stated") is not None else ""
         computed_unit = "km" if c.get("kind") == "adjacency" else unit
         rows.append(
             {
@@ -486,14 +537,26 @@ def claims_table(claims: Iterable[dict[str, Any]]) -> pd.DataFrame:
                 "subject": subject,
                 "object": obj,
                 "stated": stated or ("yes" if details.get("stated_adjacent", True) else "no"),
-                "computed": format_number(c.get("computed"), computed_unit),
+                "computed": _claim_figure(c.get("computed"), computed_unit),
                 "verdict": c.get("verdict", ""),
+                "confidence": c.get("confidence", "high"),
                 "method": c.get("method", ""),
                 "note": c.get("reason") or "",
                 "sentence": c.get("text", ""),
             }
         )
-    columns = ["kind", "subject", "object", "stated", "computed", "verdict", "method", "note", "sentence"]
+    columns = [
+        "kind",
+        "subject",
+        "object",
+        "stated",
+        "computed",
+        "verdict",
+        "confidence",
+        "method",
+        "note",
+        "sentence",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 

@@ -16,3 +16,5 @@ if ! cmp -s requirements.lock "$stamp"; then
 fi
 bash scripts/fetch_web_assets.sh
 bash scripts/fetch_reuters.sh
+# The names index and geometry store in .cache/ (memory-mapped by the CLI and the dashboard; quick when built).
+.venv/bin/python -m dashboard.caches || echo "setup: the caches were not built now; the first run builds them"

@@ -1,0 +1,196 @@
+"""The names index: the fast matcher finds what the token-by-token matcher found, a saved (memory-mapped)
+index parses like one built in memory, and a missing, broken or unwritable cache falls back cleanly."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from dashboard import lexicon, nameindex, settings
+from dashboard.geoparse import _GAP_OK, _LOWER_OK, MAX_TOKENS, Geoparser, _caps_ok, _norm, default_parser
+
+TEXTS = [
+    "Russian troops massed near the Ukrainian border, the Kremlin said on Monday.",
+    "Officials in Huntsville, Ala., and Walker County, Texas, met in St. Louis on Friday.",
+    "The U.S. and the U.K. joined NATO allies in the Baltic Sea; W.Va. and Calif. sent aid.",
+    "Floods hit eastern Europe and the Baltic states; Nord Stream 2 runs to Germany.",
+    "Sen. Jones (D-Miss.) said Washington Post reporters visited Paris, Tenn., and Paris, France.",
+    "São Paulo, Zürich and Kraków saw protests; Côte d'Ivoire and the Gulf of Finland too.",
+    "NEW YORK, March 3 - Wheat futures rose in Chicago after Kansas and Nebraska reported frost.",
+    "In New York's Central Park, a man from Georgia met a woman from Tbilisi, Georgia.",
+    "",
+    "no capital letters here at all, just words.",
+    "   \n\t  ",
+    "Numbers 1,225 km and 6 % of Russia's borders touch Nato countries; US$5m went to HK$.",
+    "A-B C.D.E. x_y Mixed-Case Words: Isle of Man, Bosnia and Herzegovina, Trinidad and Tobago.",
+    "Baker said Hopkins, 54, moved from Dublin to Dublin, Ohio, and then to the Baltic republics.",
+]
+
+
+def _old_spans(parser: Geoparser, text: str):
+    """The matcher as it was: every token visited in Python (the reference for the fast one)."""
+    toks = [(m.start(), m.end(), m.group()) for m in nameindex.TOKEN.finditer(text)]
+    index, prefixes = parser._codes, parser._prefixes
+    out = []
+    i, n = 0, len(toks)
+    while i < n:
+        s, _e, t = toks[i]
+        lower_open = False
+        if not t[0].isupper():
+            if t not in lexicon.LOWERCASE_OPENERS:
+                i += 1
+                continue
+            lower_open = True
+        key = _norm(t)
+        best = (i, key) if key in index and not lower_open else None
+        j = i
+        while key in prefixes and j + 1 < n and j - i + 1 < MAX_TOKENS:
+            ns, _ne, nt = toks[j + 1]
+            if not _GAP_OK.fullmatch(text, toks[j][1], ns):
+                break
+            j += 1
+            key = f"{key} {_norm(nt)}"
+            if key in index and (key in _LOWER_OK or _caps_ok(toks, i, j)):
+                best = (j, key)
+        if best is None:
+            i += 1
+            continue
+        j, key = best
+        end = toks[j][1]
+        if end < len(text) and text[end] == "." and text[s:end] + "." in lexicon.US_STATE_ABBREVIATIONS:
+            end += 1
+        cands = parser._cands(key)
+        if key in parser._upper_keys and not text[s:end].replace(".", "").isupper():
+            cands = [c for c in cands if not c.upper]
+        if cands:
+            out.append((i, j, s, end, cands))
+        i = j + 1
+    return toks, out
+
+
+@pytest.fixture(scope="module")
+def parser() -> Geoparser:
+    return default_parser()
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_tokens_are_the_regex_tokens(text):
+    want = [(m.start(), m.end(), m.group()) for m in nameindex.TOKEN.finditer(text)]
+    toks, words = nameindex.tokens_and_words(text)
+    assert toks == want
+    assert words == [t for _s, _e, t in want]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_fast_matcher_finds_the_same_spans(parser, text):
+    assert parser._spans(text) == _old_spans(parser, text)
+
+
+def test_fast_matcher_on_seed_articles(parser):
+    for path in sorted(settings.SEEDS_DIR.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        assert parser._spans(text) == _old_spans(parser, text), path.name
+        # the same text once more, now with every opening word remembered
+        assert parser._spans(text) == _old_spans(parser, text), path.name
+
+
+def _small_names():
+    import pandas as pd
+
+    rows = [
+        ("country:FRA", "France", "country", "FRA", 67_000_000, True, "", False),
+        ("city:1", "Paris", "city", "FRA", 2_100_000, True, "", True),
+        ("city:2", "Paris", "city", "USA", 10_000, True, "province:US-TN", False),
+        ("province:US-TN", "Tennessee", "province", "USA", 7_000_000, True, "", False),
+        ("region:baltic_states", "Baltic republics", "region", None, 6_000_000, False, "", False),
+        ("city:3", "Saint-Étienne", "city", "FRA", 170_000, True, "", False),
+    ]
+    cols = ["place_id", "name", "kind", "country", "population", "primary", "province", "capital"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def test_saved_index_parses_like_the_one_built_in_memory(tmp_path, parser):
+    names = _small_names()
+    built = nameindex.NameIndex.build(names, coords={"city:1": (48.85, 2.35), "city:2": (36.3, -88.3)})
+    built.save(tmp_path / "idx")
+    mapped = nameindex.NameIndex.load(tmp_path / "idx")
+    assert mapped.source == str(tmp_path / "idx")
+    assert mapped.keys == built.keys and mapped.pids == built.pids
+    text = "Paris, Tenn., is not Paris, France; the Baltic republics and Saint-Etienne are elsewhere."
+    a = Geoparser.from_index(built, coords=built.points).parse(text)
+    b = Geoparser.from_index(mapped, coords=mapped.points).parse(text)
+    assert a == b and {m.place_id for m in a} >= {"country:FRA", "region:baltic_states"}
+    assert mapped.points()["city:1"] == (48.85, 2.35) and "country:FRA" not in mapped.points()
+
+
+def test_the_bundled_index_is_mapped_and_equals_a_fresh_build(parser):
+    # default_parser maps the saved index; a fresh in-memory build from the gazetteer must agree with it.
+    from dashboard.geoparse import _build_index
+
+    fresh = Geoparser.from_index(_build_index())
+    assert parser.index.source != "memory" or not nameindex.cache_enabled()
+    for text in TEXTS:
+        assert fresh.parse(text) == parser.parse(text)
+
+
+def test_missing_or_broken_cache_falls_back_to_building(tmp_path):
+    names_file = tmp_path / "names.csv"
+    names_file.write_text("whatever the content, it is hashed")
+    calls = []
+
+    def build():
+        calls.append(1)
+        return nameindex.NameIndex.build(_small_names())
+
+    cache = tmp_path / "cache"
+    first = nameindex.load_or_build(names_file, build, cache_dir=cache)
+    assert first.source == "memory" and calls == [1]
+    second = nameindex.load_or_build(names_file, build, cache_dir=cache)
+    assert second.source.startswith(str(cache)) and calls == [1]  # mapped, not rebuilt
+    # A truncated array (a crash mid-copy, a full disk): rebuilt and saved again, never a traceback.
+    folder = nameindex.cached_folder(names_file, cache)
+    (folder / "order.npy").write_bytes(b"\x93NUMPY broken")
+    third = nameindex.load_or_build(names_file, build, cache_dir=cache)
+    assert third.source == "memory" and calls == [1, 1]
+    assert nameindex.load_or_build(names_file, build, cache_dir=cache).source.startswith(str(cache))
+    # A changed names file gets its own folder.
+    names_file.write_text("other names")
+    assert nameindex.cached_folder(names_file, cache) != folder
+
+
+def test_unwritable_cache_still_parses(tmp_path, monkeypatch):
+    blocker = tmp_path / "not_a_dir"
+    blocker.write_text("a file where the cache folder should be")
+    names_file = tmp_path / "names.csv"
+    names_file.write_text("x")
+    build = lambda: nameindex.NameIndex.build(_small_names())  # noqa: E731
+    idx = nameindex.load_or_build(names_file, build, blocker / "c")
+    assert idx.source == "memory"
+    assert [m.place_id for m in Geoparser.from_index(idx).parse("Protests in France.")] == ["country:FRA"]
+    monkeypatch.setenv(nameindex.CACHE_ENV, "0")
+    idx = nameindex.load_or_build(names_file, build, tmp_path / "c")
+    assert idx.source == "memory" and not (tmp_path / "c").exists()
+
+
+def test_opening_word_memo_is_bounded(monkeypatch):
+    import dashboard.geoparse as gp
+
+    p = Geoparser.from_index(nameindex.NameIndex.build(_small_names()))
+    monkeypatch.setattr(gp, "_OPENS_CACHE_MAX", 50)
+    for k in range(20):
+        p.parse(" ".join(f"Word{k}x{n}" for n in range(10)) + " in Paris, France.")
+    assert len(p._opens) <= 50 + 12
+    assert re.search("Paris", "in Paris") and p.parse("in Paris, France.")
+
+
+def test_huge_words_are_not_memoised():
+    import dashboard.geoparse as gp
+
+    p = Geoparser.from_index(nameindex.NameIndex.build(_small_names()))
+    words = [f"Q{k:04d}" + "x" * 300 for k in range(500)]
+    before = gp._norm_memo.cache_info().currsize
+    got = p.parse(" ".join(words) + " and then Paris, France.")
+    assert {m.place_id for m in got} >= {"country:FRA"}
+    assert not any(len(w) > gp._MEMO_MAX_CHARS for w in p._opens)
+    assert gp._norm_memo.cache_info().currsize - before < 50
