@@ -871,4 +871,5 @@ def show_downloads(
                 )
 
 
-main()
+if __name__ == "__main__":  # Streamlit runs the script as __main__; a spawned worker process must not
+    main()

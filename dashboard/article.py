@@ -5,9 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING, cast
 
 from dashboard import settings
 from dashboard.errors import InputError
+
+if TYPE_CHECKING:
+    from trafilatura.settings import Document
 
 # `date YYYY-MM-DD Title` on the first line (leading spaces allowed, as in the bundled sample).
 _HEADER = re.compile(r"\A\s*date\s+(\d{4})-(\d{2})-(\d{2})(?:[ \t]+([^\r\n]*))?")
@@ -183,12 +187,16 @@ def read_html_article(data: bytes | str, source: str = "<page>") -> Article:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            doc = bare_extraction(markup, with_metadata=True, date_extraction_params=_DATE_PARAMS)
+            # A Document (or None): the dict in its declared return type comes only with as_dict=True.
+            doc = cast(
+                "Document | None",
+                bare_extraction(markup, with_metadata=True, date_extraction_params=_DATE_PARAMS),
+            )
         except Exception as exc:  # lxml rejects some hostile markup outright
             msg = f"{source}: the HTML page cannot be parsed ({type(exc).__name__})"
             raise InputError(msg) from None
     text = (doc.text or "").strip() if doc is not None else ""
-    if not text:
+    if doc is None or not text:
         msg = f"{source}: the HTML page has no visible text"
         raise InputError(msg)
     if day is None and doc.date:

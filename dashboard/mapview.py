@@ -606,14 +606,16 @@ def fit_bounds(places: pd.DataFrame) -> list[list[float]] | None:
     list or None
         None when there is nothing to fit.
     """
-    focus, wide = [], []
+    focus: list[FrameBox] = []
+    wide: list[FrameBox] = []
     counts = places["count"] if "count" in places else [1] * len(places)
     for kind, count, geom in zip(places["kind"], counts, places.geometry, strict=True):
         if geom is None or geom.is_empty:
             continue
         parts = _polygons([geom])
         main = max(parts, key=lambda p: p.area) if parts else geom
-        box = FrameBox(*main.bounds, weight=float(count))
+        west, south, east, north = main.bounds
+        box = FrameBox(west, south, east, north, weight=float(count))
         huge = kind in GROUP_KINDS or main.area > HUGE_AREA_DEG2
         (wide if huge else focus).append(box)
     boxes = frame_core(focus) if focus else wide

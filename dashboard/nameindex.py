@@ -48,7 +48,16 @@ TOKEN = re.compile(r"(?:[^\W\d_]{1,3}\.){2,}|\w+")
 # The same, capturing, for re.split: [gap, token, gap, token, ..., gap] at C speed.
 _TOKEN_SPLIT = re.compile(f"({TOKEN.pattern})")
 # Arrays saved per name row (all the same length) and per key / per place.
-_ROW_ARRAYS = ("order", "pid_code", "kind_code", "country_code", "province_code", "pop", "primary", "upper")
+_ROW_ARRAYS: tuple[str, ...] = (
+    "order",
+    "pid_code",
+    "kind_code",
+    "country_code",
+    "province_code",
+    "pop",
+    "primary",
+    "upper",
+)
 _ROW_ARRAYS += ("capital",)
 _OTHER_ARRAYS = ("starts", "pid_row", "name_off", "lat", "lon")
 _STRING_LISTS = ("keys", "pids", "kinds", "countries", "provinces", "lower_ok", "prefixes")
@@ -297,7 +306,7 @@ class NameIndex:
             n: np.load(folder / f"{n}.npy", mmap_mode="r", allow_pickle=False).view(np.ndarray)
             for n in _ROW_ARRAYS + _OTHER_ARRAYS
         }
-        lists: dict[str, list] = {}
+        lists: dict[str, Any] = {}  # string lists, typed per field by the dataclass
         for n in _STRING_LISTS:
             raw = (folder / f"{n}.txt").read_text(encoding="utf-8")
             vals = raw.split("\n") if raw else []
@@ -374,7 +383,7 @@ def names_hash(path: Path, *extra: Path) -> str:
         if p is not path and not p.is_file():
             continue
         with open(p, "rb") as f:
-            for chunk in iter(lambda f=f: f.read(1 << 20), b""):
+            for chunk in iter(functools.partial(f.read, 1 << 20), b""):
                 h.update(chunk)
     return h.hexdigest()[:24]
 

@@ -637,7 +637,8 @@ def combine(
     if len(parts) == 1 and labels is None:
         text, mentions, places = parts[0]
         return text, list(mentions), places
-    texts, all_mentions, frames, offset = [], [], [], 0
+    texts, frames, offset = [], [], 0
+    all_mentions: list[Any] = []
     for i, (text, mentions, places) in enumerate(parts):
         texts.append(text)
         all_mentions.extend(_shift(m, offset) for m in mentions)

@@ -63,6 +63,7 @@ def cluster():
     from distributed import Client, LocalCluster
 
     with (
+        batch._bare_main(),  # after an AppTest, __main__ is the dashboard: workers must not re-run it
         LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None, silence_logs=40) as lc,
         Client(lc) as client,
     ):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from typing import Any
 
 from dashboard.claims.measure import AREA_KINDS
@@ -70,7 +71,7 @@ from dashboard.sentences import Span, split_clauses, split_sentences
 
 def as_mention(m: Any) -> Mention:
     """A geoparse Mention (or a dict with its fields) as the claims need it."""
-    get = m.get if isinstance(m, dict) else (lambda k, d=None: getattr(m, k, d))
+    get: Callable[..., Any] = m.get if isinstance(m, dict) else (lambda k, d=None: getattr(m, k, d))
     return Mention(
         int(get("start")),
         int(get("end")),
@@ -559,7 +560,8 @@ class Extractor:
             start = NEIGHBOURS_LIST_START.match(text, x.end, clause.end)
             if start is None:
                 continue
-            pos, items = start.end(), []
+            pos = start.end()
+            items: list[Mention] = []
             for y in areas[i + 1 :]:
                 gap = text[pos : y.start]
                 if not (y.start == pos if not items else LIST_SEPARATOR.fullmatch(gap)):

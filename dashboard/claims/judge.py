@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dashboard.claims.measure import PART_NAMES
+from dashboard.claims.measure import PART_NAMES, CannotCheck, need_place
 from dashboard.claims.record import Claim, Measurement, Mention, Reading, lowest
 from dashboard.claims.tolerances import MIN_BORDER_KM, RANK_TIE, TOLERANCES, Tolerance
 from dashboard.claims.units import in_unit
@@ -105,13 +105,15 @@ def judge(r: Reading, m: Measurement) -> Claim:
     reason = None
     if r.anaphor:
         details["resolved_from"] = r.anaphor
-        reason = f"subject resolved from {r.anaphor!r} to the preceding mention of {r.subject.name}"
+        subj = need_place(r.subject, "subject")
+        reason = f"subject resolved from {r.anaphor!r} to the preceding mention of {subj.name}"
     q = r.quantity
+    computed: float | None
     if r.check == "adjacency":
         adjacent = m.lo > MIN_BORDER_KM
         ok = adjacent != r.negated
         computed = round(m.lo, 1)
-        a, b = r.subject.name, r.object.name
+        a, b = need_place(r.subject, "subject").name, need_place(r.object, "object").name
         reason = (
             f"{a} and {b} share {m.lo:,.0f} km of border in the data"
             if adjacent
@@ -126,8 +128,9 @@ def judge(r: Reading, m: Measurement) -> Claim:
             if m.lo != m.hi
             else ""
         )
+        subj = need_place(r.subject, "subject")
         reason = (
-            f"{r.subject.name} is number {m.hi}{among} of {details['of']} by area in the data "
+            f"{subj.name} is number {m.hi}{among} of {details['of']} by area in the data "
             f"({r.superlative}: {top})"
         )
     elif r.check == "size" and m.check == "size":
@@ -138,10 +141,13 @@ def judge(r: Reading, m: Measurement) -> Claim:
         )
         computed = round(shown, 2)
         spread = f" ({m.lo:.2f} to {m.hi:.2f} with or without overseas parts)" if m.hi - m.lo > 0.005 else ""
-        reason = f"{r.subject.name} is {shown:.2f} x the area of {r.object.name} in the data{spread}" + (
+        subj, obj = need_place(r.subject, "subject"), need_place(r.object, "object")
+        reason = f"{subj.name} is {shown:.2f} x the area of {obj.name} in the data{spread}" + (
             f"; {reason}" if reason else ""
         )
     else:
+        if q is None:
+            raise CannotCheck("the sentence states no figure to compare", "")
         stated = q.km if q.dimension != "share" else q.value
         direction = q.direction if r.check != "size" else "about"
         ok = within(stated, m.lo, m.hi, tol, direction)

@@ -97,6 +97,13 @@ def _polygon(m: Mention, method: str, role: str = ""):
     return geom
 
 
+def need_place(m: Mention | None, role: str) -> Mention:
+    """The reading's ``role`` place; extract marks a sentence without one ``missing``, so it is set here."""
+    if m is None:
+        raise CannotCheck(f"the sentence names no {role} place", "")
+    return m
+
+
 def _exactness(*ms: Mention | None) -> str:
     return "medium" if any(m is not None and m.kind in ROUGH_KINDS for m in ms) else "high"
 
@@ -151,19 +158,20 @@ def _published_length(row) -> float | None:
 
 def route_length(r: Reading, on: date) -> Measurement:
     """Geodesic length of a bundled route (a pipeline)."""
-    method = f"geodesic length (pyproj Geod, WGS 84 ellipsoid) of the bundled route {r.subject.place_id}"
-    geom = _geometry(r.subject, method)
+    subj = need_place(r.subject, "subject")
+    method = f"geodesic length (pyproj Geod, WGS 84 ellipsoid) of the bundled route {subj.place_id}"
+    geom = _geometry(subj, method)
     km = geodesic_length_km(geom)
     details: dict = {"computed_km": round(km, 1)}
-    published = _published_length_of(r.subject.place_id)
+    published = _published_length_of(subj.place_id)
     if published is not None:
         details["published_km"] = published
-    return Measurement("route_length", km, km, method, details, (r.subject.place_id,))
+    return Measurement("route_length", km, km, method, details, (subj.place_id,))
 
 
 def border_length(r: Reading, on: date) -> Measurement:
     """Length of the border two places share (``object`` given) or of a country's whole land border."""
-    a, b = r.subject, r.object
+    a, b = need_place(r.subject, "subject"), r.object
     for m in (a, b):
         if m is not None:
             _own_extent(m, "geodesic length (WGS 84) of a border")
@@ -173,17 +181,17 @@ def border_length(r: Reading, on: date) -> Measurement:
     else:
         method = "geodesic length (WGS 84) of the boundary shared by Natural Earth 1:10m country polygons"
         km = shared_border_km(a.place_id, b.place_id)
-    details = {"shared_border_km": round(km, 1)}
+    details: dict = {"shared_border_km": round(km, 1)}
     ids = (a.place_id,) if b is None else (a.place_id, b.place_id)
-    m = Measurement("border_length", km, km, method, details, ids)
+    out = Measurement("border_length", km, km, method, details, ids)
     if km <= 0:
         details["note"] = "the two places share no border in the data"
-    return m
+    return out
 
 
 def border_share(r: Reading, on: date) -> Measurement:
     """Share (%) of a country's land border with an alliance (members on ``on``) or a list of countries."""
-    subj = r.subject
+    subj = need_place(r.subject, "subject")
     method = "share of the country's land border"
     _own_extent(subj, method)
     alliance = r.object if r.object is not None and r.object.kind == "alliance" else None
@@ -226,7 +234,7 @@ def border_share(r: Reading, on: date) -> Measurement:
 
 def adjacency(r: Reading, on: date) -> Measurement:
     """Length of the boundary the two places share (a border if longer than MIN_BORDER_KM)."""
-    a, b = r.subject, r.object
+    a, b = need_place(r.subject, "subject"), need_place(r.object, "object")
     method = "boundary shared by the two Natural Earth 1:10m polygons, length geodesic (WGS 84) in km"
     for m in (a, b):
         _polygon(m, method)
@@ -282,12 +290,13 @@ def _area_range(place_id: str) -> tuple[float, float]:
 
 def area(r: Reading, on: date) -> Measurement:
     """Geodesic area of the subject's polygon, with and without parts far overseas."""
+    subj = need_place(r.subject, "subject")
     method = (
-        f"geodesic area (pyproj Geod, WGS 84 ellipsoid) of the bundled polygon {r.subject.place_id}, with "
+        f"geodesic area (pyproj Geod, WGS 84 ellipsoid) of the bundled polygon {subj.place_id}, with "
         f"and without parts more than {MAINLAND_DEG:g} degrees from its largest part (overseas territories)"
     )
-    _polygon(r.subject, method)
-    lo, hi = _area_range(r.subject.place_id)
+    _polygon(subj, method)
+    lo, hi = _area_range(subj.place_id)
     details = {"computed_km2": round(hi, 1)}
     if lo < hi:
         details["mainland_km2"] = round(lo, 1)
@@ -297,17 +306,18 @@ def area(r: Reading, on: date) -> Measurement:
         hi,
         method,
         details,
-        (r.subject.place_id,),
-        _exactness(r.subject),
+        (subj.place_id,),
+        _exactness(subj),
     )
 
 
 def distance(r: Reading, on: date) -> Measurement:
     """Geodesic distance between two places: a range from nearest points to centres when one is an area."""
+    subj, obj = need_place(r.subject, "subject"), need_place(r.object, "object")
     import shapely
 
     method = "geodesic distance (WGS 84) between the two places' points"
-    ga, gb = _geometry(r.subject, method), _geometry(r.object, method)
+    ga, gb = _geometry(subj, method), _geometry(obj, method)
     geod = _geod()
     pa = shapely.point_on_surface(ga) if ga.geom_type != "Point" else ga
     pb = shapely.point_on_surface(gb) if gb.geom_type != "Point" else gb
@@ -318,43 +328,42 @@ def distance(r: Reading, on: date) -> Measurement:
         if ga.intersects(gb) and (
             ga.geom_type == "Point" or gb.geom_type == "Point" or ga.contains(gb) or gb.contains(ga)
         ):
-            inner, outer = (
-                (r.subject, r.object) if ga.geom_type == "Point" or gb.contains(ga) else (r.object, r.subject)
-            )
+            inner, outer = (subj, obj) if ga.geom_type == "Point" or gb.contains(ga) else (obj, subj)
             raise CannotCheck(
                 f"{inner.name} lies inside {outer.name} in the data: no distance between them to compare "
                 "(the sentence probably measures from another place)",
                 method,
             )
-        near_km = _nearest_km(r.subject.place_id, r.object.place_id)
+        near_km = _nearest_km(subj.place_id, obj.place_id)
         lo, hi = min(near_km, centre_km), max(near_km, centre_km)
         method = (
             "geodesic distance (WGS 84): between the nearest points of the areas and between their "
             "representative points (point on surface); the claim is consistent anywhere in that range"
         )
     details = {"nearest_km": round(lo, 1), "representative_points_km": round(centre_km, 1)}
-    ids = (r.subject.place_id, r.object.place_id)
-    return Measurement("distance", lo, hi, method, details, ids, _exactness(r.subject, r.object))
+    ids = (subj.place_id, obj.place_id)
+    return Measurement("distance", lo, hi, method, details, ids, _exactness(subj, obj))
 
 
 def size(r: Reading, on: date) -> Measurement:
     """A size comparison: the ratio of two areas, or a stated area against the object's area."""
-    obj = r.object
+    obj = need_place(r.object, "object")
     method = "ratio of the geodesic areas (WGS 84) of the bundled polygons"
     _polygon(obj, method, " (the place compared with)")
     obj_km2 = geodesic_area_km2_of(obj.place_id)
     details: dict = {"object_km2": round(obj_km2, 1), "factor": r.factor}
-    if r.subject is not None:
-        _polygon(r.subject, method)
-        subj_km2 = geodesic_area_km2_of(r.subject.place_id)
+    subj = r.subject
+    if subj is not None:
+        _polygon(subj, method)
+        subj_km2 = geodesic_area_km2_of(subj.place_id)
         ratio = subj_km2 / obj_km2
         # With or without far overseas parts ("France" with French Guiana or not): every pairing counts.
-        ratios = [s / o for s in _area_range(r.subject.place_id) for o in _area_range(obj.place_id)]
+        ratios = [s / o for s in _area_range(subj.place_id) for o in _area_range(obj.place_id)]
         details |= {"subject_km2": round(subj_km2, 1), "ratio": round(ratio, 3)}
         if max(ratios) - min(ratios) > 1e-6:
             details |= {"ratio_min": round(min(ratios), 3), "ratio_max": round(max(ratios), 3)}
         method = (
-            f"geodesic area of {r.subject.name} ({subj_km2:,.0f} km²) / geodesic area of {obj.name} "
+            f"geodesic area of {subj.name} ({subj_km2:,.0f} km²) / geodesic area of {obj.name} "
             f"({obj_km2:,.0f} km²), bundled polygons, WGS 84; with and without parts more than "
             f"{MAINLAND_DEG:g} degrees from a country's largest part"
         )
@@ -364,8 +373,8 @@ def size(r: Reading, on: date) -> Measurement:
             max(ratios),
             method,
             details,
-            (r.subject.place_id, obj.place_id),
-            _exactness(r.subject, obj),
+            (subj.place_id, obj.place_id),
+            _exactness(subj, obj),
         )
     if r.quantity is None or r.quantity.dimension != "area":
         raise CannotCheck(
@@ -441,32 +450,32 @@ def rank(r: Reading, on: date) -> Measurement:
     within a few percent are ties in 1:10m data.
     """
     kind = "country" if r.noun in ("country", "nation") else "province"
-    container = r.object
+    subj, container = need_place(r.subject, "subject"), need_place(r.object, "object")
     method = (
         f"{kind} polygons in {container.name} ranked by geodesic area (WGS 84; parts more than "
         f"{MAINLAND_DEG:g} degrees from a country's largest part, such as overseas territories, left out), "
         "once among all and once among sovereign countries or states only; members of a continent from "
         "Natural Earth's continent field, of a region by their point on surface, of a country its provinces"
     )
-    _own_extent(r.subject, method)
+    _own_extent(subj, method)
     _own_extent(container, method)
     ranked = _ranked(container.place_id, kind)
     if not ranked:
         raise CannotCheck(f"the data cannot list the {r.noun or kind} areas of {container.name}", method)
     order = list(ranked) if r.superlative == "largest" else list(reversed(ranked))
     ids = [i for i, _ in order]
-    if r.subject.place_id not in ids:
-        raise CannotCheck(f"{r.subject.name} is not a {kind} of {container.name} in the bundled data", method)
-    got = ids.index(r.subject.place_id) + 1
+    if subj.place_id not in ids:
+        raise CannotCheck(f"{subj.name} is not a {kind} of {container.name} in the bundled data", method)
+    got = ids.index(subj.place_id) + 1
     area_of = dict(order)
-    own = area_of[r.subject.place_id]
+    own = area_of[subj.place_id]
     # Places ahead by less than RANK_TIE are ties: the data cannot tell them apart.
     clear = [i for i in ids[: got - 1] if abs(area_of[i] - own) > RANK_TIE * own]
     peers_got = 1 + sum(_is_peer(i, kind) for i in clear)
     names = _gaz().layer(kind)["name"]
     top = [{"place_id": i, "name": str(names[i]), "km2": round(a, 0)} for i, a in order[:3]]
     details = {"rank": got, "rank_among_peers": peers_got, "of": len(ids), "top": top}
-    ids_out = (r.subject.place_id, container.place_id)
+    ids_out = (subj.place_id, container.place_id)
     return Measurement("rank", peers_got, got, method, details, ids_out, "medium")
 
 

@@ -102,9 +102,16 @@ def _second_opinion(r: Reading, claim: Claim, on: date) -> Claim:
     A wrong verdict accuses the article; a place name resolved to the wrong town (Austin, Texas for Austin,
     Indiana) is likelier than a reporter's error when another sense makes the claim true.
     """
-    if r.check == "distance" and "city" in (r.subject.kind, r.object.kind):
+    subj, obj, q = r.subject, r.object, r.quantity
+    if (
+        r.check == "distance"
+        and subj is not None
+        and obj is not None
+        and q is not None
+        and "city" in (subj.kind, obj.kind)
+    ):
         measured = claim.details.get("nearest_km") or 0.0
-        stated = r.quantity.km
+        stated = q.km
         ratio = max(measured, stated) / max(min(measured, stated), 1e-9)
         if ratio > IMPLAUSIBLE_DISTANCE_RATIO:
             return replace(
@@ -112,7 +119,7 @@ def _second_opinion(r: Reading, claim: Claim, on: date) -> Claim:
                 verdict="cannot check",
                 confidence="low",
                 reason=(
-                    f"{r.subject.name} and {r.object.name} as read are {measured:,.0f} km apart, more than "
+                    f"{subj.name} and {obj.name} as read are {measured:,.0f} km apart, more than "
                     f"{IMPLAUSIBLE_DISTANCE_RATIO:g} times the stated distance: the sentence most likely "
                     "means "
                     "other places of these names (the data holds larger towns only)"
@@ -123,7 +130,7 @@ def _second_opinion(r: Reading, claim: Claim, on: date) -> Claim:
         if m is None or m.kind == "alliance":
             continue
         for other in _other_senses(m, getattr(r, other_role)):
-            alt = _check(replace(r, **{role: other}), on)
+            alt = _check(replace(r, subject=other) if role == "subject" else replace(r, object=other), on)
             if alt.verdict == "consistent":
                 return replace(
                     claim,

@@ -61,8 +61,8 @@ class Measurement:
     """What the bundled data says (measure's output): a value or a range, how it was measured, place ids."""
 
     check: str
-    lo: float | None
-    hi: float | None
+    lo: float
+    hi: float
     method: str
     details: dict = field(default_factory=dict)
     place_ids: tuple[str, ...] = ()

@@ -15,11 +15,14 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 import time
+import types
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -85,7 +88,7 @@ def plugin_loads() -> int:
     return _PLUGIN_LOADS
 
 
-def _write_atomic(path: Path, write: Callable[[Path], None]) -> None:
+def _write_atomic(path: Path, write: Callable[[Path], object]) -> None:
     """Write through a hidden temporary file beside ``path``, then rename: readers see all or nothing.
 
     The temporary name starts with a dot, so DuckDB's ``*.parquet`` and pyarrow's dataset discovery skip it.
@@ -149,7 +152,7 @@ def process_chunk(chunk: Chunk, store: str) -> dict[str, Any]:
         (schema.MENTIONS_DIR, pa.table(ments, schema=schema.MENTIONS_SCHEMA)),
     ):
         path = _staged(root, folder) / name
-        _write_atomic(path, lambda tmp, t=table: pq.write_table(t, tmp, compression="zstd"))
+        _write_atomic(path, partial(pq.write_table, table, compression="zstd"))
     days = arts["date"]
     marker = {
         "chunk": chunk.index,
@@ -323,7 +326,8 @@ def _prepare(root: Path, plan: dict[str, Any], resume: bool) -> dict | None:
             raise InputError(msg + "; run without --resume")
         if old.get("finished"):
             return old
-        for folder in (schema.CHUNKS_DIR, *(_staged(root, f) for f in DATASETS)):
+        staging: tuple[str | Path, ...] = (schema.CHUNKS_DIR, *(_staged(root, f) for f in DATASETS))
+        for folder in staging:
             for tmp in (root / folder).glob(".*.tmp-*"):  # left by a killed writer
                 tmp.unlink(missing_ok=True)
         for folder in DATASETS:  # left by a killed compaction
@@ -353,6 +357,23 @@ def _write_json(path: Path, obj: Any) -> None:
 
 
 @contextlib.contextmanager
+def _bare_main() -> Iterator[None]:
+    """Hide the caller's ``__main__`` while worker processes start.
+
+    Dask starts workers with multiprocessing's "spawn", which re-runs the parent's main script in every child.
+    Inside Streamlit (or pytest after an AppTest) that script is the dashboard itself, whose re-run would
+    crash the worker. The tasks are functions of this package, so the workers need nothing from it.
+    """
+    real = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if real is not None:
+            sys.modules["__main__"] = real
+
+
+@contextlib.contextmanager
 def _client(workers: int | None, scheduler: str | None) -> Iterator[Any]:
     """A Dask client on the given scheduler, or on a LocalCluster started (and closed) here."""
     import logging
@@ -373,6 +394,7 @@ def _client(workers: int | None, scheduler: str | None) -> Iterator[Any]:
         msg = f"--workers must be at least 1, got {n}"
         raise InputError(msg)
     with (
+        _bare_main(),
         LocalCluster(
             n_workers=n,
             threads_per_worker=1,

@@ -434,7 +434,10 @@ def read_chunk(chunk: Chunk) -> tuple[list[Record], list[Reject]]:
     rejects: list[Reject] = []
 
     def add(item: Record | Reject) -> None:
-        (records if isinstance(item, Record) else rejects).append(item)
+        if isinstance(item, Record):
+            records.append(item)
+        else:
+            rejects.append(item)
 
     if chunk.kind == "files":
         for f in chunk.files:
@@ -511,7 +514,7 @@ def _rows(chunk: Chunk) -> Iterator[Mapping[str, Any] | Reject | None]:
                 groups.append(g)
                 first = offset if first is None else first
             offset += rows
-        if groups:
+        if first is not None:  # set exactly when a row group overlaps
             table = pf.read_row_groups(groups, columns=wanted).slice(chunk.start - first, n)
             yield from table.to_pylist()
     else:

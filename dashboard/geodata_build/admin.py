@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -228,7 +229,7 @@ _MATCH_FIELDS = ("gn_name", "name", "woe_name", "woe_label")
 _RANK_FIELDS = ("name", "gn_name", "woe_name", "woe_label")
 
 
-def _match_code(index: dict[str, set[str]], rec: object) -> tuple[str, int]:
+def _match_code(index: dict[str, set[str]], rec: Any) -> tuple[str, int]:
     """ISO 3166-2 code of one admin-1 record and the rank of the best field matching it (else "", 9)."""
     texts = {
         "gn_name": clean(rec.gn_name),

@@ -195,7 +195,8 @@ def build_cities(
         if pop >= ALTERNATES_MIN_POP or gid in capitals:
             alts += [a for a in map(clean, rec.get("alternatenames", [])) if usable_alternate(a)]
         # Alternates differing only by accents or case from a kept name add nothing for matching.
-        seen, folded = set(), set()
+        seen: set[str] = set()
+        folded: set[str] = set()
         for alt in [name, *alts]:
             if alt and alt not in seen and (len(seen) < 2 or fold(alt) not in folded):
                 seen.add(alt)
