@@ -420,10 +420,10 @@ class CorpusStore:
                 + " (FORMAT parquet)",
                 params,
             )
-            (n,) = cur.execute("SELECT count(*) FROM read_parquet(" + _sql_path(str(out)) + ")").fetchone()
+            row = cur.execute("SELECT count(*) FROM read_parquet(" + _sql_path(str(out)) + ")").fetchone()
         finally:
             cur.close()
-        return int(n)
+        return int(row[0]) if row else 0
 
     def mentions_parquet(self, start: date, end: date, filters: Filters = Filters()) -> bytes:
         """The range's filtered mentions as Parquet bytes (for a download)."""
