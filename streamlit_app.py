@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+import corpus_view
 from dashboard import mapview, report, settings
 from dashboard.article import Article, read_article
 from dashboard.errors import DashboardError, InputError
@@ -513,6 +514,9 @@ def main() -> None:
     """The page: global style, then the article view (one article, or several combined)."""
     st.session_state["_timings"] = {}
     st.html(PAGE_CSS)
+    if corpus_view.view_switch() == "Corpus":
+        corpus_view.render()
+        return
     article_view()
 
 

@@ -84,19 +84,30 @@ def server(delete_output_dir: None) -> Iterator[dict]:
     Depends on pytest-playwright's ``delete_output_dir`` so the server log written to test-results/ is
     not wiped when that fixture empties the folder.
     """
+    with streamlit_server() as info:
+        yield info
+
+
+@contextlib.contextmanager
+def streamlit_server(
+    env: dict[str, str] | None = None, log_name: str = "streamlit-server.log"
+) -> Iterator[dict]:
+    """Run the dashboard on a free port (extra environment ``env``) until the block ends."""
     # Leaflet comes from npm via scripts/setup.sh; fetch it if this checkout has not run setup yet.
     if not (WEB / "leaflet" / "dist" / "leaflet.js").exists() and shutil.which("npm"):
         subprocess.run(["bash", "scripts/fetch_web_assets.sh"], cwd=ROOT, check=False)
     port = _free_port()
     RESULTS.mkdir(exist_ok=True)
-    log = (RESULTS / "streamlit-server.log").open("w")
+    log = (RESULTS / log_name).open("w")
     cmd = [
         sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
         "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]  # fmt: skip
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
