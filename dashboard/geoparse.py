@@ -422,7 +422,7 @@ class Geoparser:
     def _parse(self, text: str, on: date | None = None) -> list[Mention]:
         toks, spans = self._spans(text)
         spans = historic.spans_on(spans, on)  # readings of dated names valid on the article's date
-        matched_tok = set()
+        matched_tok: set[int] = set()
         for i, j, *_ in spans:
             matched_tok.update(range(i, j + 1))
         # Two passes: surnames met as part of a person's name ("Bruce Ivins") are distrusted everywhere.
@@ -463,8 +463,9 @@ class Geoparser:
     ) -> list[_Cand]:
         """Apply the reader's rules (titles, person names, common words) to one span's candidates; the
         start of a span right after an origin cue ("born in") is added to ``cued``."""
-        prev_tok = toks[i - 1] if i > 0 else None
-        next_tok = toks[j + 1] if j + 1 < len(toks) else None
+        # None at the text's ends; the flags computed from them (prev_adjacent, next_cap) say when set.
+        prev_tok: Any = toks[i - 1] if i > 0 else None
+        next_tok: Any = toks[j + 1] if j + 1 < len(toks) else None
         prev_adjacent = prev_tok is not None and not _SENTENCE_BREAK.search(text, prev_tok[1], s)
         if prev_tok is not None and not prev_adjacent and text[prev_tok[1] : s] in (". ", "."):
             # "Sen. Jones", "John A. Jones": a title or an initial with its period still qualifies the name.
@@ -720,7 +721,7 @@ class Geoparser:
         for (s, e, _cands), (best_score, best, margin) in zip(spans, results, strict=True):
             if best is _COUNTY_CAND:
                 info = self._info(state) if state is not None else None
-                if info is None:
+                if state is None or info is None:
                     continue
                 name, kind, country = info[:3]
                 mentions.append(Mention(s, e, text[s:e], state, name, kind, country, "literal", 0.4))
@@ -733,12 +734,12 @@ class Geoparser:
             typ = best.type
             if typ == "literal" and best.kind == "city" and best.capital and _metonymic_context(text, e):
                 typ = "metonymic"
-            name = names.get(best.place_id)
-            if name is None:
+            shown = names.get(best.place_id)
+            if shown is None:
                 info = self._info(best.place_id)
-                name = names[best.place_id] = info[0] if info else best.name
+                shown = names[best.place_id] = info[0] if info else best.name
             mentions.append(
-                Mention(s, e, text[s:e], best.place_id, name, best.kind, best.country, typ, round(conf, 3))
+                Mention(s, e, text[s:e], best.place_id, shown, best.kind, best.country, typ, round(conf, 3))
             )
         return mentions
 
@@ -956,7 +957,7 @@ def _person_before_verb(text: str, end: int, next_tok: tuple | None, sentence_st
 class _Stated(NamedTuple):
     """A container stated for a span: "Hanover, Kansas", "Hanover, a town in Kansas", "Hanover in Kansas"."""
 
-    ids: frozenset[str]  # province ids and ISO3 codes of the container's readings
+    ids: frozenset[str | None]  # province ids and ISO3 codes of the container's readings
     boxes: tuple[_Cand, ...]  # the container span's province and country readings
     strong: bool  # an appositive or a description; a bare "in" is weaker ("troops from Kent in Iraq")
     listed: bool  # another place follows the container as in a list ("Crockett, Palestine and Houston")
@@ -1213,7 +1214,7 @@ def _list_kinds(text: str, spans: list[tuple[int, int, list[_Cand]]]) -> list[tu
 
 def _appositives(
     text: str, spans: list[tuple[int, int, list[_Cand]]]
-) -> tuple[list[frozenset[str]], list[frozenset[str]]]:
+) -> tuple[list[frozenset[str | None]], list[frozenset[str]]]:
     """Per span, the province ids and ISO3 codes named right after it as "X, <state or country>", and
     per container span, the provinces and countries of the towns it follows (which it should contain).
 
@@ -1221,7 +1222,7 @@ def _appositives(
     ("Utah, Washington, Virginia"), or inside a list of places of the container's kind on both sides.
     """
     n = len(spans)
-    out: list[frozenset[str]] = [frozenset()] * n
+    out: list[frozenset[str | None]] = [frozenset()] * n
     contains: list[frozenset[str]] = [frozenset()] * n
     for k in range(n - 1):
         e = spans[k][1]
@@ -1236,7 +1237,7 @@ def _appositives(
     return out, contains
 
 
-def _appositive_at(text: str, spans: list[tuple[int, int, list[_Cand]]], k: int) -> frozenset[str]:
+def _appositive_at(text: str, spans: list[tuple[int, int, list[_Cand]]], k: int) -> frozenset[str | None]:
     """The province ids and ISO3 codes span ``k`` names as its container in "X, <state or country>"
     (empty when it is no such appositive; see :func:`_appositives`)."""
     n = len(spans)
