@@ -18,3 +18,10 @@ bash scripts/fetch_web_assets.sh
 bash scripts/fetch_reuters.sh
 # The names index and geometry store in .cache/ (memory-mapped by the CLI and the dashboard; quick when built).
 .venv/bin/python -m dashboard.caches || echo "setup: the caches were not built now; the first run builds them"
+# The corpus view's demo store: Reuters-21578 geoparsed by `batch` on a Dask LocalCluster into .cache/stores/reuters
+# (about a minute on 2 cores); rebuilt only when missing or made with other geodata.
+if ls .cache/reuters/package/data/full/reuters-*.json >/dev/null 2>&1 \
+  && ! .venv/bin/python -c "import sys; from dashboard.corpus import batch; sys.exit(not batch.store_is_current(batch.REUTERS_STORE))"; then
+  echo "setup: building the Reuters-21578 corpus store in .cache/stores/reuters"
+  .venv/bin/python -m dashboard batch --reuters || echo "setup: the Reuters store was not built; the corpus view offers to build it"
+fi

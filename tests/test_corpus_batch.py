@@ -312,3 +312,23 @@ def test_a_job_killed_while_compacting_resumes_from_the_chunk_parts(reference, t
         pd.testing.assert_frame_equal(a, b)
     assert not (store / ".mentions.new").exists()
     assert not (store / schema.CHUNKS_DIR / schema.MENTIONS_DIR).exists()
+
+
+def test_a_store_is_current_only_when_finished_with_this_schema_and_gazetteer(tmp_path):
+    import json
+
+    def write(**fields):
+        manifest = {"finished": True, "schema_version": schema.SCHEMA_VERSION}
+        manifest["gazetteer_version"] = batch.gazetteer_version()
+        manifest.update(fields)
+        (tmp_path / schema.MANIFEST_FILE).write_text(json.dumps(manifest), encoding="utf-8")
+
+    assert not batch.store_is_current(tmp_path)  # no manifest
+    write()
+    assert batch.store_is_current(tmp_path)
+    write(finished=False)
+    assert not batch.store_is_current(tmp_path)
+    write(gazetteer_version="sha256:0000000000000000")  # built with other geodata: setup rebuilds it
+    assert not batch.store_is_current(tmp_path)
+    write(schema_version=schema.SCHEMA_VERSION + 1)
+    assert not batch.store_is_current(tmp_path)

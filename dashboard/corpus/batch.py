@@ -39,9 +39,9 @@ from dashboard.errors import DashboardError, InputError
 Progress = Callable[[int, int, str], None]
 
 #: The Reuters-21578 archive as ``scripts/fetch_reuters.sh`` unpacks it (research use only; never committed).
-REUTERS_DATA: Path = settings.PROJECT_ROOT / ".cache" / "reuters" / "package" / "data" / "full"
+REUTERS_DATA: Path = settings.REUTERS_DIR
 #: Where ``batch --reuters`` (and the corpus view) put the Reuters store.
-REUTERS_STORE: Path = settings.PROJECT_ROOT / ".cache" / "stores" / "reuters"
+REUTERS_STORE: Path = settings.STORES_DIR / "reuters"
 
 #: A task that fails (not a killed worker: Dask reschedules those itself) is tried this many more times.
 TASK_RETRIES = 2
@@ -300,6 +300,23 @@ def gazetteer_version() -> str:
     return "sha256:" + h.hexdigest()[:16]
 
 
+def store_is_current(root: str | Path) -> bool:
+    """True for a finished store written with this schema and this gazetteer; else it is due a rebuild.
+
+    ``scripts/setup.sh`` uses it to rebuild the Reuters store only when the bundled geodata (or the store's
+    layout) changed since it was built.
+    """
+    try:
+        manifest = json.loads((Path(root) / schema.MANIFEST_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return (
+        bool(manifest.get("finished"))
+        and manifest.get("schema_version") == schema.SCHEMA_VERSION
+        and manifest.get("gazetteer_version") == gazetteer_version()
+    )
+
+
 def _plan_record(inputs: list[Input], chunk_size: int, columns: dict[str, str]) -> dict[str, Any]:
     """What must match for ``resume`` to continue a store."""
     return {
@@ -323,6 +340,13 @@ def _prepare(root: Path, plan: dict[str, Any], resume: bool) -> dict | None:
             raise InputError(msg) from None
         if old.get("plan") != plan:
             msg = f"{root}: cannot resume, the store was made from other inputs or options"
+            raise InputError(msg + "; run without --resume")
+        if (old.get("schema_version"), old.get("gazetteer_version")) != (
+            schema.SCHEMA_VERSION,
+            gazetteer_version(),
+        ):
+            # Its rows were resolved by other geodata (or laid out by another schema): mixing them is wrong.
+            msg = f"{root}: cannot resume, the store was made with another gazetteer or store schema"
             raise InputError(msg + "; run without --resume")
         if old.get("finished"):
             return old
