@@ -14,6 +14,7 @@ import json
 import shutil
 import tempfile
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -193,11 +194,10 @@ class GeomStore:
         return cls(pids, blob, off, lat, lon, (wblob, woff), str(folder))
 
 
-def membership_spans(alliance_id: str, root: Path | None = None) -> list[tuple] | None:
-    """(joined, left) of every membership row of an alliance (``left`` None while a member), or None if the
-    file or the alliance is missing."""
+def _membership_rows(alliance_id: str, root: Path | None) -> list[tuple[str, date, date | None]] | None:
+    """(country, joined, left) of every membership row of an alliance in memberships.csv (``left`` None
+    while a member), or None if the file or the alliance is missing."""
     import csv
-    from datetime import date
 
     path = (root or settings.GEODATA_DIR) / "memberships.csv"
     try:
@@ -208,33 +208,26 @@ def membership_spans(alliance_id: str, root: Path | None = None) -> list[tuple] 
     if not rows:
         return None
     return [
-        (date.fromisoformat(r["joined"]), date.fromisoformat(r["left"]) if r.get("left") else None)
+        (r["country"], date.fromisoformat(r["joined"]), date.fromisoformat(r["left"]) if r["left"] else None)
         for r in rows
     ]
+
+
+def membership_spans(alliance_id: str, root: Path | None = None) -> list[tuple] | None:
+    """(joined, left) of every membership row of an alliance (``left`` None while a member), or None if the
+    file or the alliance is missing."""
+    rows = _membership_rows(alliance_id, root)
+    return None if rows is None else [(joined, left) for _, joined, left in rows]
 
 
 def members(alliance_id: str, day, root: Path | None = None) -> list[str] | None:
     """ISO3 codes of the members of an alliance on ``day`` (sorted), read from memberships.csv with the
     gazetteer's rule (``joined <= day <= left``, no ``left`` while a member); None if the file or the
     alliance is missing (the caller then asks the gazetteer, which explains)."""
-    import csv
-    from datetime import date
-
-    path = (root or settings.GEODATA_DIR) / "memberships.csv"
-    try:
-        with open(path, encoding="utf-8", newline="") as f:
-            rows = [r for r in csv.DictReader(f) if r.get("alliance") == alliance_id]
-    except OSError:
+    rows = _membership_rows(alliance_id, root)
+    if rows is None:
         return None
-    if not rows:
-        return None
-    out = set()
-    for r in rows:
-        joined = date.fromisoformat(r["joined"])
-        left = date.fromisoformat(r["left"]) if r.get("left") else None
-        if joined <= day and (left is None or day <= left):
-            out.add(r["country"])
-    return sorted(out)
+    return sorted({c for c, joined, left in rows if joined <= day and (left is None or day <= left)})
 
 
 def representative(geom) -> tuple[float | None, float | None]:
