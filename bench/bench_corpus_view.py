@@ -16,22 +16,22 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from serve import Server  # noqa: E402
 
 from dashboard import settings  # noqa: E402
-from tests.e2e.conftest import CHROMIUM, _free_port, _offline_route  # noqa: E402
+from tests.e2e.conftest import CHROMIUM, _offline_route  # noqa: E402
 
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
@@ -63,29 +63,11 @@ def reuters_store(path: Path | None) -> Path:
 @contextlib.contextmanager
 def server(script: str, env: dict[str, str] | None = None) -> Iterator[tuple[str, float]]:
     """Start ``streamlit run script``; yields its URL and the seconds from launch to /_stcore/health."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
-        "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    proc = subprocess.Popen(
-        cmd, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    srv = Server(ROOT / script, env=env)
     try:
-        t0 = time.perf_counter()
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.read().strip() == b"ok":
-                        break
-            except OSError:
-                time.sleep(0.05)
-        yield url, time.perf_counter() - t0
+        yield srv.url, srv.start_s
     finally:
-        proc.terminate()
-        proc.wait(10)
+        srv.stop()
 
 
 def metric_value(page, label: str) -> str:

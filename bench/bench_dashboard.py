@@ -13,10 +13,8 @@ import argparse
 import contextlib
 import json
 import re
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -26,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 from serve import IDLE, MAP_FRAME, METRIC, ONE_METRIC_APP, Server, launch, new_context  # noqa: E402
 
-from tests.e2e.conftest import CHROMIUM, _free_port, _offline_route  # noqa: E402
+from tests.e2e.conftest import CHROMIUM, _offline_route  # noqa: E402
 
 
 def bench_apptest() -> dict:
@@ -60,24 +58,9 @@ def bench_browser() -> dict:
     """Start the server, open the sample offline in Debian Chromium, and count time and bytes."""
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
-        "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    srv = Server(ROOT / "streamlit_app.py")
+    url, ready = srv.url, srv.start_s
     try:
-        t_start = time.perf_counter()
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.read().strip() == b"ok":
-                        break
-            except OSError:
-                time.sleep(0.1)
-        ready = time.perf_counter() - t_start
         with sync_playwright() as p:
             browser = p.chromium.launch(
                 executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox", "--disable-gpu"]
@@ -123,8 +106,7 @@ def bench_browser() -> dict:
             "browser_filter_change_s": round(filt, 2),
         }
     finally:
-        proc.terminate()
-        proc.wait(10)
+        srv.stop()
 
 
 def _time_map(ctx, url: str) -> dict[str, float]:

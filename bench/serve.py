@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -26,7 +27,7 @@ ONE_METRIC_APP = 'import streamlit as st\n\nst.metric("Mentions", 42)\n'
 class Server:
     """``streamlit run SCRIPT`` on a free local port; ``start_s`` is the time until /_stcore/health."""
 
-    def __init__(self, script: Path, log: Path | None = None) -> None:
+    def __init__(self, script: Path, log: Path | None = None, env: dict[str, str] | None = None) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         cmd = [
@@ -36,7 +37,9 @@ class Server:
         ]  # fmt: skip
         out = log.open("w") if log else subprocess.DEVNULL
         t0 = time.perf_counter()
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(
+            cmd, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=out, stderr=subprocess.STDOUT
+        )
         deadline = time.monotonic() + 120
         while True:
             if self.proc.poll() is not None:
@@ -62,8 +65,6 @@ class Server:
 
     def cpu_s(self) -> float:
         """CPU seconds (user + system) the server has used so far."""
-        import os
-
         try:
             fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
