@@ -6,7 +6,7 @@ import contextlib
 import functools
 import hashlib
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -21,6 +21,7 @@ from dashboard import mapview, report, settings
 from dashboard.article import Article, read_article
 from dashboard.errors import DashboardError, InputError
 from dashboard.language import LanguageCheck, check_language
+from dashboard.sizedcache import SizedCache
 
 st.set_page_config(page_title="News geo dashboard", page_icon="🗺️", layout="wide")
 
@@ -45,72 +46,109 @@ def local_assets() -> bool:
     return mapview.ensure_local_assets()
 
 
-@st.cache_data(max_entries=64, show_spinner="Finding places…")
+@st.cache_resource
+def caches() -> dict[str, SizedCache]:
+    """The server's caches of per-article work, bounded by bytes (``settings.CACHE_BUDGETS``).
+
+    One per process, shared by every session. They keep the values themselves (``st.cache_data`` would
+    unpickle a copy on every rerun): nothing below mutates what it gets from them.
+    """
+    return {name: SizedCache(name, budget) for name, budget in settings.CACHE_BUDGETS.items()}
+
+
+def cached(cache: str, key: Hashable, make: Callable[[], Any], spinner: str | None = None) -> Any:
+    """The value of ``key`` in the named cache, else ``make()`` (with ``spinner`` shown while it runs)."""
+    store = caches()[cache]
+    if spinner is not None and key not in store:
+        with st.spinner(spinner):
+            return store.get(key, make)
+    return store.get(key, make)
+
+
 def parse(text: str, on: date | None) -> tuple[list[Any], Any]:
     """Mentions and the display places frame of one article's text (cached by text and date)."""
-    from dashboard.geoparse import geoparse, places_frame
 
-    gazetteer()
-    mentions = geoparse(text, on=on)
-    return mentions, places_frame(mentions, on=on, display=True)
+    def make() -> tuple[list[Any], Any]:
+        from dashboard.geoparse import geoparse, places_frame
 
+        gazetteer()
+        mentions = geoparse(text, on=on)
+        return mentions, places_frame(mentions, on=on, display=True)
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def check_claims(text: str, on: date | None, _mentions: list[Any], key: str) -> list[dict] | None:
-    """The article's checked claims as dicts, or None when the claims module is not available."""
-    try:
-        from dashboard.claims import check_claims as _check
-    except ImportError:
-        return None
-    return [c.to_dict() for c in _check(text, on=on, mentions=_mentions)]
+    return cached("parse", digest(text, on), make, "Finding places…")
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def summarize(key: str, _mentions: list[Any], _places: Any) -> report.Summary:
+def check_claims(text: str, on: date | None, mentions: list[Any], key: str) -> list[dict] | None:
+    """The article's checked claims as dicts, or None when the claims module is not available.
+
+    ``key`` fingerprints the text, its date and the reader's corrections.
+    """
+
+    def make() -> list[dict] | None:
+        try:
+            from dashboard.claims import check_claims as _check
+        except ImportError:
+            return None
+        return [c.to_dict() for c in _check(text, on=on, mentions=mentions)]
+
+    return cached("claims", key, make)
+
+
+def summarize(key: str, mentions: list[Any], places: Any) -> report.Summary:
     """The metric panels' figures (cached by content key)."""
-    return report.summarize(_mentions, _places)
+    return cached("summary", key, lambda: report.summarize(mentions, places))
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def land_layer() -> dict:
-    """The bundled land as a light backdrop for the basemap "none"."""
-    return mapview.land_geojson(gazetteer().layer("country", display=True))
+@st.cache_resource(show_spinner=False)
+def land_backdrop() -> dict | str:
+    """The bundled land as a light backdrop for the basemap "none": the URL of a static file the map
+    fetches (written once per process), or the GeoJSON itself when static files are not served."""
+    land = mapview.land_geojson(gazetteer().layer("country", display=True))
+    if not st.get_option("server.enableStaticServing"):
+        return land
+    try:
+        return mapview.land_asset(land)
+    except OSError:
+        return land
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def render_layer(key: str, _rows: Any, _text: str, highlight: tuple[str, ...]) -> dict:
+def render_layer(key: str, rows: Any, text: str, highlight: tuple[str, ...]) -> dict:
     """One layer's styled GeoJSON; ``key`` fingerprints the rows' content so only changed layers rebuild."""
-    return mapview.layer_geojson(_rows, _text, highlight)
+    return cached("layer", key, lambda: mapview.layer_geojson(rows, text, highlight))
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def export_geojson(key: str, _items: list[tuple[str, Any, str, list[dict] | None]]) -> str:
+def export_geojson(key: str, items: list[tuple[str, Any, str, list[dict] | None]]) -> str:
     """RFC 7946 GeoJSON of each article's places (label, places, text, claims); cached by content key."""
-    from dashboard import export
 
-    return export.places_geojson(report.export_frames(_items))
+    def make() -> str:
+        from dashboard import export
+
+        return export.places_geojson(report.export_frames(items))
+
+    return cached("export", ("geojson", key), make)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def export_csv(key: str, _items: list[tuple[str, list[Any], str]]) -> str:
+def export_csv(key: str, items: list[tuple[str, list[Any], str]]) -> str:
     """CSV of each article's mentions (label, mentions, text); cached by content key."""
-    return report.mentions_csv(_items)
+    return cached("export", ("csv", key), lambda: report.mentions_csv(items))
 
 
-@st.cache_data(max_entries=256, show_spinner="Checking the text's language…")
 def language_of(text: str) -> LanguageCheck:
-    """The article's language (English at once for English prose; the model only for the others)."""
-    return check_language(text)
+    """The article's language (English at once for English prose: the model only for the others)."""
+    return cached("language", digest(text), lambda: check_language(text), "Checking the text's language…")
 
 
-@st.cache_data(max_entries=64, show_spinner="Applying your corrections…")
-def corrected(text: str, on: date | None, key: str, _fixes: report.Corrections) -> tuple[list[Any], Any]:
+def corrected(text: str, on: date | None, key: str, fixes: report.Corrections) -> tuple[list[Any], Any]:
     """Mentions and places of an article after the reader's corrections (``key`` fingerprints them)."""
-    from dashboard.geoparse import places_frame
 
-    mentions, _ = parse(text, on)
-    fixed = report.apply_corrections(mentions, _fixes, place_info)
-    return fixed, places_frame(fixed, on=on, display=True)
+    def make() -> tuple[list[Any], Any]:
+        from dashboard.geoparse import places_frame
+
+        mentions, _ = parse(text, on)
+        fixed = report.apply_corrections(mentions, fixes, place_info)
+        return fixed, places_frame(fixed, on=on, display=True)
+
+    return cached("corrected", digest(text, on, key), make, "Applying your corrections…")
 
 
 @st.cache_resource
@@ -703,11 +741,13 @@ def correct(key: str, place_id: str, choice: str) -> None:
     )
 
 
+@st.fragment
 def show_corrections(views: list[View]) -> None:
     """Let the reader remove a wrong place or pick another place of the same name; downloads follow.
 
     Behind a toggle: the gazetteer's name look-up takes about a second to build, which only a reader who
-    corrects something should wait for.
+    corrects something should wait for. A fragment: opening the panel and choosing a place rerun only the
+    panel, not the map and tables above it; applying or undoing a correction reruns the whole page.
     """
     views = [v for v in views if len(v.places)]
     weak = sum(
@@ -780,7 +820,7 @@ def show_corrections(views: list[View]) -> None:
 def show_map(shown: Any, places: Any, text: str, text_key: str, highlight: tuple[str, ...]) -> None:
     offline = bool(st.session_state.get("offline"))
     basemap = "none" if offline else st.session_state.get("basemap", "none")
-    land = land_layer() if basemap == "none" else None
+    land = land_backdrop() if basemap == "none" else None
     # Fit (and list in the legend) all places, not only the filtered ones, so a filter change keeps the
     # map and its view as they are and only swaps layers.
     m = mapview.base_map(
