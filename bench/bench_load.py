@@ -8,7 +8,8 @@ a different Reuters-21578 body (read from .cache/reuters at run time, never comm
 article", commits it (Ctrl+Enter) and waits for the rerun to finish with the map drawn. A bounded loop: every
 session stops after its rounds, and the whole bench after ``--timeout`` seconds. Reports: exception boxes
 and sessions whose map never appeared (both must be 0), p50/p95 time to map (paste -> map drawn, and new
-page -> first map), and the server's RSS sampled over time.
+page -> first map), and the server's RSS: sampled every second and its peak (the kernel's VmHWM). Exits
+with status 1 when a session failed, a map was not drawn or an exception box appeared.
 """
 
 from __future__ import annotations
@@ -106,6 +107,8 @@ async def session(browser, url: str, articles: list[str], log: dict, k: int) -> 
         await page.frame_locator(MAP_FRAME).locator(FEATURE).first.wait_for(timeout=300_000)
         log["first_map"].append(time.perf_counter() - t0)
         await page.wait_for_selector(IDLE, state="attached", timeout=300_000)
+        if await page.locator(EXCEPTION).count():
+            log["exceptions"].append((k, await page.locator(EXCEPTION).first.inner_text()))
         box = page.get_by_role("textbox", name="Paste an article")
         picker = page.get_by_role("combobox", name="Shown article")
         for text in articles:
@@ -191,6 +194,7 @@ def main() -> None:
         stop.set()
         sampler.join()
         cpu = server.cpu_s()
+        peak = server.peak_rss_mb()
         server.stop()
     wall = time.perf_counter() - t0
     f, p = log["first_map"], log["paste_to_map"]
@@ -212,9 +216,17 @@ def main() -> None:
         mbs = [m for _t, m in rss]
         step = max(1, len(rss) // 10)
         trace = "  ".join(f"{t:.0f}s:{m:.0f}" for t, m in rss[::step])
-        print(f"  server RSS MB      start {mbs[0]:.0f}  max {max(mbs):.0f}  end {mbs[-1]:.0f}")
+        print(
+            f"  server RSS MB      start {mbs[0]:.0f}  max sampled {max(mbs):.0f}  end {mbs[-1]:.0f}  "
+            f"peak (VmHWM) {peak:.0f}"
+        )
         print(f"  RSS over time      {trace}")
         print(f"  median RSS         {statistics.median(mbs):.0f} MB")
+    drawn = len(p) == a.sessions * a.rounds and len(f) == a.sessions
+    ok = drawn and not log["exceptions"] and not log["failed"]
+    print("  verdict            " + ("OK: every map drawn, no exception box" if ok else "FAILED (see above)"))
+    if not ok:
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":
