@@ -102,14 +102,18 @@ def summarize(key: str, mentions: list[Any], places: Any) -> report.Summary:
 @st.cache_resource(show_spinner=False)
 def land_backdrop() -> dict | str:
     """The bundled land as a light backdrop for the basemap "none": the URL of a static file the map
-    fetches (written once per process), or the GeoJSON itself when static files are not served."""
-    land = mapview.land_geojson(gazetteer().layer("country", display=True))
+    fetches (built once for this geodata), or the GeoJSON itself when static files are not served."""
+    from dashboard.gazetteer import geodata_version
+
+    def make() -> dict:
+        return mapview.land_geojson(gazetteer().layer("country", display=True))
+
     if not st.get_option("server.enableStaticServing"):
-        return land
+        return make()
     try:
-        return mapview.land_asset(land)
+        return mapview.land_asset(make, geodata_version())
     except OSError:
-        return land
+        return make()
 
 
 def render_layer(key: str, rows: Any, text: str, highlight: tuple[str, ...]) -> dict:
@@ -294,20 +298,44 @@ def chosen_keys() -> list[str]:
     return [key] if key in lib else list(lib)[:1]
 
 
-def sidebar() -> None:
-    """Input and display options; values live in st.session_state under the widget keys."""
+def choose_defaults() -> None:
+    """Set the picker's choices the page needs before the sidebar's widgets are drawn (after the map)."""
     lib = library()
     keys = list(lib)
     if st.session_state.get("article") not in lib and keys:
         st.session_state["article"] = keys[0]
+    if st.session_state.get("combine") and "combined" not in st.session_state:
+        st.session_state["combined"] = [st.session_state["article"]]
+
+
+def option_defaults() -> dict[str, Any]:
+    """The sidebar options' default values, by widget key."""
+    return {
+        "kinds": [s.kind for s in mapview.LAYERS],
+        "types": list(MENTION_TYPES),
+        "offline": local_assets(),  # on when Leaflet can be served from here
+        "basemap": next(iter(mapview.BASEMAPS)),
+    }
+
+
+def option(key: str) -> Any:
+    """A sidebar option's value, usable before its widget is drawn in this run (the widget's default on a
+    session's first run, which draws the sidebar after the map)."""
+    return st.session_state[key] if key in st.session_state else option_defaults()[key]
+
+
+def sidebar() -> None:
+    """Input and display options; values live in st.session_state under the widget keys."""
+    choose_defaults()
+    lib = library()
+    keys = list(lib)
     # A closure over this run's labels: widgets call it again later, outside the run's session state.
     labels = {k: picker_label(e) for k, e in lib.items()}
+    defaults = option_defaults()
     with st.sidebar:
         st.header("Article")
         st.selectbox("Shown article", keys, key="article", format_func=labels.__getitem__)
         if st.session_state.get("combine"):
-            if "combined" not in st.session_state:
-                st.session_state["combined"] = [st.session_state["article"]]
             st.multiselect("Articles combined", keys, key="combined", format_func=labels.__getitem__)
         st.toggle(
             "Combine articles",
@@ -333,11 +361,10 @@ def sidebar() -> None:
             "one uploaded is shown.",
         )
         st.header("Filters")
-        kinds = [s.kind for s in mapview.LAYERS]
         st.multiselect(
             "Place kinds",
-            kinds,
-            default=kinds,
+            defaults["kinds"],
+            default=defaults["kinds"],
             key="kinds",
             format_func=_kind_label,
             help="Map layers, metrics, tables and downloads show only these kinds.",
@@ -345,7 +372,7 @@ def sidebar() -> None:
         st.multiselect(
             "Mention types",
             MENTION_TYPES,
-            default=list(MENTION_TYPES),
+            default=defaults["types"],
             key="types",
             help="literal: the place's name; demonym: e.g. 'Russian'; metonymic: a capital or seat of power "
             "standing for a government ('the Kremlin'); alliance: a group of countries such as Nato. "
@@ -559,9 +586,22 @@ def main() -> None:
 
 
 def article_view() -> None:
-    """Sidebar, header, notices, metrics, map, claims, downloads, corrections and tables of the articles."""
+    """Header, notices, metrics, map, claims, downloads, corrections and tables of the articles; sidebar.
+
+    The map is sent to the browser first: the sidebar's widgets are drawn after it and the header and
+    metrics fill a container above it, so the browser builds the map's frame before spending its time on
+    the other elements (on a new page the browser, not the server, takes most of the time to map).
+    """
     problems = ingest()
-    sidebar()
+    choose_defaults()
+    try:
+        article_page(problems)
+    finally:
+        sidebar()
+
+
+def article_page(problems: list[str]) -> None:
+    """The main area of the article view (see :func:`article_view`)."""
     t0 = time.perf_counter()
     entries = [library()[k] for k in chosen_keys()]
     for problem in problems:
@@ -576,8 +616,7 @@ def article_view() -> None:
     except DashboardError as exc:
         st.error(f"Could not analyse the articles: {exc}")
         return
-    header(views)
-    notices(views)
+    top = st.container()  # header, notices and metrics: filled after the map is sent
     combined = len(views) > 1
     labels = [v.label for v in views]
     text, mentions, places = report.combine(
@@ -599,18 +638,20 @@ def article_view() -> None:
     highlight = tuple(sorted({pid for c in claims or [] for pid in c.get("place_ids") or []}))
 
     # Kinds nobody has styled yet (new in the gazetteer) are always shown rather than silently dropped.
-    kinds = set(st.session_state["kinds"]) | (set(places["kind"]) - set(mapview.STYLES))
-    types = set(st.session_state["types"])
+    kinds = set(option("kinds")) | (set(places["kind"]) - set(mapview.STYLES))
+    types = set(option("types"))
     shown = report.filter_places(places, kinds, types)
     shown_mentions = [m for m in mentions if m.kind in kinds and m.type in types]
     filtered = len(shown_mentions) < len(mentions)
 
-    with timed("metrics"):
+    with timed("map"):
+        show_map(shown, places, text, text_key, highlight)
+    with top, timed("metrics"):
+        header(views)
+        notices(views)
         show_metrics(
             summarize(digest(text_key, sorted(kinds), sorted(types)), shown_mentions, shown), filtered
         )
-    with timed("map"):
-        show_map(shown, places, text, text_key, highlight)
     st.caption(
         settings.GEONAMES_ATTRIBUTION
         + " · Boundaries: Natural Earth (public domain) · Outlined in yellow: places in a checked claim"
@@ -818,8 +859,8 @@ def show_corrections(views: list[View]) -> None:
 
 
 def show_map(shown: Any, places: Any, text: str, text_key: str, highlight: tuple[str, ...]) -> None:
-    offline = bool(st.session_state.get("offline"))
-    basemap = "none" if offline else st.session_state.get("basemap", "none")
+    offline = bool(option("offline"))
+    basemap = "none" if offline else option("basemap")
     land = land_backdrop() if basemap == "none" else None
     # Fit (and list in the legend) all places, not only the filtered ones, so a filter change keeps the
     # map and its view as they are and only swaps layers.
