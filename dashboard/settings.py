@@ -38,9 +38,10 @@ CORPUS_STORE: Path = Path(os.environ.get("NEWS_GEO_CORPUS_STORE") or STORES_DIR 
 #: shared by every session of the process; the least recently used values go first). Sizes are estimates
 #: of the memory a value holds (``sizedcache.deep_size``). 148 MB in all: with the gazetteer, the
 #: memory-mapped names index and Streamlit itself, the server stays well under 1 GB however many articles
-#: its sessions read. A value over a quarter of its budget is computed every time and not kept. For
-#: scale: the sample's parse (mentions and places frame) is about 0.5 MB and its largest layer 0.1 MB; a
-#: Reuters article's parse 0.05-0.5 MB.
+#: its sessions read (the corpus view's ``st.cache_data`` entries have their own bound,
+#: ``server.maxCacheDataSize`` in .streamlit/config.toml: 64 MB). A value over a quarter of its budget is
+#: computed every time and not kept. For scale: the sample's parse (mentions and places frame) is about
+#: 0.5 MB and its largest layer 0.1 MB; a Reuters article's parse 0.05-0.5 MB.
 CACHE_BUDGETS: dict[str, int] = {
     # geoparse + display places frame, per (text, date)
     "parse": 48 * 2**20,
