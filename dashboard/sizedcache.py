@@ -94,7 +94,6 @@ class SizedCache:
 
     A value larger than a quarter of the budget is returned but not kept (one huge article must not empty
     the cache of everyone else's). Thread-safe: Streamlit runs each session's script in its own thread.
-    Two threads missing the same key at once both compute it; the second result replaces the first.
 
     Parameters
     ----------
@@ -113,19 +112,38 @@ class SizedCache:
         self._items: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
+        self._making: dict[Hashable, threading.Lock] = {}  # keys being made, each with its maker's lock
         self._hits = self._misses = self._evictions = self._too_large = 0
 
     def get(self, key: Hashable, make: Callable[[], Any]) -> Any:
-        """The value cached under ``key``, else ``make()`` (kept if it fits)."""
+        """The value cached under ``key``, else ``make()`` (kept if it fits).
+
+        Sessions missing the same key at once make it once: the others wait for the first (twenty new
+        sessions opening the sample must not geoparse it, and load what that loads, twenty times over).
+        """
+        found, value = self._lookup(key)
+        if found:
+            return value
         with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                self._hits += 1
-                return self._items[key][0]
-            self._misses += 1
-        value = make()
-        self.put(key, value)
+            making = self._making.setdefault(key, threading.Lock())
+        with making:
+            found, value = self._lookup(key)
+            if not found:
+                with self._lock:
+                    self._misses += 1
+                value = make()
+                self.put(key, value)
+        with self._lock:
+            self._making.pop(key, None)
         return value
+
+    def _lookup(self, key: Hashable) -> tuple[bool, Any]:
+        with self._lock:
+            if key not in self._items:
+                return False, None
+            self._items.move_to_end(key)
+            self._hits += 1
+            return True, self._items[key][0]
 
     def __contains__(self, key: Hashable) -> bool:
         with self._lock:

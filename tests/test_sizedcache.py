@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 import tracemalloc
 
 import shapely
@@ -53,6 +54,27 @@ def test_concurrent_sessions_keep_the_size_within_the_budget() -> None:
     stats = cache.stats()
     assert 0 < stats.size_bytes <= 5000
     assert stats.size_bytes == sum(len(v) for v, _ in cache._items.values())
+
+
+def test_sessions_missing_the_same_key_at_once_make_it_once() -> None:
+    cache = SizedCache("t", budget_bytes=10**6)
+    made: list[int] = []
+    gate = threading.Event()
+
+    def make() -> str:
+        made.append(1)
+        gate.wait(5)  # the first maker is slow: the others arrive meanwhile
+        return "the sample's places"
+
+    results: list[str] = []
+    threads = [threading.Thread(target=lambda: results.append(cache.get("sample", make))) for _ in range(20)]
+    for t in threads:
+        t.start()
+    time.sleep(0.2)  # every session is waiting now, one of them inside make()
+    gate.set()
+    for t in threads:
+        t.join()
+    assert made == [1] and results == ["the sample's places"] * 20
 
 
 def test_deep_size_follows_nested_geojson_like_tracemalloc() -> None:
