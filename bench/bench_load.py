@@ -113,10 +113,12 @@ async def session(browser, url: str, articles: list[str], log: dict, k: int) -> 
         picker = page.get_by_role("combobox", name="Shown article")
         for text in articles:
             before = await picker.input_value()
-            await box.fill(text)
-            # The rerun may start and end between two polls: an observer records that it ran at all.
+            # The rerun may start and end between two polls: an observer records that it ran at all. It
+            # is attached before the box is filled: under load the box can lose focus while the page still
+            # draws, and Streamlit commits a text area on blur, so the run may start before Ctrl+Enter.
             await page.evaluate(WATCH_RUN)
             t0 = time.perf_counter()
+            await box.fill(text)
             await box.press("Control+Enter")
             await page.wait_for_function("window.__benchRan === true", timeout=300_000)
             await page.wait_for_selector(IDLE, state="attached", timeout=300_000)
