@@ -94,7 +94,7 @@ def span_cues(text: str, tokens: Tokens, sp: Span, prev_matched: bool, next_matc
         key in lexicon.PERSON_NAMES,  # personish
         single and len(surface) <= 4 and surface.isupper(),  # acronym
         prev_word == "said" and gap_before == " ",  # said_before
-        _AGE.match(text, e) is not None,  # age_after
+        text.startswith(",", e) and _AGE.match(text, e) is not None,  # age_after
         gap_after == " " and next_word in lexicon.SPEECH_VERBS,  # speech_after
         gap_after in (" ", "\u00a0") and next_word in lexicon.PERSON_VERBS,  # verb_after
         text[e : e + 1] == "$",  # currency_after

@@ -12,7 +12,7 @@ from dashboard import historic, nameindex
 from dashboard.geoparse import rules, uslocal
 from dashboard.geoparse.cues import span_cues
 from dashboard.geoparse.matcher import Matcher
-from dashboard.geoparse.records import Candidate, Mention, Span
+from dashboard.geoparse.records import Candidate, Mention, Removal, Span
 from dashboard.geoparse.resolve import Notes, Resolver
 
 if TYPE_CHECKING:
@@ -97,7 +97,16 @@ class Geoparser:
             if was_enabled:
                 gc.enable()
 
-    def _parse(self, text: str, on: date | None, explain: bool) -> list[Mention]:
+    def removals(self, text: str, on: date | None = None) -> list[Removal]:
+        """Every reading a rule removed from ``text``'s spans, in text order: what was not taken for a place,
+        and why ("Lincoln" after "President": ``title_before_name``)."""
+        trace: list[Removal] = []
+        self._parse(text, on, True, trace)
+        return trace
+
+    def _parse(
+        self, text: str, on: date | None, explain: bool, trace: list[Removal] | None = None
+    ) -> list[Mention]:
         tokens, spans = self.matcher.match(text)
         spans = _on_date(spans, on)
         n = len(spans)
@@ -122,7 +131,7 @@ class Geoparser:
             if persons and cu.single and cu.key in persons:  # only these can change
                 got = self._apply(cu, sp, discourse, removed)
             if got:
-                kept.append(sp._replace(cands=got))
+                kept.append(Span(sp.first, sp.last, sp.start, sp.end, got))  # (faster than _replace)
         kept = uslocal.add_counties(text, kept)
         cued = frozenset(sp.start for sp, cu in zip(spans, cues, strict=True) if cu.after_origin_cue)
         container = rules.stated_container(text, kept, cued)
@@ -132,6 +141,11 @@ class Geoparser:
             _note_article_rule(removed, "stated_container", kept, container.spans)
             _note_article_rule(removed, "origin_country", container.spans, origin.spans)
             notes = Notes(removed, container.pinned, origin.pinned)
+            if trace is not None:
+                ends = {sp.start: sp.end for sp in (*spans, *kept)}
+                for start in sorted(removed):
+                    word = text[start : ends[start]]
+                    trace.extend(Removal(start, word, rule, c.place_id) for rule, c in removed[start])
         pinned = container.pinned | origin.pinned
         return self.resolver.resolve(text, origin.spans, pinned, container.fallback, notes)
 
@@ -141,9 +155,9 @@ class Geoparser:
     ) -> list[Candidate]:
         if removed is None:
             return rules.apply_rules(cu, sp.cands, discourse)
-        fired: list[tuple[str, Candidate | None]] = []
+        fired: list[tuple[str, Candidate]] = []
         got = rules.apply_rules(cu, sp.cands, discourse, fired)
-        removed[sp.start] = [(name, c) for name, c in fired if c is not None]
+        removed[sp.start] = fired
         return got
 
 

@@ -78,6 +78,15 @@ class SpanCues(NamedTuple):
     dotted: bool  # the surface ends with a period ("Miss.")
 
 
+class Removal(NamedTuple):
+    """A reading a rule removed: the span's start and text, the rule's name and the place removed."""
+
+    start: int
+    text: str
+    rule: str
+    place_id: str
+
+
 @dataclass(frozen=True)
 class RunnerUp:
     """The best reading that lost: its place, and its score (None when a rule removed it before scoring)."""

@@ -317,6 +317,9 @@ CANDIDATE_RULES: tuple[CandidateRule, ...] = (
     CandidateRule("alternate_name_at_sentence_start", alternate_name_at_sentence_start),
 )
 
+_CANDIDATE_TESTS = tuple(rule.test for rule in CANDIDATE_RULES)
+_RULE_NAMES = {rule.test: rule.name for rule in CANDIDATE_RULES}
+
 #: The one candidate rule tried on every reading: "Miss" is not Mississippi, "Miss." is.
 STATE_ABBREVIATION_WITHOUT_PERIOD = "state_abbreviation_without_period"
 
@@ -325,19 +328,19 @@ def apply_rules(
     cues: SpanCues,
     cands: list[Candidate],
     d: Discourse,
-    fired: list[tuple[str, Candidate | None]] | None = None,
+    fired: list[tuple[str, Candidate]] | None = None,
 ) -> list[Candidate]:
-    """The readings of one span that the span and candidate rules leave; with ``fired``, each rule that
-    removed something is appended as (rule name, the reading removed, or None for a whole span)."""
-    for rule in SPAN_RULES:
-        if rule.test(cues, cands):
-            if rule.keep is None:
+    """The readings of one span that the span and candidate rules leave; with ``fired``, each reading a
+    rule removed is appended as (rule name, reading)."""
+    for name, test, keep in SPAN_RULES:
+        if test(cues, cands):
+            if keep is None:
                 if fired is not None:
-                    fired.extend((rule.name, c) for c in cands)
+                    fired.extend((name, c) for c in cands)
                 return []
-            kept = [c for c in cands if rule.keep(c)]
+            kept = [c for c in cands if keep(c)]
             if fired is not None and len(kept) < len(cands):
-                fired.extend((rule.name, c) for c in cands if c not in kept)
+                fired.extend((name, c) for c in cands if c not in kept)
             cands = kept
             if not cands:
                 return []
@@ -351,13 +354,13 @@ def apply_rules(
         if not single or c.type != _LITERAL or c.upper:
             out.append(c)
             continue
-        for name, test in CANDIDATE_RULES:
+        for test in _CANDIDATE_TESTS:
             verdict = test(cues, c, d)
             if verdict is not None:
                 if verdict is not _NOT_PLACE:
                     d.remember(cues.key, verdict is _PERSON_STRONG)
                 if fired is not None:
-                    fired.append((name, c))
+                    fired.append((_RULE_NAMES[test], c))
                 break
         else:
             out.append(c)
