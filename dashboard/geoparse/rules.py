@@ -332,8 +332,8 @@ def apply_rules(
 ) -> list[Candidate]:
     """The readings of one span that the span and candidate rules leave; with ``fired``, each reading a
     rule removed is appended as (rule name, reading)."""
-    for name, test, keep in SPAN_RULES:
-        if test(cues, cands):
+    for name, holds, keep in SPAN_RULES:
+        if holds(cues, cands):
             if keep is None:
                 if fired is not None:
                     fired.extend((name, c) for c in cands)
