@@ -168,13 +168,13 @@ class Explainer:
         sp = self.r.spans[k]
         word = self.text[sp.start : sp.end]
         if fallback:
-            where = self._name(chosen.place_id, chosen.name)
+            where = self._stated(k) or self._name(chosen.place_id, chosen.name)
             return f"{self._phrase(chosen)}: the text places {word} in {where}, where the gazetteer has none"
         head = self._phrase(chosen) if runner is None else self._pair(chosen, runner)
         if runner is None:
             return f"{head}: the only place of this name"
         if "stated_container" in rules and pinned:
-            return f"{head}: the text places it in {self._container(chosen)}"
+            return f"{head}: the text places it in {self._stated(k) or self._container(chosen)}"
         if "origin_country" in rules:
             cue = _ORIGIN_CUE.search(self.text[max(0, sp.start - 24) : sp.start])
             said = f'after "{cue.group().strip()}"' if cue else "after an origin cue"
@@ -208,12 +208,12 @@ class Explainer:
         if name == "prior":
             return "the more prominent place of this name"
         if name == "country_named":
-            return self._named([h for h, b in self._voters(surf) if b.country == chosen.country])
-        if name in ("state_named", "state_share"):
-            p = chosen.province
-            return self._named(
-                [h for h, b in self._voters(surf) if p and (b.place_id == p or b.province == p)]
-            )
+            return self._named(self._voters(surf, lambda b: b.country == chosen.country))
+        p = chosen.province
+        if name == "state_named" and p:
+            return f"its state, {self._name(p, p)}, is named in the article"
+        if name == "state_share" and p:
+            return self._named(self._voters(surf, lambda b: b.place_id != p and b.province == p))
         if name == "unsupported_small_town":
             return "the town's country is not named in the article"
         if name == "appositive_container":
@@ -230,22 +230,15 @@ class Explainer:
             return "a national capital"
         return name.replace("_", " ")
 
-    def _voters(self, surf: str) -> list[tuple[str, Candidate]]:
-        """(the text of a span, its pick) for the article's other words, first occurrence first."""
+    def _voters(self, surf: str, supports: Callable[[Candidate], bool]) -> list[str]:
+        """The text of the article's other words whose pick ``supports`` a reading, first occurrence first."""
         r = self.r
-        out = []
-        for g, (s, b) in enumerate(zip(r.surfs, r.voted, strict=True)):
-            if s != surf:
-                sp = r.g_spans[g]
-                out.append((sp.start, self.text[sp.start : sp.end], b))
-        out.sort(key=lambda x: x[0])
-        seen: set[str] = set()
-        uniq = []
-        for _s, h, b in out:
-            if h not in seen:
-                seen.add(h)
-                uniq.append((h, b))
-        return uniq
+        found = sorted(
+            (sp.start, self.text[sp.start : sp.end])
+            for sp, s, b in zip(r.g_spans, r.surfs, r.voted, strict=True)
+            if s != surf and supports(b)
+        )
+        return list(dict.fromkeys(h for _start, h in found))
 
     @staticmethod
     def _named(names: Sequence[str]) -> str:
@@ -266,6 +259,19 @@ class Explainer:
             return default
         info = self.info(pid)
         return str(info[0]) if info else default
+
+    def _in_country(self, phrase: str, iso3: str | None) -> str:
+        """ " in France" (nothing where the phrase already says it: "the US state")."""
+        if not iso3 or phrase.startswith("the US "):
+            return ""
+        return f" in {COUNTRY_SHORT.get(iso3) or self._name(f'country:{iso3}', iso3)}"
+
+    def _stated(self, k: int) -> str | None:
+        """The text of the container stated right after span ``k`` ("Tenn." in "Paris, Tenn."), if any."""
+        spans = self.r.spans
+        if k + 1 < len(spans) and spans[k + 1].start - spans[k].end <= 60:
+            return self.text[spans[k + 1].start : spans[k + 1].end]
+        return None
 
     def _container(self, c: Candidate) -> str:
         if c.kind in ("city", "county") and c.province:
@@ -290,14 +296,18 @@ class Explainer:
         ru_pop = int(info[3]) if info and info[3] is not None else TOWN_MAX
         a, b = self._phrase(chosen), self._phrase(runner, ru_pop)
         if chosen.kind == runner.kind and chosen.country != runner.country:
-            a += f" in {self._name(f'country:{chosen.country}', chosen.country or '?')}"
-            b += f" in {self._name(f'country:{runner.country}', runner.country or '?')}"
+            a += self._in_country(a, chosen.country)
+            b += self._in_country(b, runner.country)
         elif chosen.kind == runner.kind and chosen.kind in ("city", "county"):
             ru_prov = info[4] if info else None
             if chosen.province and ru_prov and chosen.province != ru_prov:
                 a += f" in {self._name(chosen.province, chosen.province)}"
                 b += f" in {self._name(ru_prov, ru_prov)}"
         return f"{a}, not {b}"
+
+
+#: Short names of countries in summaries ("the town in the US").
+COUNTRY_SHORT = {"USA": "the US", "GBR": "the UK"}
 
 
 def _unique(names: list[str]) -> list[str]:
