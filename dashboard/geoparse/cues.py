@@ -7,12 +7,12 @@ import re
 from dashboard import lexicon
 from dashboard.geoparse.matcher import norm
 from dashboard.geoparse.records import Span, SpanCues, Tokens
+from dashboard.geoparse.relations import APPOSITIVE_GAP
 
 # Where a clause ends: a neighbour beyond one of these is no neighbour.
 _SENTENCE_BREAK = re.compile(r"[.!?:;\n\"\u201c\u201d\u2022|()\[\]]")
 # ", 54," after a name: a person's age.
 _AGE = re.compile(r",[ \t]\d{1,3}\b")
-APPOSITIVE_GAP = re.compile(r",[ \t]{0,2}")
 
 #: How many capitalised words (or "of"/"and") a firm's name may run on either side of a place in it.
 COMPANY_RUN = 4

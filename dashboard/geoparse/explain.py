@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 from dashboard import lexicon
 from dashboard.geoparse import features
 from dashboard.geoparse.features import Context, Ranked, Votes
-from dashboard.geoparse.records import Candidate, Contribution, RunnerUp, Span, Why
+from dashboard.geoparse.records import Candidate, Contribution, Notes, RunnerUp, Span, Why
 
 # "a native of", "born in", "from" right before a name, for the summary.
 _ORIGIN_CUE = re.compile(
@@ -80,7 +80,7 @@ class Explainer:
     """Builds each mention's :class:`~dashboard.geoparse.records.Why` from the resolver's last round."""
 
     def __init__(
-        self, text: str, info: Callable[[str], tuple[Any, ...] | None], notes: Any, rnd: Round
+        self, text: str, info: Callable[[str], tuple[Any, ...] | None], notes: Notes, rnd: Round
     ) -> None:
         self.text = text
         self.info = info

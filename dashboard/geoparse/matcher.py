@@ -13,7 +13,7 @@ import re
 from itertools import accumulate, compress
 
 from dashboard import historic, lexicon, nameindex
-from dashboard.geoparse import features
+from dashboard.geoparse import features, uslocal
 from dashboard.geoparse.records import Candidate, Span, Tokens
 from dashboard.placekinds import MentionType
 
@@ -247,7 +247,7 @@ class Matcher:
             j, key = best
             s, end = starts[i], ends[j]
             # Dotted state abbreviations keep their final period ("Calif.").
-            if end < len(text) and text[end] == "." and text[s:end] + "." in lexicon.US_STATE_ABBREVIATIONS:
+            if end < len(text) and text[end] == "." and text[s:end] + "." in uslocal.STATE_ABBREVIATIONS:
                 end += 1
             cands = self.candidates(key)
             if key in self._upper_keys and not text[s:end].replace(".", "").isupper():

@@ -12,8 +12,8 @@ from dashboard import historic, nameindex
 from dashboard.geoparse import rules, uslocal
 from dashboard.geoparse.cues import span_cues
 from dashboard.geoparse.matcher import Matcher
-from dashboard.geoparse.records import Candidate, Mention, Removal, Span
-from dashboard.geoparse.resolve import Notes, Resolver
+from dashboard.geoparse.records import Candidate, Mention, Notes, Removal, Span, SpanCues
+from dashboard.geoparse.resolve import Resolver
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -151,8 +151,12 @@ class Geoparser:
 
     @staticmethod
     def _apply(
-        cu: Any, sp: Span, discourse: rules.Discourse, removed: dict[int, list[tuple[str, Candidate]]] | None
+        cu: SpanCues,
+        sp: Span,
+        discourse: rules.Discourse,
+        removed: dict[int, list[tuple[str, Candidate]]] | None,
     ) -> list[Candidate]:
+        """The span's readings the rules leave; with ``removed``, the rules' removals are noted there."""
         if removed is None:
             return rules.apply_rules(cu, sp.cands, discourse)
         fired: list[tuple[str, Candidate]] = []

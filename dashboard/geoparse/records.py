@@ -87,6 +87,15 @@ class Removal(NamedTuple):
     place_id: str
 
 
+class Notes(NamedTuple):
+    """What the rule stages record for explanations: per span start, the readings rules removed (rule name,
+    reading), and the starts the article rules decided."""
+
+    removed: dict[int, list[tuple[str, Candidate]]]
+    container: frozenset[int]  # decided by stated_container
+    origin: frozenset[int]  # decided by origin_country
+
+
 @dataclass(frozen=True)
 class RunnerUp:
     """The best reading that lost: its place, and its score (None when a rule removed it before scoring)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
@@ -13,7 +13,7 @@ from dashboard import lexicon
 from dashboard.geoparse import explain as explaining
 from dashboard.geoparse import features, relations, uslocal
 from dashboard.geoparse.features import Context, Ranked, Votes
-from dashboard.geoparse.records import Candidate, Mention, Span
+from dashboard.geoparse.records import Candidate, Mention, Notes, Span
 from dashboard.geoparse.rules import CONTAINER_CONFIDENCE
 from dashboard.placekinds import MentionType
 
@@ -41,15 +41,6 @@ _NEXT_WORDS = re.compile(r"\s(\w+)(?:\s(\w+))?")
 #: Distance (km) within which a city gets the full ``near_other_cities`` closeness; it halves per decade.
 NEAR_FULL_KM = 20.0
 _EARTH_DIAMETER_KM = 12742.0
-
-
-class Notes(NamedTuple):
-    """What the earlier stages record for explanations: per span start, the rules that removed readings
-    (rule name, the reading removed), and the starts the article rules decided."""
-
-    removed: dict[int, list[tuple[str, Candidate]]]
-    container: frozenset[int]
-    origin: frozenset[int]
 
 
 def metonymic_context(text: str, end: int) -> bool:

@@ -347,7 +347,7 @@ def apply_rules(
     out = []
     single, dotted = cues.single, cues.dotted
     for c in cands:
-        if not dotted and c.name in lexicon.US_STATE_ABBREVIATIONS:
+        if not dotted and c.name in uslocal.STATE_ABBREVIATIONS:
             if fired is not None:
                 fired.append((STATE_ABBREVIATION_WITHOUT_PERIOD, c))
             continue

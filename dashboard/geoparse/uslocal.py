@@ -43,9 +43,13 @@ def is_placeholder(cands: Sequence[Candidate]) -> bool:
     return bool(cands) and cands[0] is COUNTY_PLACEHOLDER
 
 
+#: "Calif.", "Miss.", "W.Va.": US states' abbreviations, with their period (-> the state's ISO code).
+STATE_ABBREVIATIONS = lexicon.US_STATE_ABBREVIATIONS
+
+
 def is_state_abbreviation(name: str) -> bool:
-    """ "Calif.", "Miss.", "W.Va.": a US state's abbreviation (with its period)."""
-    return name in lexicon.US_STATE_ABBREVIATIONS
+    """Whether a name is a US state's abbreviation ("Calif.")."""
+    return name in STATE_ABBREVIATIONS
 
 
 def add_counties(text: str, spans: list[Span]) -> list[Span]:
