@@ -172,3 +172,18 @@ def test_cli_explain_adds_why_columns_to_csv():
 
 def test_context_record_is_what_the_features_read():
     assert set(Context._fields) == {"surf", "apo", "box", "listed", "near", "within"}
+
+
+def test_a_stated_container_names_the_container_also_where_the_word_repeats():
+    text = "Crews reached Lebanon, Tennessee, at noon. By night Lebanon had power back, and Nashville too."
+    ms = _by_text(text)["Lebanon"]
+    assert [m.place_id for m in ms] == ["city:4636045"] * 2
+    for m in ms:
+        assert m.why.summary == "the town, not the country: the text places it in Tennessee"
+        assert m.why.rules == ("stated_container",)
+
+
+def test_a_town_the_gazetteer_lacks_in_its_stated_state_says_so():
+    (m,) = _by_text("Storms damaged barns near Oakdale, Tennessee, on Sunday.")["Oakdale"]
+    assert m.place_id == "province:US-TN"
+    assert m.why.summary == "the US state: the text places Oakdale in Tennessee, where the gazetteer has none"

@@ -168,13 +168,14 @@ class Explainer:
         sp = self.r.spans[k]
         word = self.text[sp.start : sp.end]
         if fallback:
-            where = self._stated(k) or self._name(chosen.place_id, chosen.name)
+            where = self.notes.container.get(sp.start) or self._name(chosen.place_id, chosen.name)
             return f"{self._phrase(chosen)}: the text places {word} in {where}, where the gazetteer has none"
         head = self._phrase(chosen) if runner is None else self._pair(chosen, runner)
         if runner is None:
             return f"{head}: the only place of this name"
         if "stated_container" in rules and pinned:
-            return f"{head}: the text places it in {self._stated(k) or self._container(chosen)}"
+            where = self.notes.container.get(sp.start) or self._container(chosen)
+            return f"{head}: the text places it in {where}"
         if "origin_country" in rules:
             cue = _ORIGIN_CUE.search(self.text[max(0, sp.start - 24) : sp.start])
             said = f'after "{cue.group().strip()}"' if cue else "after an origin cue"
@@ -265,13 +266,6 @@ class Explainer:
         if not iso3 or phrase.startswith("the US "):
             return ""
         return f" in {COUNTRY_SHORT.get(iso3) or self._name(f'country:{iso3}', iso3)}"
-
-    def _stated(self, k: int) -> str | None:
-        """The text of the container stated right after span ``k`` ("Tenn." in "Paris, Tenn."), if any."""
-        spans = self.r.spans
-        if k + 1 < len(spans) and spans[k + 1].start - spans[k].end <= 60:
-            return self.text[spans[k + 1].start : spans[k + 1].end]
-        return None
 
     def _container(self, c: Candidate) -> str:
         if c.kind in ("city", "county") and c.province:

@@ -140,7 +140,7 @@ class Geoparser:
         if removed is not None:
             _note_article_rule(removed, "stated_container", kept, container.spans)
             _note_article_rule(removed, "origin_country", container.spans, origin.spans)
-            notes = Notes(removed, container.pinned, origin.pinned)
+            notes = Notes(removed, container.where or {}, origin.pinned)
             if trace is not None:
                 ends = {sp.start: sp.end for sp in (*spans, *kept)}
                 for start in sorted(removed):

@@ -92,7 +92,7 @@ class Notes(NamedTuple):
     reading), and the starts the article rules decided."""
 
     removed: dict[int, list[tuple[str, Candidate]]]
-    container: frozenset[int]  # decided by stated_container
+    container: dict[int, str]  # decided by stated_container: start -> the text of the stated container
     origin: frozenset[int]  # decided by origin_country
 
 

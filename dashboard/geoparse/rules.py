@@ -377,6 +377,7 @@ class Decided(NamedTuple):
     spans: list[Span]
     pinned: frozenset[int]
     fallback: frozenset[int] = frozenset()
+    where: dict[int, str] | None = None  # stated_container: span start -> the text of its stated container
 
 
 def stated_container(text: str, spans: list[Span], cued: frozenset[int] = frozenset()) -> Decided:
@@ -394,12 +395,15 @@ def stated_container(text: str, spans: list[Span], cued: frozenset[int] = frozen
     out = list(spans)
     pinned: set[int] = set()
     fallback: set[int] = set()
+    where: dict[int, str] = {}
     by_word: dict[str, relations.Stated | None] = {}
+    said: dict[str, str] = {}  # word -> the text of its first stated container
     for k, st in enumerate(stated):
         if st is not None:
             word = text[spans[k].start : spans[k].end].casefold()
             # Two different containers for one word ("Paris, Texas" and "Paris, France"): no propagation.
             by_word[word] = st if by_word.get(word, st) == st else None
+            said.setdefault(word, text[spans[k + 1].start : spans[k + 1].end])
     lengths = {len(w) for w in by_word}
     for k, sp in enumerate(spans):
         s, e, cands = sp.start, sp.end, sp.cands
@@ -413,9 +417,10 @@ def stated_container(text: str, spans: list[Span], cued: frozenset[int] = frozen
             continue
         out[k] = sp._replace(cands=got[0])
         pinned.add(s)
+        where[s] = text[spans[k + 1].start : spans[k + 1].end] if stated[k] else said[text[s:e].casefold()]
         if got[1]:
             fallback.add(s)
-    return Decided(out, frozenset(pinned), frozenset(fallback))
+    return Decided(out, frozenset(pinned), frozenset(fallback), where)
 
 
 def _within_container(cands: list[Candidate], st: relations.Stated) -> tuple[list[Candidate], bool] | None:
