@@ -21,10 +21,11 @@ from dashboard import mapview, report, settings
 from dashboard.article import Article, read_article
 from dashboard.errors import DashboardError, InputError
 from dashboard.language import LanguageCheck, check_language
+from dashboard.placekinds import MentionType
 
 st.set_page_config(page_title="News geo dashboard", page_icon="🗺️", layout="wide")
 
-MENTION_TYPES = ("literal", "demonym", "metonymic", "alliance")
+MENTION_TYPES: tuple[str, ...] = tuple(t.value for t in MentionType)
 UPLOAD_TYPES = ["txt", "md", "markdown", "text", "html", "htm"]
 
 
