@@ -621,21 +621,23 @@ def show_tables(parts: list[tuple[View, Any, list[Any]]], combined: bool) -> Non
     weak = st.column_config.CheckboxColumn(
         "weak", help=f"Confidence below {report.WEAK_CONFIDENCE}: check it."
     )
-    config = {"confidence": conf, "weak": weak}
+    why = st.column_config.TextColumn("why", help="Why the geoparser chose this place over others so named.")
+    config = {"confidence": conf, "weak": weak, "why": why}
     st.subheader("Places")
     tables = [report.places_table(p, ms, v.label if combined else None) for v, p, ms in parts]
     st.dataframe(
-        pd.concat(tables, ignore_index=True) if combined else tables[0],
+        report.stack_tables(tables),
         hide_index=True,
         width="stretch",
         column_config=config,
     )
     st.subheader("Mentions")
     tables = [
-        report.mentions_table(ms, v.entry.article.text, v.label if combined else None) for v, _, ms in parts
+        report.mentions_table(ms, v.entry.article.text, v.label if combined else None, report.place_whys(p))
+        for v, p, ms in parts
     ]
     st.dataframe(
-        pd.concat(tables, ignore_index=True) if combined else tables[0],
+        report.stack_tables(tables),
         hide_index=True,
         width="stretch",
         column_config=config,

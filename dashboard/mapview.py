@@ -21,7 +21,14 @@ from jinja2 import Template
 
 from dashboard import placekinds, settings
 from dashboard.placekinds import LayerStyle
-from dashboard.report import WEAK_CONFIDENCE, context_of, escape_text, mention_types, sentence_spans
+from dashboard.report import (
+    WEAK_CONFIDENCE,
+    context_of,
+    escape_text,
+    mention_types,
+    sentence_spans,
+    why_text,
+)
 
 #: Layer kinds in drawing order (bottom first), from the registry (:data:`dashboard.placekinds.KINDS`):
 #: containers under seas under countries, points on top, so that the specific features stay visible and
@@ -284,8 +291,10 @@ def confidence_text(confidences: Iterable[float | None]) -> str:
     return f"confidence {low:.2f}" if round(low, 2) == round(high, 2) else f"confidence {low:.2f}–{high:.2f}"
 
 
-def popup_html(name: str, kind: str, mentions: Iterable[Mapping[str, Any]], text: str) -> str:
-    """HTML for a place's popup: name, kind, count, confidence, and each sentence mentioning it once.
+def popup_html(
+    name: str, kind: str, mentions: Iterable[Mapping[str, Any]], text: str, why: str | None = None
+) -> str:
+    """HTML for a place's popup: name, kind, count, confidence, why, and each sentence mentioning it once.
 
     Each sentence is listed once with its mentions highlighted and ``×n`` when it names the place n
     times; weak matches (see :data:`WEAK_CONFIDENCE`) are flagged. Every piece of article text is
@@ -299,6 +308,10 @@ def popup_html(name: str, kind: str, mentions: Iterable[Mapping[str, Any]], text
         The place's mentions (``start``, ``end``, ``type``; ``confidence`` when known), offsets into ``text``.
     text : str
         The article text.
+    why : str, optional
+        Why the geoparser chose this place (:func:`dashboard.report.why_text`), shown escaped as one line
+        under the heading: "Why: the country, not the US state: Tbilisi is named in the article". Nothing
+        is shown without one.
 
     Returns
     -------
@@ -320,11 +333,13 @@ def popup_html(name: str, kind: str, mentions: Iterable[Mapping[str, Any]], text
             "<div class='ngd-warn'>Weak match: the text may mean another place of this name. "
             "Check it before you rely on it.</div>"
         )
+    reason = why_text(why)
+    why_line = f"<div class='ngd-why'>Why: {escape_text(reason)}</div>" if reason else ""
     n = len(mentions)
     return (
         f"<div class='ngd-popup'><div class='ngd-head'><b>{escape_text(name)}</b> · {escape_text(kind)} · "
         f"{n} mention{'s' if n != 1 else ''}{' · ' + how_sure if how_sure else ''}</div>"
-        f"{warn}<ol>{shown}</ol>{more}</div>"
+        f"{why_line}{warn}<ol>{shown}</ol>{more}</div>"
     )
 
 
@@ -424,7 +439,7 @@ def layer_geojson(places: pd.DataFrame, text: str, highlight: Iterable[str] = ()
             "count": count,
             "types": ", ".join(mention_types(mentions)),
             "tooltip": tooltip_html(name, kind, count, " · ".join(extra)),
-            "popup": popup_html(name, kind, mentions, text),
+            "popup": popup_html(name, kind, mentions, text, row.get("why")),
             "style": css,
             "area": round(float(drawn.area), 3),
             "weak": weak,
