@@ -61,7 +61,8 @@ class PlaceKind:
     geometry:
         What a feature of this kind is drawn as: a polygon, a line (a route) or a point.
     area_metric:
-        Whether its area is measured and counted in the area metric and area claims.
+        Whether it is an area the claims measure: the subject of an area or size claim, or what "it covers
+        ..." refers back to. (The dashboard's area panel counts countries only.)
     rough:
         Whether its polygons are authored or generalised beyond 1:10m, so measurements are rougher.
     group:
