@@ -2,7 +2,9 @@
 
 The gazetteer reads the layer file of a kind, the geoparser its prior, the claims whether it has an area and
 which nouns refer back to it, the report and the map its label and style. A new kind is one :class:`PlaceKind`
-entry in :data:`KINDS`; nothing else lists kinds.
+entry in :data:`KINDS` (and its features in geodata/); no other module keeps a table of kinds. A rule that
+singles out a kind by name ("the largest *country* in Europe") names it, and tests/test_placekinds.py checks
+that every such name is a kind here.
 """
 
 from __future__ import annotations
