@@ -142,12 +142,12 @@ def digest(*parts: Any) -> str:
 
 
 def layer_key(rows: pd.DataFrame, text_key: str, highlight: tuple[str, ...]) -> str:
-    """Fingerprint of what a layer draws: its places, their mentions and the highlighted ids."""
+    """Fingerprint of what a layer draws: its places, their mentions, their whys and the highlighted ids."""
     content = [
         (pid, int(n), tuple((m["start"], m["end"]) for m in ms))
         for pid, n, ms in zip(rows["place_id"], rows["count"], rows["mentions"], strict=True)
     ]
-    return digest(text_key, content, highlight)
+    return digest(text_key, content, highlight, report.place_whys(rows))
 
 
 # --- articles: a library of every article read, one shown at a time -----------------------------------
