@@ -234,7 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
         return sub.add_parser(
             name,
             help=help,
-            epilog=cli_policy.epilog(name),
+            epilog=cli_policy.epilog(),
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
 

@@ -27,6 +27,10 @@ EXIT_SKIPPED = 1
 EXIT_USAGE = 2
 EXIT_FAILED = 3
 
+#: Skipped records ``batch`` names on stderr; all of them are in its store's rejects.jsonl, as a table of
+#: a million rows may reject thousands (Reuters-21578 has 2,535 records without a body).
+BATCH_SKIPS_SHOWN = 20
+
 
 @dataclass(frozen=True)
 class ExitStatus:
@@ -44,7 +48,7 @@ EXIT_STATUSES: tuple[ExitStatus, ...] = (
     ExitStatus(
         EXIT_SKIPPED,
         "the output was written, but some inputs (files, or records of a table) were skipped; "
-        "each is named on stderr",
+        f"each is named on stderr (batch: the first {BATCH_SKIPS_SHOWN}, all of them in rejects.jsonl)",
     ),
     ExitStatus(
         EXIT_USAGE,
@@ -69,7 +73,7 @@ class InputRule:
 
 #: The forms an INPUT takes, tried in this order.
 INPUT_RULES: tuple[InputRule, ...] = (
-    InputRule("-", "standard input, as plain UTF-8 text"),
+    InputRule("-", "standard input, as plain UTF-8 text (not for batch)"),
     InputRule(
         "FILE",
         "read whatever its name: .html/.htm/.xhtml as a web page (its main text), else UTF-8 text "
@@ -285,8 +289,8 @@ class Reporter:
         return exit_code(self.read, self.skipped)
 
 
-def epilog(command: str, width: int = 78) -> str:
-    """The ``--help`` epilog of a command: the input forms, the bad-input rule and the exit codes (for
+def epilog(width: int = 78) -> str:
+    """The ``--help`` epilog of every command: the input forms, the bad-input rule and the exit codes (for
     ``argparse.RawDescriptionHelpFormatter``, which keeps these line breaks)."""
 
     def item(head: str, text: str) -> str:
@@ -299,7 +303,7 @@ def epilog(command: str, width: int = 78) -> str:
             "",
             textwrap.fill(BAD_INPUT_RULE, width),
             "",
-            f"exit status of {command} (the same for geoparse, claims and batch):",
+            "exit status (the same for geoparse, claims and batch):",
             *(item(str(s.code), s.meaning) for s in EXIT_STATUSES),
         ]
     )

@@ -12,9 +12,6 @@ from dashboard import cli_policy
 from dashboard.cli_policy import EXIT_FAILED, EXIT_USAGE
 from dashboard.errors import DashboardError, InputError
 
-#: Skipped records named on stderr; all of them are in the store's rejects.jsonl (Reuters-21578 has 2,535).
-SKIPS_SHOWN = 20
-
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """The options of ``python -m dashboard batch``."""
@@ -78,7 +75,7 @@ def batch_command(args: argparse.Namespace) -> int:
     """Run ``batch``, name the skipped records and print the summary; returns the policy's exit code."""
     from dashboard.corpus import batch, schema
 
-    report = cli_policy.Reporter("batch", shown=SKIPS_SHOWN)
+    report = cli_policy.Reporter("batch", shown=cli_policy.BATCH_SKIPS_SHOWN)
     inputs = list(args.inputs)
     if args.reuters:
         if not batch.REUTERS_DATA.is_dir():
@@ -124,7 +121,7 @@ def batch_command(args: argparse.Namespace) -> int:
     c = m["counts"]
     rate = c["articles"] / m["seconds"] if m["seconds"] else 0.0
     rejects = result.store / schema.REJECTS_FILE
-    for j in _first_rejects(rejects, SKIPS_SHOWN):
+    for j in _first_rejects(rejects, cli_policy.BATCH_SKIPS_SHOWN):
         report.skip(j["source"], j["reason"])
     report.skipped = c["rejects"]  # the rest are counted, not named (they are all in rejects.jsonl)
     report.ok(c["articles"])
