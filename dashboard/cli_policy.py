@@ -147,7 +147,8 @@ def expand(args: Iterable[str | Path], accept: Collection[str] = ARTICLE_SUFFIXE
     for arg in args:
         text = str(arg)
         if text == "-":
-            out.append(Source("-"))
+            again = any(s.name == "-" for s in out)  # a second read would find it empty
+            out.append(Source("-", problem="standard input is read once; name '-' once" if again else None))
             continue
         path = Path(text)
         if path.is_dir():

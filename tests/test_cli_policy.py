@@ -138,7 +138,7 @@ def test_expand_names_folders_files_and_problems(tmp_path):
     (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8")
     (tmp_path / ".hidden.txt").write_text("x", encoding="utf-8")
     (tmp_path / "empty").mkdir()
-    got = expand([tmp_path, "-", tmp_path / "photo.jpg", tmp_path / "nope.txt"])
+    got = expand([tmp_path, "-", tmp_path / "photo.jpg", tmp_path / "nope.txt", "-"])
     assert [(s.name, s.problem) for s in got] == [
         (str(tmp_path / "a.html"), None),
         (str(tmp_path / "b.txt"), None),
@@ -146,6 +146,7 @@ def test_expand_names_folders_files_and_problems(tmp_path):
         ("-", None),
         (str(tmp_path / "photo.jpg"), None),  # named on its own: read whatever its name
         (str(tmp_path / "nope.txt"), "no such file or folder"),
+        ("-", "standard input is read once; name '-' once"),
     ]
     assert got[0].folder == tmp_path and got[4].folder is None
     assert [(s.name, s.problem) for s in expand([tmp_path / "empty"])] == [
