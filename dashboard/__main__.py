@@ -12,11 +12,7 @@ from pathlib import Path
 
 from dashboard import cli_policy
 from dashboard.cli_policy import EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from dashboard.errors import DashboardError, GeodataError, InputError
-
-
-def _err(msg: str) -> None:
-    print(f"{cli_policy.PROG}: {msg}", file=sys.stderr)
+from dashboard.errors import DashboardError, InputError
 
 
 def _read_articles(paths: list[str], report: cli_policy.Reporter) -> list:
@@ -213,7 +209,7 @@ def claims_command_entry(paths: list[str], fmt: str, output: str | None) -> int:
     try:
         from dashboard.claims import claims_command
     except ImportError:
-        _err("error: the claims command is not available in this version (dashboard.claims.claims_command)")
+        cli_policy.Reporter("claims").error("the claims command is not available (dashboard.claims)")
         return EXIT_FAILED
     return int(claims_command(paths, fmt, output) or 0)
 
@@ -281,10 +277,10 @@ def main(argv: list[str] | None = None) -> int:
             return batch_command(args)
         return claims_command_entry(args.files, args.format, args.output)
     except InputError as exc:
-        _err(f"{args.command}: error: {exc}")
+        cli_policy.Reporter(args.command).error(str(exc))
         return EXIT_USAGE
-    except (GeodataError, DashboardError) as exc:
-        _err(f"{args.command}: error: {exc}")
+    except DashboardError as exc:  # the geodata is broken, or a failure past reading
+        cli_policy.Reporter(args.command).error(str(exc))
         return EXIT_FAILED
     except KeyboardInterrupt:
         return 130
