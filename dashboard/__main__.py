@@ -130,10 +130,13 @@ class _Geometries:
         return historic.alliance_day_from(spans, day) if spans else day
 
 
-def geoparse_command(paths: list[str], fmt: str, output: str | None, geometry: str = "display") -> int:
+def geoparse_command(
+    paths: list[str], fmt: str, output: str | None, geometry: str = "display", explain: bool = False
+) -> int:
     """Run the geoparser over files and write GeoJSON, JSON Lines or CSV; returns the exit code.
 
-    ``geometry`` is one of :data:`GEOMETRY_MODES` (GeoJSON geometry; JSON Lines' lat/lon).
+    ``geometry`` is one of :data:`GEOMETRY_MODES` (GeoJSON geometry; JSON Lines' lat/lon). ``explain`` adds
+    each mention's ``why`` (JSON Lines: the whole record; CSV: the summary, score and runner-up).
     """
     report = cli_policy.Reporter("geoparse")
     articles = _read_articles(paths, report)
@@ -146,12 +149,14 @@ def geoparse_command(paths: list[str], fmt: str, output: str | None, geometry: s
     from dashboard import historic
 
     # Each article on its own date: names resolve to the places of that day (historic states, former names).
-    results = [(a, historic.on_date(parser.parse(a.text, on=a.date), a.date)) for a in articles]
+    results = [
+        (a, historic.on_date(parser.parse(a.text, on=a.date, explain=explain), a.date)) for a in articles
+    ]
 
     if fmt == "csv":
         chunks = []
         for i, (a, ms) in enumerate(results):
-            body = export.mentions_csv(ms, a.text, source=a.source, on=a.date or _today())
+            body = export.mentions_csv(ms, a.text, source=a.source, on=a.date or _today(), explain=explain)
             chunks.append(body if i == 0 else body.split("\n", 1)[1])
         return _write("".join(chunks), output, report)
     else:
@@ -190,6 +195,8 @@ def geoparse_command(paths: list[str], fmt: str, output: str | None, geometry: s
                     "lon": lon,
                     "date": day.isoformat(),
                 }
+                if m.why is not None:
+                    rec["why"] = m.why.to_dict()
                 lines.append(json.dumps(rec, ensure_ascii=False))
         if fmt == "jsonl":
             text = "".join(line + "\n" for line in lines)
@@ -245,6 +252,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="geometry per place: full resolution, simplified display (default), a point on it, or none",
     )
     g.add_argument(
+        "--explain",
+        action="store_true",
+        help="add each mention's why: the rules and features that decided, the runner-up, a summary",
+    )
+    g.add_argument(
         "--full-geometry",
         dest="geometry",
         action="store_const",
@@ -270,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(exc.code or 0) and EXIT_USAGE
     try:
         if args.command == "geoparse":
-            return geoparse_command(args.files, args.format, args.output, args.geometry)
+            return geoparse_command(args.files, args.format, args.output, args.geometry, args.explain)
         if args.command == "batch":
             from dashboard.corpus.cli import batch_command
 

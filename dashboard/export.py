@@ -164,9 +164,16 @@ def places_geojson(gdf: Any, extra: Mapping[str, Any] | None = None) -> str:
 
 MENTION_FIELDS = ["start", "end", "text", "place_id", "name", "kind", "country", "type", "confidence"]
 
+#: Columns added by ``explain``: the one-line why, the score, and the runner-up reading.
+WHY_FIELDS = ["why", "score", "runner_up", "runner_up_name", "runner_up_score"]
+
 
 def mentions_csv(
-    mentions: Iterable[Any], text: str | None = None, source: str | None = None, on: Any = None
+    mentions: Iterable[Any],
+    text: str | None = None,
+    source: str | None = None,
+    on: Any = None,
+    explain: bool = False,
 ) -> str:
     """Mentions as CSV text (one row per mention), with a header.
 
@@ -179,11 +186,14 @@ def mentions_csv(
     source : str, optional
         When given, a leading ``source`` column.
     on : datetime.date, optional
-        When given, a final ``date`` column: the date the mentions were resolved on (ISO).
+        When given, a ``date`` column: the date the mentions were resolved on (ISO).
+    explain : bool
+        Add :data:`WHY_FIELDS` from each mention's ``why`` (empty where a mention has none).
     """
     buf = io.StringIO()
     fields = (["source"] if source is not None else []) + MENTION_FIELDS + (["context"] if text else [])
     fields += ["date"] if on is not None else []
+    fields += WHY_FIELDS if explain else []
     w = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
     w.writeheader()
     for m in mentions:
@@ -194,5 +204,13 @@ def mentions_csv(
             row["context"] = " ".join(text[max(0, m.start - 40) : m.end + 40].split())
         if on is not None:
             row["date"] = on.isoformat()
+        why = getattr(m, "why", None) if explain else None
+        if why is not None:
+            ru = why.runner_up
+            row["why"] = why.summary
+            row["score"] = "" if why.score is None else round(why.score, 3)
+            row["runner_up"] = ru.place_id if ru else ""
+            row["runner_up_name"] = ru.name if ru else ""
+            row["runner_up_score"] = "" if ru is None or ru.score is None else ru.score
         w.writerow(row)
     return buf.getvalue()

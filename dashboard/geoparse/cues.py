@@ -1,0 +1,149 @@
+"""The cues of a span: what the words around a matched name say, computed once (:func:`span_cues`)."""
+
+from __future__ import annotations
+
+import re
+
+from dashboard import lexicon
+from dashboard.geoparse.matcher import norm
+from dashboard.geoparse.records import Span, SpanCues, Tokens
+from dashboard.geoparse.relations import APPOSITIVE_GAP
+
+# Where a clause ends: a neighbour beyond one of these is no neighbour.
+_SENTENCE_BREAK = re.compile(r"[.!?:;\n\"\u201c\u201d\u2022|()\[\]]")
+# ", 54," after a name: a person's age.
+_AGE = re.compile(r",[ \t]\d{1,3}\b")
+
+#: How many capitalised words (or "of"/"and") a firm's name may run on either side of a place in it.
+COMPANY_RUN = 4
+_COMPANY_GAPS = frozenset({" ", " & "})
+
+# Origin cues by their last word: the words before it ({"of": [["native"], ["natives"]], "from": [[]]}).
+ORIGIN_CUE_WORDS: dict[str, tuple[tuple[str, ...], ...]] = {
+    last: tuple(tuple(c.split()[:-1]) for c in lexicon.ORIGIN_CUES if c.split()[-1] == last)
+    for last in {c.split()[-1] for c in lexicon.ORIGIN_CUES}
+}
+
+
+def span_cues(text: str, tokens: Tokens, sp: Span, prev_matched: bool, next_matched: bool) -> SpanCues:
+    """The cues of span ``sp``; ``prev_matched``/``next_matched`` say whether the word right before
+    (after) it is part of another matched name."""
+    starts, ends, words = tokens
+    i, j, s, e, cands = sp
+    has_prev = i > 0
+    has_next = j + 1 < len(words)
+    gap_before = text[ends[i - 1] : s] if has_prev else ""
+    prev_adjacent = has_prev and not _SENTENCE_BREAK.search(text, ends[i - 1], s)
+    if has_prev and not prev_adjacent and gap_before in (". ", "."):
+        # "Sen. Jones", "John A. Jones": a title or an initial with its period still qualifies the name.
+        p = words[i - 1]
+        prev_adjacent = (len(p) == 1 and p.isupper()) or p.casefold() in lexicon.TITLES
+    prev_word = words[i - 1].casefold() if prev_adjacent else ""
+    next_raw = words[j + 1] if has_next else ""
+    next_word = next_raw.casefold()
+    gap_after = text[e : starts[j + 1]] if has_next else ""
+    single = i == j
+    key = norm(words[i])
+    surface = text[s:e]
+    locative = prev_word in lexicon.LOCATIVES
+    if not locative and has_next and gap_after == " ":
+        # "Paris police", "Fargo Mayor": an institution of the place is named, so the place is meant.
+        locative = next_word in lexicon.PLACE_HEADS
+    capitalised_before = has_prev and gap_before == " " and words[i - 1][0].isupper()
+    prev_proper = (
+        prev_adjacent
+        and words[i - 1][0].isupper()
+        and not prev_matched
+        and prev_word not in lexicon.COMMON_WORDS
+        and prev_word not in lexicon.NAME_CONNECTORS
+    )
+    next_cap = (
+        has_next
+        and next_raw[0].isupper()
+        and gap_after in (" ", "\u00a0")
+        and next_word not in lexicon.PLACE_HEADS
+    )
+    next_proper = next_cap and not next_matched and next_word not in lexicon.COMMON_WORDS
+    province_cue = (
+        prev_word == "of"
+        and i > 1
+        and words[i - 2].casefold() in lexicon.PROVINCE_CUES
+        and text[ends[i - 2] : starts[i - 1]] == " "
+    ) or (
+        has_next
+        and gap_after in (" ", "\u00a0")
+        and (
+            (next_word in lexicon.PROVINCE_CUES and next_raw[0].islower())
+            or (next_word in lexicon.PROVINCE_HEADS and next_raw[0].isupper())
+        )
+    )
+    # Positional, in the record's field order (keywords cost a third more per span).
+    return SpanCues(
+        key,
+        surface,
+        cands,  # readings
+        single,
+        not prev_adjacent,  # sentence_start
+        prev_word,
+        capitalised_before,
+        prev_proper,
+        next_word,
+        next_cap,
+        next_proper,
+        locative,
+        key in lexicon.PERSON_NAMES,  # personish
+        single and len(surface) <= 4 and surface.isupper(),  # acronym
+        prev_word == "said" and gap_before == " ",  # said_before
+        text.startswith(",", e) and _AGE.match(text, e) is not None,  # age_after
+        gap_after == " " and next_word in lexicon.SPEECH_VERBS,  # speech_after
+        gap_after in (" ", "\u00a0") and next_word in lexicon.PERSON_VERBS,  # verb_after
+        text[e : e + 1] == "$",  # currency_after
+        prev_word not in lexicon.LOCATIVES and in_company_name(text, tokens, i, j),  # in_company
+        province_cue,
+        next_word in lexicon.DISEASE_WORDS,  # disease_after
+        (
+            single and key in lexicon.COMMON_NOUNS and not locative and not APPOSITIVE_GAP.match(text, e)
+        ),  # common_noun
+        text[e : e + 2] in ("'s", "\u2019s"),  # possessive
+        prev_word in ORIGIN_CUE_WORDS and after_origin_cue(words, i, prev_word),  # after_origin_cue
+        surface.endswith("."),  # dotted
+    )
+
+
+def after_origin_cue(words: list[str], i: int, prev_word: str) -> bool:
+    """Whether the words right before word ``i`` (the last one is ``prev_word``) are an origin cue ("a
+    native of", "born in", "from")."""
+    for before in ORIGIN_CUE_WORDS.get(prev_word, ()):
+        n = len(before)
+        if i > n and tuple(words[i - 1 - n + m].casefold() for m in range(n)) == before:
+            return True
+    return False
+
+
+def in_company_name(text: str, tokens: Tokens, i: int, j: int) -> bool:
+    """Words ``i..j`` lie in a run of capitalised words (with "of", "and", "&") that holds a corporate
+    suffix: "BP America Inc", "Aluminum Co of America", "Orion Royal Pacific Ltd"; or the span ends in a
+    suffix after a capitalised word ("Phillips Petroleum Co", not Petroleum County), or is one ("Cos")."""
+    starts, ends, words = tokens
+    if words[j] in lexicon.CORPORATE_SUFFIXES:
+        if i == j:
+            return True
+        if i > 0 and text[ends[i - 1] : starts[i]] == " " and words[i - 1][0].isupper():
+            return True
+    n_words = len(words)
+    for step, edge in ((1, j), (-1, i)):
+        k = edge
+        for _ in range(COMPANY_RUN):
+            n = k + step
+            if n < 0 or n >= n_words:
+                break
+            a, b = (k, n) if step == 1 else (n, k)
+            if text[ends[a] : starts[b]] not in _COMPANY_GAPS:
+                break
+            w = words[n]
+            if w in lexicon.CORPORATE_SUFFIXES:
+                return True
+            if not (w[0].isupper() or w in ("of", "and")):
+                break
+            k = n
+    return False
