@@ -836,7 +836,7 @@ def apply_corrections(mentions: Sequence[Any], corrections: Corrections, place_i
         As ``geoparse`` returned them.
     corrections : Corrections
         Removed place ids are dropped; a replaced place's mentions take the new place's id, name, kind
-        and country, with confidence 1 (the reader decided).
+        and country, with confidence 1 and no ``why`` (the reader decided, not the geoparser).
     place_info : callable
         ``place_info(place_id)`` -> mapping with ``name``, ``kind``, ``country`` (e.g. ``Gazetteer.place``).
 
@@ -860,6 +860,7 @@ def apply_corrections(mentions: Sequence[Any], corrections: Corrections, place_i
                 "kind": str(info["kind"]),
                 "country": country if isinstance(country, str) and country else None,
                 "confidence": 1.0,
+                "why": None,
             }
             m = {**m, **fields} if isinstance(m, dict) else dataclasses.replace(m, **fields)
         out.append(m)
