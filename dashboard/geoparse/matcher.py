@@ -35,6 +35,9 @@ MAX_TOKENS = nameindex.MAX_TOKENS
 #: Words remembered as opening (or not) a name before that memo is cleared (bounds a server's memory).
 OPENS_CACHE_MAX = 200_000
 
+#: Places whose facts :meth:`Matcher.info` remembers before that memo is cleared.
+INFO_MEMO_MAX = 50_000
+
 #: Longer words are never memoised (with the entry counts above, the memos stay under ~50 MB).
 MEMO_MAX_CHARS = 64
 
@@ -237,6 +240,7 @@ class Matcher:
     def __init__(self, index: nameindex.NameIndex) -> None:
         self.index = index
         self._prior = features.index_priors(index)
+        self._info: dict[str, tuple[str, str, str | None, int, str | None, bool] | None] = {}
         self._codes: dict[str, int] = dict(zip(index.keys, range(len(index.keys)), strict=True))
         self._cache: dict[str, list[Candidate]] = {}
         self._upper_keys: set[str] = set()  # keys with an all-caps candidate (the text must be caps too)
@@ -275,11 +279,16 @@ class Matcher:
         )
 
     def info(self, pid: str) -> tuple[str, str, str | None, int, str | None, bool] | None:
-        """(name, kind, country, population, province, capital) of an indexed place, or None."""
+        """(name, kind, country, population, province, capital) of an indexed place, or None (memoised:
+        the resolver asks for the name of every place it resolves)."""
+        if pid in self._info:
+            return self._info[pid]
         c = self.index.pid_index.get(pid)
-        if c is None:
-            return None
-        return self.row(int(self.index.pid_row[c]))[1:]
+        got = None if c is None else self.row(int(self.index.pid_row[c]))[1:]
+        if len(self._info) >= INFO_MEMO_MAX:
+            self._info.clear()
+        self._info[pid] = got
+        return got
 
     def candidates(self, key: str) -> list[Candidate]:
         """The candidates of one index key, best prior first (built on first use, then cached)."""
