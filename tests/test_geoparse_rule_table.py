@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from dashboard import settings
 from dashboard.geoparse import default_parser, features, rules
 from dashboard.geoparse.features import FEATURES, WEIGHTS, Context, Votes
 from dashboard.geoparse.records import Candidate
@@ -232,3 +233,27 @@ def test_an_area_beats_a_small_town_of_the_same_name_unless_the_town_is_well_sup
 
 def test_without_context_only_the_prior_counts():
     assert _contrib(_cand(), _ctx(), NO_VOTES) == {"prior": 2.0}
+
+
+def test_a_candidate_rule_acts_only_on_the_kinds_it_declares():
+    # The parser puts a reading only through the rules declaring its kind: every other rule must have no
+    # verdict on it, for every reading of every span of the seeds and the rule examples.
+    from dashboard.geoparse.cues import span_cues
+
+    parser = default_parser()
+    texts = [p.read_text(encoding="utf-8") for p in sorted(settings.SEEDS_DIR.glob("*.txt"))]
+    texts += [t for ex in RULE_EXAMPLES.values() for t in (ex[0], ex[2]) if t]
+    checked = 0
+    for text in texts:
+        tokens, spans = parser.matcher.match(text)
+        d = rules.Discourse(spans)
+        for w in ("wilson", "jackson", "georgia", "paris"):
+            d.remember(w, True)
+        for sp in spans:
+            cues = span_cues(text, tokens, sp, False, False)
+            for c in sp.cands:
+                for rule in rules.CANDIDATE_RULES:
+                    if rule.kinds is not None and c.kind not in rule.kinds:
+                        assert rule.test(cues, c, d) is None, (rule.name, c.kind, text[sp.start : sp.end])
+                        checked += 1
+    assert checked > 500
