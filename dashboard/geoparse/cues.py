@@ -144,10 +144,22 @@ def in_company_name(text: str, tokens: TokenSequence, i: int, j: int) -> bool:
             n = k + step
             if n < 0 or n >= n_words:
                 break
-            a, b = (k, n) if step == 1 else (n, k)
-            if text[tokens[a].end : tokens[b].start] not in _COMPANY_GAPS:
+            # Every gap a firm's name allows (" ", " & ") has a space at each end: test the one next to
+            # word k before reading word n (a word past a span is found on demand, "Brazil, said").
+            here = tokens[k]
+            if step == 1:
+                if not text.startswith(" ", here.end):
+                    break
+                nxt = tokens[n]
+                gap = text[here.end : nxt.start]
+            else:
+                if here.start == 0 or text[here.start - 1] != " ":
+                    break
+                nxt = tokens[n]
+                gap = text[nxt.end : here.start]
+            if gap not in _COMPANY_GAPS:
                 break
-            w = tokens[n].word
+            w = nxt.word
             if w in lexicon.CORPORATE_SUFFIXES:
                 return True
             if not (w[0].isupper() or w in ("of", "and")):

@@ -409,7 +409,7 @@ class Matcher:
         for p, e, w, key in compress(zip(starts, ends, words, keys, strict=True), keys):
             if p < after:
                 continue
-            toks = [Token(p, e, w)]
+            toks = [(p, e, w)]  # plain tuples until the span is kept (most openers match nothing)
             ws = [w]
             best = None if key not in index or not w[0].isupper() else (0, key)
             while key in prefixes and len(toks) < MAX_TOKENS:
@@ -421,7 +421,7 @@ class Matcher:
                 if e < 0:
                     e = find(b"-", q)
                 nt = text[q:e]
-                toks.append(Token(q, e, nt))
+                toks.append((q, e, nt))
                 ws.append(nt)
                 nk = norms(nt)
                 key = f"{key} {self.norm(nt) if nk is None else nk}"
@@ -430,7 +430,7 @@ class Matcher:
             if best is None:
                 continue
             last, key = best
-            end = after = toks[last].end
+            end = after = toks[last][1]
             # Dotted state abbreviations keep their final period ("Calif.").
             if end < size and text[end] == "." and text[p:end] + "." in uslocal.STATE_ABBREVIATIONS:
                 end += 1
@@ -451,7 +451,7 @@ class Matcher:
             i = runs - merged
             j = i + last
             # Every token read: the span's and any past it (a longer key that did not match).
-            tokens.update(zip(range(i, i + len(toks)), toks, strict=True))
+            tokens.update(zip(range(i, i + len(toks)), map(Token._make, toks), strict=True))
             if i > 0 and known(i - 1) is None:
                 tokens[i - 1] = tokens.before(p)
             if j + 1 < n and len(toks) == last + 1:

@@ -168,6 +168,8 @@ class Geoparser:
 def _on_date(spans: list[Span], on: date | None) -> list[Span]:
     """Among a dated name's readings, those valid on the article's date (see :mod:`dashboard.historic`)."""
     got = historic.spans_on(cast("list[tuple[Any, ...]]", spans), on)
+    if got is spans:  # no dated place named (most articles)
+        return spans
     return [sp if type(sp) is Span else Span(*sp) for sp in got]
 
 
