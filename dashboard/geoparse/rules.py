@@ -376,6 +376,23 @@ def apply_rules(
     return out
 
 
+def no_reading_can_stay(key: str, cands: Sequence[Candidate], dotted: bool) -> bool:
+    """Whether the rules remove every reading of a one-word name whatever the words around it: the word is a
+    common word and each reading a literal town, province or region (``common_word`` removes it if no rule
+    before it did: "March", "Bank", "Central") or a state's abbreviation without its period ("Miss"). The
+    parser skips the cues of such a span when it does not trace the rules (their removals are then
+    unnamed); remembering the word as a person's name changes nothing either, as that only ever touches
+    readings of the same word."""
+    if key not in lexicon.COMMON_WORDS:
+        return False
+    for c in cands:
+        if not dotted and c.name in uslocal.STATE_ABBREVIATIONS:
+            continue
+        if c.type != _LITERAL or c.upper or c.kind not in _COMMON_WORD_KINDS:
+            return False
+    return True
+
+
 # -- article rules: the spans together ------------------------------------------------------------------
 
 
