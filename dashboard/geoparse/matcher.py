@@ -102,6 +102,11 @@ def shadow(text: str) -> bytes:
     return text.encode("ascii", _ERRORS).translate(_CLASSES)
 
 
+# Token records built by tuple.__new__ in C (NamedTuple's own __new__ is a Python call: twice the cost, and
+# the matcher builds a few per span).
+_token = functools.partial(tuple.__new__, Token)
+
+
 class Tokens(dict[int, Token]):
     """The tokens of a text (those of :data:`dashboard.nameindex.TOKEN`), found where read.
 
@@ -171,7 +176,7 @@ class Tokens(dict[int, Token]):
         e = self._d_end.get(q, -1)  # a dotted abbreviation starting there, else the run of word bytes
         if e < 0:
             e = w.find(b"-", q)  # (the word bytes end with a non-word byte)
-        return Token(q, e, self._text[q:e])
+        return _token((q, e, self._text[q:e]))
 
     def before(self, x: int) -> Token:
         """The last token ending at or before offset ``x`` (a token boundary)."""
@@ -183,9 +188,9 @@ class Tokens(dict[int, Token]):
                 d -= 1
             if d >= 0 and self._dotted[d][1] > r:
                 s, e, _runs = self._dotted[d]
-                return Token(s, e, self._text[s:e])
+                return _token((s, e, self._text[s:e]))
         s = w.rfind(b"-", 0, r) + 1
-        return Token(s, r + 1, self._text[s : r + 1])
+        return _token((s, r + 1, self._text[s : r + 1]))
 
 
 def norm(token: str) -> str:
@@ -390,6 +395,7 @@ class Matcher:
         count = wordness.count
         runs, upto, merged, d_next = 0, 0, 0, 0  # token numbers: run starts before upto, merges so far
         tokens = Tokens(text, wordness, dotted, n)
+        n_dotted = len(dotted)
         known = tokens.get
         # Every possible opener's token and key, in C (map over the offsets): a run of word bytes, or a
         # dotted abbreviation; the "S" of "U.S." opens nothing.
@@ -409,7 +415,7 @@ class Matcher:
         for p, e, w, key in compress(zip(starts, ends, words, keys, strict=True), keys):
             if p < after:
                 continue
-            toks = [(p, e, w)]  # plain tuples until the span is kept (most openers match nothing)
+            toks = [_token((p, e, w))]
             ws = [w]
             best = None if key not in index or not w[0].isupper() else (0, key)
             while key in prefixes and len(toks) < MAX_TOKENS:
@@ -421,7 +427,7 @@ class Matcher:
                 if e < 0:
                     e = find(b"-", q)
                 nt = text[q:e]
-                toks.append((q, e, nt))
+                toks.append(_token((q, e, nt)))
                 ws.append(nt)
                 nk = norms(nt)
                 key = f"{key} {self.norm(nt) if nk is None else nk}"
@@ -430,7 +436,7 @@ class Matcher:
             if best is None:
                 continue
             last, key = best
-            end = after = toks[last][1]
+            end = after = toks[last].end
             # Dotted state abbreviations keep their final period ("Calif.").
             if end < size and text[end] == "." and text[p:end] + "." in uslocal.STATE_ABBREVIATIONS:
                 end += 1
@@ -445,13 +451,13 @@ class Matcher:
             elif p:  # the text's first run has no "-" before it
                 runs += (wordness[:1] == b"w") + count(b"-w", 0, p)
             upto = p
-            while d_next < len(dotted) and dotted[d_next][0] < p:
+            while d_next < n_dotted and dotted[d_next][0] < p:
                 merged += dotted[d_next][2] - 1
                 d_next += 1
             i = runs - merged
             j = i + last
             # Every token read: the span's and any past it (a longer key that did not match).
-            tokens.update(zip(range(i, i + len(toks)), map(Token._make, toks), strict=True))
+            tokens.update(zip(range(i, i + len(toks)), toks, strict=True))
             if i > 0 and known(i - 1) is None:
                 tokens[i - 1] = tokens.before(p)
             if j + 1 < n and len(toks) == last + 1:
