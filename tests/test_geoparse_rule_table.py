@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from dashboard import settings
 from dashboard.geoparse import default_parser, features, rules
 from dashboard.geoparse.features import FEATURES, WEIGHTS, Context, Votes
 from dashboard.geoparse.records import Candidate
@@ -232,3 +233,53 @@ def test_an_area_beats_a_small_town_of_the_same_name_unless_the_town_is_well_sup
 
 def test_without_context_only_the_prior_counts():
     assert _contrib(_cand(), _ctx(), NO_VOTES) == {"prior": 2.0}
+
+
+def test_a_candidate_rule_acts_only_on_the_kinds_it_declares():
+    # The parser puts a reading only through the rules declaring its kind: every other rule must have no
+    # verdict on it, for every reading of every span of the seeds and the rule examples.
+    from dashboard.geoparse.cues import span_cues
+
+    parser = default_parser()
+    texts = [p.read_text(encoding="utf-8") for p in sorted(settings.SEEDS_DIR.glob("*.txt"))]
+    texts += [t for ex in RULE_EXAMPLES.values() for t in (ex[0], ex[2]) if t]
+    checked = 0
+    for text in texts:
+        tokens, spans = parser.matcher.match(text)
+        d = rules.Discourse(spans)
+        for w in ("wilson", "jackson", "georgia", "paris"):
+            d.remember(w, True)
+        for sp in spans:
+            cues = span_cues(text, tokens, sp, False, False)
+            for c in sp.cands:
+                for rule in rules.CANDIDATE_RULES:
+                    if rule.kinds is not None and c.kind not in rule.kinds:
+                        assert rule.test(cues, c, d) is None, (rule.name, c.kind, text[sp.start : sp.end])
+                        checked += 1
+    assert checked > 500
+
+
+def test_a_span_no_context_can_save_loses_every_reading_to_the_rules():
+    # The parser skips the cues of such a span ("March", "Bank"): the rules must remove every reading of
+    # it whatever the article has shown (people remembered or not).
+    from dashboard.geoparse.cues import span_cues
+    from dashboard.geoparse.matcher import norm
+
+    parser = default_parser()
+    texts = [p.read_text(encoding="utf-8") for p in sorted(settings.SEEDS_DIR.glob("*.txt"))]
+    texts.append("In March, Bank of Reading officials met Central Bank staff; Miss Mobile spoke. March said.")
+    doomed = 0
+    for text in texts:
+        tokens, spans = parser.matcher.match(text)
+        for sp in spans:
+            key = norm(tokens[sp.first].word)
+            if sp.first != sp.last or not rules.no_reading_can_stay(key, sp.cands, text[sp.end - 1] == "."):
+                continue
+            doomed += 1
+            for persons in ((), (key,)):
+                d = rules.Discourse(spans)
+                for w in persons:
+                    d.remember(w, True)
+                assert rules.apply_rules(span_cues(text, tokens, sp, False, False), sp.cands, d) == []
+    assert doomed >= 4
+    assert [m.text for m in parser.parse("In March, Bank staff met in Paris, France.")] == ["Paris", "France"]

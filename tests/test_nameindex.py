@@ -78,7 +78,7 @@ def _caps_ok(toks, i: int, j: int) -> bool:
 def _spans(parser: Geoparser, text: str):
     """The matcher's output as (tokens, spans) tuples, comparable with :func:`_old_spans`."""
     tokens, spans = parser.matcher.match(text)
-    return list(zip(*tokens, strict=True)), [tuple(sp) for sp in spans]
+    return [tuple(t) for t in tokens.materialise()], [tuple(sp) for sp in spans]
 
 
 @pytest.fixture(scope="module")
@@ -192,7 +192,7 @@ def test_opening_word_memo_is_bounded(monkeypatch):
     monkeypatch.setattr(matcher, "OPENS_CACHE_MAX", 50)
     for k in range(20):
         p.parse(" ".join(f"Word{k}x{n}" for n in range(10)) + " in Paris, France.")
-    assert len(p.matcher._opens) <= 50 + 12
+    assert len(p.matcher._keys) <= 50 + 12
     assert re.search("Paris", "in Paris") and p.parse("in Paris, France.")
 
 
@@ -204,5 +204,5 @@ def test_huge_words_are_not_memoised():
     before = matcher._norm_memo.cache_info().currsize
     got = p.parse(" ".join(words) + " and then Paris, France.")
     assert {m.place_id for m in got} >= {"country:FRA"}
-    assert not any(len(w) > matcher.MEMO_MAX_CHARS for w in p.matcher._opens)
+    assert not any(len(w) > matcher.MEMO_MAX_CHARS for w in p.matcher._keys)
     assert matcher._norm_memo.cache_info().currsize - before < 50

@@ -6,7 +6,7 @@ import re
 
 from dashboard import lexicon
 from dashboard.geoparse.matcher import norm
-from dashboard.geoparse.records import Span, SpanCues, Tokens
+from dashboard.geoparse.records import Span, SpanCues, TokenSequence
 from dashboard.geoparse.relations import APPOSITIVE_GAP
 
 # Where a clause ends: a neighbour beyond one of these is no neighbour.
@@ -25,34 +25,40 @@ ORIGIN_CUE_WORDS: dict[str, tuple[tuple[str, ...], ...]] = {
 }
 
 
-def span_cues(text: str, tokens: Tokens, sp: Span, prev_matched: bool, next_matched: bool) -> SpanCues:
+def span_cues(text: str, tokens: TokenSequence, sp: Span, prev_matched: bool, next_matched: bool) -> SpanCues:
     """The cues of span ``sp``; ``prev_matched``/``next_matched`` say whether the word right before
     (after) it is part of another matched name."""
-    starts, ends, words = tokens
     i, j, s, e, cands = sp
     has_prev = i > 0
-    has_next = j + 1 < len(words)
-    gap_before = text[ends[i - 1] : s] if has_prev else ""
-    prev_adjacent = has_prev and not _SENTENCE_BREAK.search(text, ends[i - 1], s)
-    if has_prev and not prev_adjacent and gap_before in (". ", "."):
-        # "Sen. Jones", "John A. Jones": a title or an initial with its period still qualifies the name.
-        p = words[i - 1]
-        prev_adjacent = (len(p) == 1 and p.isupper()) or p.casefold() in lexicon.TITLES
-    prev_word = words[i - 1].casefold() if prev_adjacent else ""
-    next_raw = words[j + 1] if has_next else ""
+    has_next = j + 1 < len(tokens)
+    if has_prev:
+        _ps, prev_end, prev_raw = tokens[i - 1]
+        gap_before = text[prev_end:s]
+        prev_adjacent = not _SENTENCE_BREAK.search(text, prev_end, s)
+        if not prev_adjacent and gap_before in (". ", "."):
+            # "Sen. Jones", "John A. Jones": a title or an initial with its period still qualifies the name.
+            initial = len(prev_raw) == 1 and prev_raw.isupper()
+            prev_adjacent = initial or prev_raw.casefold() in lexicon.TITLES
+    else:
+        gap_before, prev_raw, prev_adjacent = "", "", False
+    prev_word = prev_raw.casefold() if prev_adjacent else ""
+    if has_next:
+        next_start, _ne, next_raw = tokens[j + 1]
+        gap_after = text[e:next_start]
+    else:
+        next_raw = gap_after = ""
     next_word = next_raw.casefold()
-    gap_after = text[e : starts[j + 1]] if has_next else ""
     single = i == j
-    key = norm(words[i])
+    key = norm(tokens[i].word)
     surface = text[s:e]
     locative = prev_word in lexicon.LOCATIVES
     if not locative and has_next and gap_after == " ":
         # "Paris police", "Fargo Mayor": an institution of the place is named, so the place is meant.
         locative = next_word in lexicon.PLACE_HEADS
-    capitalised_before = has_prev and gap_before == " " and words[i - 1][0].isupper()
+    capitalised_before = has_prev and gap_before == " " and prev_raw[0].isupper()
     prev_proper = (
         prev_adjacent
-        and words[i - 1][0].isupper()
+        and prev_raw[0].isupper()
         and not prev_matched
         and prev_word not in lexicon.COMMON_WORDS
         and prev_word not in lexicon.NAME_CONNECTORS
@@ -67,8 +73,8 @@ def span_cues(text: str, tokens: Tokens, sp: Span, prev_matched: bool, next_matc
     province_cue = (
         prev_word == "of"
         and i > 1
-        and words[i - 2].casefold() in lexicon.PROVINCE_CUES
-        and text[ends[i - 2] : starts[i - 1]] == " "
+        and tokens[i - 2].word.casefold() in lexicon.PROVINCE_CUES
+        and text[tokens[i - 2].end : tokens[i - 1].start] == " "
     ) or (
         has_next
         and gap_after in (" ", "\u00a0")
@@ -105,42 +111,55 @@ def span_cues(text: str, tokens: Tokens, sp: Span, prev_matched: bool, next_matc
             single and key in lexicon.COMMON_NOUNS and not locative and not APPOSITIVE_GAP.match(text, e)
         ),  # common_noun
         text[e : e + 2] in ("'s", "\u2019s"),  # possessive
-        prev_word in ORIGIN_CUE_WORDS and after_origin_cue(words, i, prev_word),  # after_origin_cue
+        prev_word in ORIGIN_CUE_WORDS and after_origin_cue(tokens, i, prev_word),  # after_origin_cue
         surface.endswith("."),  # dotted
     )
 
 
-def after_origin_cue(words: list[str], i: int, prev_word: str) -> bool:
+def after_origin_cue(tokens: TokenSequence, i: int, prev_word: str) -> bool:
     """Whether the words right before word ``i`` (the last one is ``prev_word``) are an origin cue ("a
     native of", "born in", "from")."""
     for before in ORIGIN_CUE_WORDS.get(prev_word, ()):
         n = len(before)
-        if i > n and tuple(words[i - 1 - n + m].casefold() for m in range(n)) == before:
+        if i > n and tuple(tokens[i - 1 - n + m].word.casefold() for m in range(n)) == before:
             return True
     return False
 
 
-def in_company_name(text: str, tokens: Tokens, i: int, j: int) -> bool:
+def in_company_name(text: str, tokens: TokenSequence, i: int, j: int) -> bool:
     """Words ``i..j`` lie in a run of capitalised words (with "of", "and", "&") that holds a corporate
     suffix: "BP America Inc", "Aluminum Co of America", "Orion Royal Pacific Ltd"; or the span ends in a
     suffix after a capitalised word ("Phillips Petroleum Co", not Petroleum County), or is one ("Cos")."""
-    starts, ends, words = tokens
-    if words[j] in lexicon.CORPORATE_SUFFIXES:
+    if tokens[j].word in lexicon.CORPORATE_SUFFIXES:
         if i == j:
             return True
-        if i > 0 and text[ends[i - 1] : starts[i]] == " " and words[i - 1][0].isupper():
-            return True
-    n_words = len(words)
+        if i > 0:
+            _s, prev_end, prev = tokens[i - 1]
+            if text[prev_end : tokens[i].start] == " " and prev[0].isupper():
+                return True
+    n_words = len(tokens)
     for step, edge in ((1, j), (-1, i)):
         k = edge
         for _ in range(COMPANY_RUN):
             n = k + step
             if n < 0 or n >= n_words:
                 break
-            a, b = (k, n) if step == 1 else (n, k)
-            if text[ends[a] : starts[b]] not in _COMPANY_GAPS:
+            # Every gap a firm's name allows (" ", " & ") has a space at each end: test the one next to
+            # word k before reading word n (a word past a span is found on demand, "Brazil, said").
+            here = tokens[k]
+            if step == 1:
+                if not text.startswith(" ", here.end):
+                    break
+                nxt = tokens[n]
+                gap = text[here.end : nxt.start]
+            else:
+                if here.start == 0 or text[here.start - 1] != " ":
+                    break
+                nxt = tokens[n]
+                gap = text[nxt.end : here.start]
+            if gap not in _COMPANY_GAPS:
                 break
-            w = words[n]
+            w = nxt.word
             if w in lexicon.CORPORATE_SUFFIXES:
                 return True
             if not (w[0].isupper() or w in ("of", "and")):

@@ -281,6 +281,9 @@ def best_of(scored: list[Scored]) -> Ranked:
     """The best of a span's scored candidates, by score, then the ranking rule ``area_over_small_town``:
     never an area resolved to an obscure town of the same name unless the article supports the town
     ("Georgia" is not Georgia, Vermont, pop. 4,500, because a Vermont paper is quoted once)."""
+    if len(scored) == 1:  # most spans: one reading, nothing to rank (no area beside a lone town)
+        only = scored[0]
+        return Ranked(only.score, only.cand, LONE_MARGIN, None, False)
     scored.sort(key=_minus_score)
     best = scored[0]
     swapped = False

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, cast
 from dashboard import historic, nameindex
 from dashboard.geoparse import rules, uslocal
 from dashboard.geoparse.cues import span_cues
-from dashboard.geoparse.matcher import Matcher
+from dashboard.geoparse.matcher import Matcher, norm
 from dashboard.geoparse.records import Candidate, Mention, Notes, Removal, Span, SpanCues
 from dashboard.geoparse.resolve import Resolver
 
@@ -110,8 +110,18 @@ class Geoparser:
         tokens, spans = self.matcher.match(text)
         spans = _on_date(spans, on)
         n = len(spans)
+        # A span no context can save ("March", "Bank") needs no cues unless the rules are traced.
+        removed: dict[int, list[tuple[str, Candidate]]] | None = {} if explain else None
+        doomed = [
+            removed is None
+            and sp.first == sp.last
+            and rules.no_reading_can_stay(norm(tokens[sp.first].word), sp.cands, text[sp.end - 1] == ".")
+            for sp in spans
+        ]
         cues = [
-            span_cues(
+            None
+            if doomed[k]
+            else span_cues(
                 text,
                 tokens,
                 sp,
@@ -123,17 +133,19 @@ class Geoparser:
         # Two passes: a word met as part of a person's name ("Bruce Ivins") is distrusted everywhere, also
         # before that ("Ivins" in the headline).
         discourse = rules.Discourse(spans)
-        removed: dict[int, list[tuple[str, Candidate]]] | None = {} if explain else None
-        first = [self._apply(cu, sp, discourse, removed) for sp, cu in zip(spans, cues, strict=True)]
+        first = [
+            [] if cu is None else self._apply(cu, sp, discourse, removed)
+            for sp, cu in zip(spans, cues, strict=True)
+        ]
         kept = []
         persons = discourse.persons
         for sp, cu, got in zip(spans, cues, first, strict=True):
-            if persons and cu.single and cu.key in persons:  # only these can change
+            if persons and cu is not None and cu.single and cu.key in persons:  # only these can change
                 got = self._apply(cu, sp, discourse, removed)
             if got:
                 kept.append(Span(sp.first, sp.last, sp.start, sp.end, got))  # (faster than _replace)
         kept = uslocal.add_counties(text, kept)
-        cued = frozenset(sp.start for sp, cu in zip(spans, cues, strict=True) if cu.after_origin_cue)
+        cued = frozenset(sp.start for sp, cu in zip(spans, cues, strict=True) if cu and cu.after_origin_cue)
         container = rules.stated_container(text, kept, cued)
         origin = rules.origin_country(text, container.spans, container.pinned, cued)
         notes = None
@@ -168,6 +180,8 @@ class Geoparser:
 def _on_date(spans: list[Span], on: date | None) -> list[Span]:
     """Among a dated name's readings, those valid on the article's date (see :mod:`dashboard.historic`)."""
     got = historic.spans_on(cast("list[tuple[Any, ...]]", spans), on)
+    if got is spans:  # no dated place named (most articles)
+        return spans
     return [sp if type(sp) is Span else Span(*sp) for sp in got]
 
 

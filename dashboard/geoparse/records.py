@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from dashboard.placekinds import MentionType
 
@@ -24,12 +24,21 @@ class Candidate(NamedTuple):
     capital: bool  # a national capital
 
 
-class Tokens(NamedTuple):
-    """The words of a text as three parallel lists: token ``k`` is ``text[starts[k]:ends[k]] == words[k]``."""
+class Token(NamedTuple):
+    """One word of a text: ``text[start:end] == word`` (as :data:`dashboard.nameindex.TOKEN` finds it)."""
 
-    starts: list[int]
-    ends: list[int]
-    words: list[str]
+    start: int
+    end: int
+    word: str
+
+
+class TokenSequence(Protocol):
+    """What the stages read of a text's tokens: ``tokens[k]`` (a :class:`Token`, numbered over the whole
+    text) and ``len(tokens)``; a list of tokens, or the matcher's lazy view (``matcher.Tokens``)."""
+
+    def __getitem__(self, k: int, /) -> Token: ...
+
+    def __len__(self) -> int: ...
 
 
 class Span(NamedTuple):

@@ -101,14 +101,9 @@ class Resolver:
         decided them); those in ``fallback`` stand for their stated container, with low confidence. With
         ``notes``, every mention gets its :class:`~dashboard.geoparse.records.Why`.
         """
-        surf_memo: dict[str, str] = {}
-        all_surfs = []
-        for sp in spans:
-            t = text[sp.start : sp.end]
-            surf = surf_memo.get(t)
-            if surf is None:
-                surf = surf_memo[t] = _FAMILY_SUFFIX.sub("", t.casefold())
-            all_surfs.append(surf)
+        if not spans:  # most cheaply: an article that names no place
+            return []
+        all_surfs = [_surface(text[sp.start : sp.end]) for sp in spans]
         all_apos, all_boxes = relations.appositives(text, spans)
         all_lists = relations.list_kinds(text, spans)
         # Spans with the same word, readings and neighbours score alike: score each group once and weight
@@ -253,35 +248,56 @@ class Resolver:
                 anchors.setdefault((surf, b.place_id), coords[b.place_id])
         if not anchors:
             return out
+        # Every (word, city reading) against every anchor in one array computation (an article's dozens of
+        # small ones cost more in numpy's per-call overhead than in arithmetic).
+        a_surf = np.array([key[0] for key in anchors], dtype=object)
         a_xy = np.radians(np.array(list(anchors.values()), dtype=float))
-        memo: dict[tuple[str, str], float] = {}
-        masks: dict[str, np.ndarray] = {}
-        a_surf_arr = np.array([k[0] for k in anchors], dtype=object)
+        rows: dict[tuple[str, str], int] = {}  # (word, city id) -> its row
+        todo: list[tuple[int, str, int]] = []  # (span, city id, row)
         for k in ambiguous:
             surf = surfs[k]
-            mask = masks.get(surf)
-            if mask is None:
-                mask = masks[surf] = a_surf_arr != surf
-            if not mask.any():
-                continue
-            lat2, lon2 = a_xy[mask, 0], a_xy[mask, 1]
+            if not (a_surf != surf).any():
+                continue  # every anchor is this same word
             for c in spans[k].cands:
-                key = (surf, c.place_id)
                 if c.kind != "city" or c.place_id not in coords:
                     continue
-                if key not in memo:
-                    lat1, lon1 = np.radians(coords[c.place_id])
-                    h = (
-                        np.sin((lat2 - lat1) / 2) ** 2
-                        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-                    )
-                    d = _EARTH_DIAMETER_KM * float(np.arcsin(np.sqrt(h.min())))
-                    # 20 km or closer: full closeness; 200 km: half; 2,000 km: none.
-                    memo[key] = max(
-                        0.0, min(1.0, 1.0 - math.log10(max(d, NEAR_FULL_KM) / NEAR_FULL_KM) / 2.0)
-                    )
-                out[k][c.place_id] = memo[key]
+                todo.append((k, c.place_id, rows.setdefault((surf, c.place_id), len(rows))))
+        if not rows:
+            return out
+        p = np.radians(np.array([coords[pid] for _surf, pid in rows], dtype=float))
+        lat1 = np.ascontiguousarray(p[:, 0]).reshape(-1, 1)
+        lon1 = np.ascontiguousarray(p[:, 1]).reshape(-1, 1)
+        lat2 = np.ascontiguousarray(a_xy[:, 0]).reshape(1, -1)
+        lon2 = np.ascontiguousarray(a_xy[:, 1]).reshape(1, -1)
+        h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+        word = np.array([surf for surf, _pid in rows], dtype=object).reshape(-1, 1)
+        h_min = np.where(a_surf.reshape(1, -1) != word, h, np.inf).min(axis=1)
+        closeness = []
+        for x in h_min:
+            # numpy's scalar arcsin, not math.asin: they differ in the last bit now and then.
+            d = _EARTH_DIAMETER_KM * float(np.arcsin(np.sqrt(x)))
+            # 20 km or closer: full closeness; 200 km: half; 2,000 km: none.
+            closeness.append(max(0.0, min(1.0, 1.0 - math.log10(max(d, NEAR_FULL_KM) / NEAR_FULL_KM) / 2.0)))
+        for k, pid, r in todo:
+            out[k][pid] = closeness[r]
         return out
+
+
+#: Surfaces remembered by :func:`_surface` before that memo is cleared (bounds a server's memory).
+SURFACE_MEMO_MAX = 100_000
+_surfaces: dict[str, str] = {}
+
+
+def _surface(t: str) -> str:
+    """A span's word for voting: casefolded, without "city"/"county" ("dublin" for "Dublin City"); memoised
+    across articles (news repeats its places)."""
+    got = _surfaces.get(t)
+    if got is None:
+        got = _FAMILY_SUFFIX.sub("", t.casefold())
+        if len(_surfaces) >= SURFACE_MEMO_MAX:
+            _surfaces.clear()
+        _surfaces[t] = got
+    return got
 
 
 def _prior(c: Candidate) -> float:

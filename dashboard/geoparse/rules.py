@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from enum import Enum
 from typing import NamedTuple
 
-from dashboard import lexicon
+from dashboard import lexicon, placekinds
 from dashboard.geoparse import relations, uslocal
 from dashboard.geoparse.records import Candidate, Span, SpanCues
 from dashboard.placekinds import MentionType
@@ -293,32 +293,41 @@ def alternate_name_at_sentence_start(cues: SpanCues, c: Candidate, d: Discourse)
 
 
 class CandidateRule(NamedTuple):
-    """A candidate rule: a verdict removes the reading."""
+    """A candidate rule: a verdict removes the reading. ``kinds``: the only kinds of reading it can give a
+    verdict on (None: any), so that a country's reading is never put through the rules about towns."""
 
     name: str
     test: Callable[[SpanCues, Candidate, Discourse], Verdict | None]
+    kinds: frozenset[str] | None
 
+
+_CITY = frozenset({"city"})
 
 #: The candidate rules, in the order they are tried on each literal reading of a one-word name (a reading
 #: of a multi-word name, a demonym, a metonym or an all-caps abbreviation is never doubted by them).
 CANDIDATE_RULES: tuple[CandidateRule, ...] = (
-    CandidateRule("acronym", acronym),
-    CandidateRule("given_name_before", given_name_before),
-    CandidateRule("given_name_then_surname", given_name_then_surname),
-    CandidateRule("person_speaking", person_speaking),
-    CandidateRule("person_before_verb", person_before_verb),
-    CandidateRule("common_word", common_word),
-    CandidateRule("common_noun_town", common_noun_town),
-    CandidateRule("organisation_head", organisation_head),
-    CandidateRule("possessive_small_town", possessive_small_town),
-    CandidateRule("part_of_person_name", part_of_person_name),
-    CandidateRule("known_person", known_person),
-    CandidateRule("person_name_at_sentence_start", person_name_at_sentence_start),
-    CandidateRule("alternate_name_at_sentence_start", alternate_name_at_sentence_start),
+    CandidateRule("acronym", acronym, None),
+    CandidateRule("given_name_before", given_name_before, _PERSON_KINDS),
+    CandidateRule("given_name_then_surname", given_name_then_surname, _PERSON_KINDS),
+    CandidateRule("person_speaking", person_speaking, _PERSON_KINDS),
+    CandidateRule("person_before_verb", person_before_verb, _PERSON_KINDS),
+    CandidateRule("common_word", common_word, _COMMON_WORD_KINDS),
+    CandidateRule("common_noun_town", common_noun_town, _CITY),
+    CandidateRule("organisation_head", organisation_head, _CITY),
+    CandidateRule("possessive_small_town", possessive_small_town, _CITY),
+    CandidateRule("part_of_person_name", part_of_person_name, None),
+    CandidateRule("known_person", known_person, None),
+    CandidateRule("person_name_at_sentence_start", person_name_at_sentence_start, None),
+    CandidateRule("alternate_name_at_sentence_start", alternate_name_at_sentence_start, _CITY),
 )
 
 _CANDIDATE_TESTS = tuple(rule.test for rule in CANDIDATE_RULES)
 _RULE_NAMES = {rule.test: rule.name for rule in CANDIDATE_RULES}
+# Per kind of reading, the tests that can act on it, in table order (a kind not listed gets them all).
+_TESTS_BY_KIND = {
+    kind: tuple(r.test for r in CANDIDATE_RULES if r.kinds is None or kind in r.kinds)
+    for kind in placekinds.BY_NAME
+}
 
 #: The one candidate rule tried on every reading: "Miss" is not Mississippi, "Miss." is.
 STATE_ABBREVIATION_WITHOUT_PERIOD = "state_abbreviation_without_period"
@@ -354,7 +363,7 @@ def apply_rules(
         if not single or c.type != _LITERAL or c.upper:
             out.append(c)
             continue
-        for test in _CANDIDATE_TESTS:
+        for test in _TESTS_BY_KIND.get(c.kind, _CANDIDATE_TESTS):
             verdict = test(cues, c, d)
             if verdict is not None:
                 if verdict is not _NOT_PLACE:
@@ -365,6 +374,23 @@ def apply_rules(
         else:
             out.append(c)
     return out
+
+
+def no_reading_can_stay(key: str, cands: Sequence[Candidate], dotted: bool) -> bool:
+    """Whether the rules remove every reading of a one-word name whatever the words around it: the word is a
+    common word and each reading a literal town, province or region (``common_word`` removes it if no rule
+    before it did: "March", "Bank", "Central") or a state's abbreviation without its period ("Miss"). The
+    parser skips the cues of such a span when it does not trace the rules (their removals are then
+    unnamed); remembering the word as a person's name changes nothing either, as that only ever touches
+    readings of the same word."""
+    if key not in lexicon.COMMON_WORDS:
+        return False
+    for c in cands:
+        if not dotted and c.name in uslocal.STATE_ABBREVIATIONS:
+            continue
+        if c.type != _LITERAL or c.upper or c.kind not in _COMMON_WORD_KINDS:
+            return False
+    return True
 
 
 # -- article rules: the spans together ------------------------------------------------------------------

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -77,12 +76,17 @@ def _start(sp: Span) -> int:
 def article_state(picks: Sequence[Candidate]) -> str | None:
     """The US state a local article is about: the most voted US province among the picks (a state itself,
     or the state of a town or county)."""
-    states = Counter(
-        (b.place_id if b.kind == "province" else b.province)
-        for b in picks
-        if b.country == "USA" and (b.kind == "province" or b.province)
-    )
-    return states.most_common(1)[0][0] if states else None
+    states: dict[str, int] = {}  # (a dict and max, not a Counter: the same first-counted winner, cheaper)
+    for b in picks:
+        if b.country == "USA":
+            state = b.place_id if b.kind == "province" else b.province
+            if state:
+                states[state] = states.get(state, 0) + 1
+    return max(states.items(), key=_count)[0] if states else None
+
+
+def _count(item: tuple[str, int]) -> int:
+    return item[1]
 
 
 def containment(
