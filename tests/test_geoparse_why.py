@@ -47,6 +47,12 @@ def test_a_name_with_one_reading_is_the_only_place_of_this_name():
     assert m.why.runner_up is None
 
 
+def test_an_adjective_and_a_metonym_say_whose_they_are():
+    whys = _by_text("The Kremlin said Russian troops left.")
+    assert whys["Russian"][0].why.summary == 'the country: "Russian" is its adjective'
+    assert whys["Kremlin"][0].why.summary == 'the country: "Kremlin" stands for it'
+
+
 def test_the_score_is_the_prior_plus_the_features_contributions():
     text = (ROOT / "seeds" / "000_f76bc0d3d06c699a.txt").read_text(encoding="utf-8")
     for m in geoparse(text, explain=True):

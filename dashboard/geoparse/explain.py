@@ -11,6 +11,7 @@ from dashboard import lexicon
 from dashboard.geoparse import features
 from dashboard.geoparse.features import Context, Ranked, Votes
 from dashboard.geoparse.records import Candidate, Contribution, Notes, RunnerUp, Span, Why
+from dashboard.placekinds import MentionType
 
 # "a native of", "born in", "from" right before a name, for the summary.
 _ORIGIN_CUE = re.compile(
@@ -172,6 +173,10 @@ class Explainer:
             return f"{self._phrase(chosen)}: the text places {word} in {where}, where the gazetteer has none"
         head = self._phrase(chosen) if runner is None else self._pair(chosen, runner)
         if runner is None:
+            if chosen.type == MentionType.DEMONYM:
+                return f'{head}: "{word}" is its adjective'
+            if chosen.type == MentionType.METONYMIC:
+                return f'{head}: "{word}" stands for it'
             return f"{head}: the only place of this name"
         if "stated_container" in rules and pinned:
             where = self.notes.container.get(sp.start) or self._container(chosen)
