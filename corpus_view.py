@@ -27,12 +27,13 @@ from streamlit_folium import st_folium
 from dashboard import mapview, settings
 from dashboard.corpus import query, schema
 from dashboard.corpus.query import CorpusStore, Filters, StoreError
+from dashboard.placekinds import MentionType
 from dashboard.report import escape_text
 
 #: The front page's control: which view the app shows.
 VIEWS = ("Article", "Corpus")
 VIEW_KEY = "view"
-MENTION_TYPES = ("literal", "demonym", "metonymic", "alliance")
+MENTION_TYPES: tuple[str, ...] = tuple(t.value for t in MentionType)
 #: Places drawn per layer (the most-mentioned first), so a busy range keeps the map light in the browser:
 #: every country up to this many, fewer of the kinds that come by the thousand in an archive.
 MAP_PLACES_PER_KIND = 150

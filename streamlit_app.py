@@ -21,11 +21,12 @@ from dashboard import mapview, report, settings
 from dashboard.article import Article, read_article
 from dashboard.errors import DashboardError, InputError
 from dashboard.language import LanguageCheck, check_language
+from dashboard.placekinds import MentionType
 from dashboard.sizedcache import SizedCache
 
 st.set_page_config(page_title="News geo dashboard", page_icon="🗺️", layout="wide")
 
-MENTION_TYPES = ("literal", "demonym", "metonymic", "alliance")
+MENTION_TYPES: tuple[str, ...] = tuple(t.value for t in MentionType)
 UPLOAD_TYPES = ["txt", "md", "markdown", "text", "html", "htm"]
 
 
@@ -183,12 +184,12 @@ def digest(*parts: Any) -> str:
 
 
 def layer_key(rows: pd.DataFrame, text_key: str, highlight: tuple[str, ...]) -> str:
-    """Fingerprint of what a layer draws: its places, their mentions and the highlighted ids."""
+    """Fingerprint of what a layer draws: its places, their mentions, their whys and the highlighted ids."""
     content = [
         (pid, int(n), tuple((m["start"], m["end"]) for m in ms))
         for pid, n, ms in zip(rows["place_id"], rows["count"], rows["mentions"], strict=True)
     ]
-    return digest(text_key, content, highlight)
+    return digest(text_key, content, highlight, report.place_whys(rows))
 
 
 # --- articles: a library of every article read, one shown at a time -----------------------------------
@@ -699,21 +700,23 @@ def show_tables(parts: list[tuple[View, Any, list[Any]]], combined: bool) -> Non
     weak = st.column_config.CheckboxColumn(
         "weak", help=f"Confidence below {report.WEAK_CONFIDENCE}: check it."
     )
-    config = {"confidence": conf, "weak": weak}
+    why = st.column_config.TextColumn("why", help="Why the geoparser chose this place over others so named.")
+    config = {"confidence": conf, "weak": weak, "why": why}
     st.subheader("Places")
     tables = [report.places_table(p, ms, v.label if combined else None) for v, p, ms in parts]
     st.dataframe(
-        pd.concat(tables, ignore_index=True) if combined else tables[0],
+        report.stack_tables(tables),
         hide_index=True,
         width="stretch",
         column_config=config,
     )
     st.subheader("Mentions")
     tables = [
-        report.mentions_table(ms, v.entry.article.text, v.label if combined else None) for v, _, ms in parts
+        report.mentions_table(ms, v.entry.article.text, v.label if combined else None, report.place_whys(p))
+        for v, p, ms in parts
     ]
     st.dataframe(
-        pd.concat(tables, ignore_index=True) if combined else tables[0],
+        report.stack_tables(tables),
         hide_index=True,
         width="stretch",
         column_config=config,

@@ -1,4 +1,7 @@
-"""Command line: ``python -m dashboard geoparse|claims FILE...`` and ``batch INPUT... --out DIR``."""
+"""Command line: ``python -m dashboard geoparse|claims INPUT...`` and ``batch INPUT... --out DIR``.
+
+Reading, skipping and exit codes follow :mod:`dashboard.cli_policy`, the same for every command.
+"""
 
 from __future__ import annotations
 
@@ -7,53 +10,36 @@ import json
 import sys
 from pathlib import Path
 
+from dashboard import cli_policy
+from dashboard.cli_policy import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from dashboard.errors import DashboardError, InputError
 
-EXIT_OK = 0
-EXIT_NOTHING_READ = 1  # every input was skipped (empty, binary, not UTF-8)
-EXIT_UNREADABLE = 2  # a file is missing or cannot be read; bad arguments
-EXIT_OUTPUT = 3  # the output cannot be written
 
-
-def _err(msg: str) -> None:
-    print(f"dashboard: {msg}", file=sys.stderr)
-
-
-def _read_bytes(path: str) -> bytes:
-    if path == "-":
-        return sys.stdin.buffer.read()
-    return Path(path).read_bytes()
-
-
-def _load_inputs(paths: list[str]) -> tuple[list[tuple[str, bytes]], bool]:
-    """Read every file first, so a missing one stops the run before any output (returns ok=False)."""
-    datas, ok = [], True
-    for p in paths:
+def _read_articles(paths: list[str], report: cli_policy.Reporter) -> list:
+    """The articles the inputs name (see :mod:`dashboard.cli_policy`); a bad one is skipped and named."""
+    articles = []
+    for src in cli_policy.expand(paths):
         try:
-            datas.append((p, _read_bytes(p)))
-        except FileNotFoundError:
-            _err(f"error: {p}: no such file")
-            ok = False
-        except IsADirectoryError:
-            _err(f"error: {p}: is a directory, not an article file")
-            ok = False
-        except OSError as exc:
-            _err(f"error: {p}: cannot be read ({exc.strerror or exc})")
-            ok = False
-    return datas, ok
+            articles.append(cli_policy.read_source(src))
+        except InputError as exc:
+            report.skip_error(exc, src.name)
+        else:
+            report.ok()
+    return articles
 
 
-def _write(text: str, output: str | None) -> int:
+def _write(text: str, output: str | None, report: cli_policy.Reporter) -> int:
+    """Write the output; returns the exit code of the run (3 if the output cannot be written)."""
     if output is None or output == "-":
         sys.stdout.write(text)
         sys.stdout.flush()
-        return EXIT_OK
-    try:
-        Path(output).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        _err(f"error: cannot write {output} ({exc.strerror or exc})")
-        return EXIT_OUTPUT
-    return EXIT_OK
+    else:
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            report.error(f"cannot write {output} ({exc.strerror or exc})")
+            return EXIT_FAILED
+    return report.finish("articles")
 
 
 #: Geometry written per place: ``full`` resolution, simplified ``display`` (the default), a ``point`` on
@@ -144,39 +130,35 @@ class _Geometries:
         return historic.alliance_day_from(spans, day) if spans else day
 
 
-def geoparse_command(paths: list[str], fmt: str, output: str | None, geometry: str = "display") -> int:
+def geoparse_command(
+    paths: list[str], fmt: str, output: str | None, geometry: str = "display", explain: bool = False
+) -> int:
     """Run the geoparser over files and write GeoJSON, JSON Lines or CSV; returns the exit code.
 
-    ``geometry`` is one of :data:`GEOMETRY_MODES` (GeoJSON geometry; JSON Lines' lat/lon).
+    ``geometry`` is one of :data:`GEOMETRY_MODES` (GeoJSON geometry; JSON Lines' lat/lon). ``explain`` adds
+    each mention's ``why`` (JSON Lines: the whole record; CSV: the summary, score and runner-up).
     """
-    from dashboard.article import read_article
-
-    datas, ok = _load_inputs(paths)
-    if not ok:
-        return EXIT_UNREADABLE
+    report = cli_policy.Reporter("geoparse")
+    articles = _read_articles(paths, report)
+    if not articles:
+        return report.finish("articles")
     from dashboard import export
     from dashboard.geoparse import default_parser
 
     parser = default_parser()
-    articles = []
-    for p, data in datas:
-        try:
-            articles.append(read_article(data, p))
-        except InputError as exc:
-            _err(f"skipped {exc}")
     from dashboard import historic
 
     # Each article on its own date: names resolve to the places of that day (historic states, former names).
-    results = [(a, historic.on_date(parser.parse(a.text, on=a.date), a.date)) for a in articles]
+    results = [
+        (a, historic.on_date(parser.parse(a.text, on=a.date, explain=explain), a.date)) for a in articles
+    ]
 
     if fmt == "csv":
         chunks = []
         for i, (a, ms) in enumerate(results):
-            body = export.mentions_csv(ms, a.text, source=a.source, on=a.date or _today())
+            body = export.mentions_csv(ms, a.text, source=a.source, on=a.date or _today(), explain=explain)
             chunks.append(body if i == 0 else body.split("\n", 1)[1])
-        if not results:
-            chunks.append(export.mentions_csv([], None, source="", on=_today()))
-        rc = _write("".join(chunks), output)
+        return _write("".join(chunks), output, report)
     else:
         geoms = _Geometries(geometry)
         lines = []
@@ -191,25 +173,11 @@ def geoparse_command(paths: list[str], fmt: str, output: str | None, geometry: s
                 if fmt == "jsonl":
                     latlon[pid] = geoms.point(pid, m0.kind, day)
                     continue
-                props = {
-                    "source": a.source,
-                    "place_id": pid,
-                    "name": m0.name,
-                    "kind": m0.kind,
-                    "country": m0.country,
-                    "count": len(group),
-                    "mentions": [
-                        {"start": m.start, "end": m.end, "text": m.text, "type": m.type} for m in group
-                    ],
-                }
-                if m0.kind == "alliance":
-                    props["members"] = geoms.members(pid, day)
-                if historic.years(pid):
-                    props["years"] = historic.years(pid)
-                props["date"] = day.isoformat()
-                props_json = json.dumps(props, ensure_ascii=False, allow_nan=False)
-                gj = geoms.geojson(pid, m0.kind, day)
-                lines.append(f'{{"type":"Feature","geometry":{gj},"properties":{props_json}}}')
+                members = geoms.members(pid, day) if m0.kind == "alliance" else None
+                props = export.place_properties(
+                    group, day, source=a.source, members=members, years=historic.years(pid)
+                )
+                lines.append(export.feature_text(props, geoms.geojson(pid, m0.kind, day)))
             for m in ms if fmt == "jsonl" else ():
                 lat, lon = latlon[m.place_id]
                 rec = {
@@ -227,15 +195,14 @@ def geoparse_command(paths: list[str], fmt: str, output: str | None, geometry: s
                     "lon": lon,
                     "date": day.isoformat(),
                 }
+                if m.why is not None:
+                    rec["why"] = m.why.to_dict()
                 lines.append(json.dumps(rec, ensure_ascii=False))
         if fmt == "jsonl":
             text = "".join(line + "\n" for line in lines)
         else:
-            text = '{"type":"FeatureCollection","features":[' + ",\n".join(lines) + "]}\n"
-        rc = _write(text, output)
-    if rc != EXIT_OK:
-        return rc
-    return EXIT_OK if articles or not datas else EXIT_NOTHING_READ
+            text = export.feature_collection_text(lines)
+        return _write(text, output, report)
 
 
 def _today():
@@ -249,9 +216,12 @@ def claims_command_entry(paths: list[str], fmt: str, output: str | None) -> int:
     try:
         from dashboard.claims import claims_command
     except ImportError:
-        _err("error: the claims command is not available in this version (dashboard.claims.claims_command)")
-        return EXIT_UNREADABLE
+        cli_policy.Reporter("claims").error("the claims command is not available (dashboard.claims)")
+        return EXIT_FAILED
     return int(claims_command(paths, fmt, output) or 0)
+
+
+_INPUT_HELP = "article files, folders of them, quoted glob patterns; '-' reads standard input"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -261,8 +231,18 @@ def build_parser() -> argparse.ArgumentParser:
         description="Place mentions in news articles, resolved to bundled geodata (offline).",
     )
     sub = ap.add_subparsers(dest="command", required=True)
-    g = sub.add_parser("geoparse", help="find and resolve the places an article mentions")
-    g.add_argument("files", nargs="+", metavar="FILE", help="UTF-8 article files; '-' reads standard input")
+
+    def command(name: str, help: str) -> argparse.ArgumentParser:
+        # One epilog for every command: the input forms, the bad-input rule and the exit codes.
+        return sub.add_parser(
+            name,
+            help=help,
+            epilog=cli_policy.epilog(),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+
+    g = command("geoparse", "find and resolve the places an article mentions")
+    g.add_argument("files", nargs="+", metavar="INPUT", help=_INPUT_HELP)
     g.add_argument("--format", choices=["geojson", "jsonl", "csv"], default="geojson")
     g.add_argument("--output", "-o", metavar="PATH", help="write here instead of standard output")
     g.add_argument(
@@ -272,42 +252,48 @@ def build_parser() -> argparse.ArgumentParser:
         help="geometry per place: full resolution, simplified display (default), a point on it, or none",
     )
     g.add_argument(
+        "--explain",
+        action="store_true",
+        help="add each mention's why: the rules and features that decided, the runner-up, a summary",
+    )
+    g.add_argument(
         "--full-geometry",
         dest="geometry",
         action="store_const",
         const="full",
         help="the same as --geometry full",
     )
-    c = sub.add_parser("claims", help="check the geographic claims an article makes")
-    c.add_argument("files", nargs="+", metavar="FILE", help="UTF-8 article files; '-' reads standard input")
+    c = command("claims", "check the geographic claims an article makes")
+    c.add_argument("files", nargs="+", metavar="INPUT", help=_INPUT_HELP)
     c.add_argument("--format", choices=["json"], default="json")
     c.add_argument("--output", "-o", metavar="PATH", help="write here instead of standard output")
     from dashboard.corpus import cli as corpus_cli
 
-    corpus_cli.add_arguments(
-        sub.add_parser("batch", help="geoparse a dated archive into a corpus store (Dask)")
-    )
+    corpus_cli.add_arguments(command("batch", "geoparse a dated archive into a corpus store (Dask)"))
     return ap
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point; returns the exit code (0 ok, 1 nothing readable, 2 unreadable input, 3 output error)."""
+    """Entry point; returns the exit code (see :data:`dashboard.cli_policy.EXIT_STATUSES`)."""
     ap = build_parser()
     try:
         args = ap.parse_args(argv)
-    except SystemExit as exc:  # argparse already printed a one-line usage error
-        return int(exc.code or 0) and EXIT_UNREADABLE
+    except SystemExit as exc:  # argparse already printed a usage error (2), or the help (0)
+        return int(exc.code or 0) and EXIT_USAGE
     try:
         if args.command == "geoparse":
-            return geoparse_command(args.files, args.format, args.output, args.geometry)
+            return geoparse_command(args.files, args.format, args.output, args.geometry, args.explain)
         if args.command == "batch":
             from dashboard.corpus.cli import batch_command
 
             return batch_command(args)
         return claims_command_entry(args.files, args.format, args.output)
-    except DashboardError as exc:
-        _err(f"error: {exc}")
-        return EXIT_UNREADABLE
+    except InputError as exc:
+        cli_policy.Reporter(args.command).error(str(exc))
+        return EXIT_USAGE
+    except DashboardError as exc:  # the geodata is broken, or a failure past reading
+        cli_policy.Reporter(args.command).error(str(exc))
+        return EXIT_FAILED
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -132,6 +132,8 @@ def read_article(data: bytes | str, source: str = "<article>") -> Article:
 
 #: File name endings read as HTML pages (main text, title and date taken by trafilatura).
 HTML_SUFFIXES: tuple[str, ...] = (".html", ".htm", ".xhtml")
+#: File name endings of articles in a folder (a file named on its own is read whatever its name).
+ARTICLE_SUFFIXES: tuple[str, ...] = (".txt", ".md", *HTML_SUFFIXES)
 
 # Only the page's own metadata and markup give its date: trafilatura's "extensive" search also guesses from
 # any date written in the text, and a guessed date would misplace the article on the timeline.

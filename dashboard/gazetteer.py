@@ -16,21 +16,16 @@ import pyogrio
 import shapely
 from pyproj import Geod
 
-from dashboard import settings
+from dashboard import placekinds, settings
 from dashboard.errors import GeodataError
 
-#: Layer file (``<stem>.shp.zip``) of each feature kind.
-LAYER_FILES: dict[str, str] = {
-    "country": "countries",
-    "province": "provinces",
-    "city": "cities",
-    "region": "regions",
-    "continent": "regions",
-    "sea": "seas",
-    "pipeline": "pipelines",
-    "county": "counties",
-    "historic_state": "historic",  # USSR, West Germany, ...: valid_from/valid_to, see validity()
-}
+#: Layer file (``<stem>.shp.zip``) of each kind read from geodata/, from the registry
+#: (:mod:`dashboard.placekinds`); alliances have none: their geometry is their members' on a date.
+LAYER_FILES: dict[str, str] = {k.name: k.layer_file for k in placekinds.KINDS if k.layer_file is not None}
+#: Layer files that hold several kinds (regions.shp.zip: regions and continents): a kind's layer is a view.
+_SHARED_FILES: frozenset[str] = frozenset(
+    s for s in LAYER_FILES.values() if list(LAYER_FILES.values()).count(s) > 1
+)
 
 _GEOD = Geod(ellps="WGS84")
 
@@ -107,8 +102,8 @@ class Gazetteer:
         Parameters
         ----------
         kind : str
-            ``country``, ``province``, ``city``, ``region``, ``continent``, ``sea``, ``pipeline`` or
-            ``county`` (US counties).
+            A kind with a layer file (:data:`LAYER_FILES`, from :mod:`dashboard.placekinds`): ``country``,
+            ``province``, ``city``, ``county`` (US counties), ``region``, ``continent``, ``sea``, ...
         display : bool
             Topology-preserving simplified geometry for the map (where the layer has one).
 
@@ -120,10 +115,10 @@ class Gazetteer:
         if kind not in LAYER_FILES:
             msg = f"unknown layer kind {kind!r}; one of {sorted(LAYER_FILES)}"
             raise KeyError(msg)
-        stem = LAYER_FILES[kind]
+        base = stem = LAYER_FILES[kind]
         if display and (self.root / f"{stem}_display.shp.zip").is_file():
             stem = f"{stem}_display"
-        if stem.startswith("regions"):
+        if base in _SHARED_FILES:
             return self._kind_view(stem, kind)
         return self._read_file(stem)
 

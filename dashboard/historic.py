@@ -160,23 +160,29 @@ def candidates_on(cands: Sequence[Any], day: date, table: Dates | None = None) -
 
 
 def spans_on(spans: list[tuple], on: date | None) -> list[tuple]:
-    """Apply :func:`candidates_on` to every span ``(..., candidates)`` naming a dated place."""
-    day = as_date(on) or date.today()
+    """Apply :func:`candidates_on` to every span ``(..., candidates)`` naming a dated place; ``spans``
+    itself when none does (most news names no dated place)."""
+    day = as_date(on)  # first: a bad date raises even for a text without names
     dated = _dated_places()
-    if not dated:
+    if not dated or not spans:
         return spans
-    out = []
-    memo: dict[int, list] = {}
-    for sp in spans:
+    out: list[tuple] | None = None
+    memo: dict[int, list] = {}  # id of a candidate list -> its readings that day (lists repeat per name)
+    for k, sp in enumerate(spans):
         cands = sp[-1]
-        if any(c.place_id in dated for c in cands):
-            got = memo.get(id(cands))
-            if got is None:
-                got = memo[id(cands)] = candidates_on(cands, day)
-            if got is not cands:
-                sp = (*sp[:-1], got)
-        out.append(sp)
-    return out
+        got = memo.get(id(cands))
+        if got is None:
+            got = cands
+            if not dated.isdisjoint([c.place_id for c in cands]):
+                got = candidates_on(cands, day or date.today())
+            memo[id(cands)] = got
+        if got is not cands:
+            if out is None:
+                out = list(spans[:k])
+            sp = (*sp[:-1], got)
+        if out is not None:
+            out.append(sp)
+    return spans if out is None else out
 
 
 def name_on(place_id: str, day: date | None, table: Dates | None = None) -> str | None:

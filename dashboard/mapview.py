@@ -23,53 +23,28 @@ from branca.element import MacroElement
 from folium.template import Template as FoliumTemplate
 from jinja2 import Template
 
-from dashboard import settings
-from dashboard.report import WEAK_CONFIDENCE, context_of, escape_text, mention_types, sentence_spans
-
-
-@dataclass(frozen=True)
-class LayerStyle:
-    """How one kind of place is drawn and labelled.
-
-    A *container* kind (regions, continents, alliances) holds the countries and cities an article is about:
-    it is drawn under them, and only its outline takes clicks, so a click inside Ukraine reaches Ukraine
-    rather than "Former Soviet Union".
-    """
-
-    kind: str
-    label: str
-    color: str
-    fill_opacity: float
-    weight: float = 1.5
-    dash: str | None = None
-    container: bool = False
-
-
-#: Layer kinds in drawing order (bottom first): containers under seas under countries, points on top,
-#: so that the specific features stay visible and clickable above the large ones. The map's script keeps
-#: this order when a layer is switched off and on again.
-LAYERS: tuple[LayerStyle, ...] = (
-    LayerStyle("continent", "Continents", "#7f7f7f", 0.03, 1.0, "2 4", container=True),
-    LayerStyle("alliance", "Alliances", "#2c7fb8", 0.04, 2.0, "6 4", container=True),
-    LayerStyle("region", "Regions", "#e66101", 0.12, 2.0, container=True),
-    LayerStyle("sea", "Seas", "#0570b0", 0.45, 1.2),
-    # Historic states (the USSR, West Germany): the state itself on its dates, drawn under today's countries
-    # it overlaps, dashed like a past.
-    LayerStyle("historic_state", "Historic states", "#8c510a", 0.3, 2.0, "4 3"),
-    LayerStyle("country", "Countries", "#a50f15", 0.55, 1.0),
-    LayerStyle("province", "Provinces", "#6a3d9a", 0.45, 1.2),
-    # US counties: an own overlay above provinces (states), thin lines, so both can be toggled apart.
-    LayerStyle("county", "Counties", "#8c6bb1", 0.35, 0.8),
-    LayerStyle("pipeline", "Infrastructure", "#111111", 1.0, 4.0),
-    LayerStyle("city", "Cities", "#d7301f", 0.85, 1.5),
+from dashboard import placekinds, settings
+from dashboard.placekinds import LayerStyle
+from dashboard.report import (
+    WEAK_CONFIDENCE,
+    context_of,
+    escape_text,
+    mention_types,
+    sentence_spans,
+    why_text,
 )
+
+#: Layer kinds in drawing order (bottom first), from the registry (:data:`dashboard.placekinds.KINDS`):
+#: containers under seas under countries, points on top, so that the specific features stay visible and
+#: clickable above the large ones. The map's script keeps this order when a layer is switched off and on.
+LAYERS: tuple[LayerStyle, ...] = tuple(k.style for k in placekinds.KINDS)
 STYLES: dict[str, LayerStyle] = {s.kind: s for s in LAYERS}
 #: Kinds drawn as points (circle markers) and as lines (no fill).
-POINT_KINDS: frozenset[str] = frozenset({"city"})
-LINE_KINDS: frozenset[str] = frozenset({"pipeline"})
+POINT_KINDS: frozenset[str] = placekinds.kinds_where(geometry="point")
+LINE_KINDS: frozenset[str] = placekinds.kinds_where(geometry="line")
 #: Kinds that group whole countries; they do not steer the view when smaller places are mentioned,
 #: and get no name on the map (their outline and the legend say what they are).
-GROUP_KINDS: frozenset[str] = frozenset({"alliance", "continent"})
+GROUP_KINDS: frozenset[str] = placekinds.kinds_where(group=True)
 
 
 def style_for(kind: str) -> LayerStyle:
@@ -322,8 +297,10 @@ def confidence_text(confidences: Iterable[float | None]) -> str:
     return f"confidence {low:.2f}" if round(low, 2) == round(high, 2) else f"confidence {low:.2f}–{high:.2f}"
 
 
-def popup_html(name: str, kind: str, mentions: Iterable[Mapping[str, Any]], text: str) -> str:
-    """HTML for a place's popup: name, kind, count, confidence, and each sentence mentioning it once.
+def popup_html(
+    name: str, kind: str, mentions: Iterable[Mapping[str, Any]], text: str, why: str | None = None
+) -> str:
+    """HTML for a place's popup: name, kind, count, confidence, why, and each sentence mentioning it once.
 
     Each sentence is listed once with its mentions highlighted and ``×n`` when it names the place n
     times; weak matches (see :data:`WEAK_CONFIDENCE`) are flagged. Every piece of article text is
@@ -337,6 +314,10 @@ def popup_html(name: str, kind: str, mentions: Iterable[Mapping[str, Any]], text
         The place's mentions (``start``, ``end``, ``type``; ``confidence`` when known), offsets into ``text``.
     text : str
         The article text.
+    why : str, optional
+        Why the geoparser chose this place (:func:`dashboard.report.why_text`), shown escaped as one line
+        under the heading: "Why: the country, not the US state: Tbilisi is named in the article". Nothing
+        is shown without one.
 
     Returns
     -------
@@ -358,11 +339,13 @@ def popup_html(name: str, kind: str, mentions: Iterable[Mapping[str, Any]], text
             "<div class='ngd-warn'>Weak match: the text may mean another place of this name. "
             "Check it before you rely on it.</div>"
         )
+    reason = why_text(why)
+    why_line = f"<div class='ngd-why'>Why: {escape_text(reason)}</div>" if reason else ""
     n = len(mentions)
     return (
         f"<div class='ngd-popup'><div class='ngd-head'><b>{escape_text(name)}</b> · {escape_text(kind)} · "
         f"{n} mention{'s' if n != 1 else ''}{' · ' + how_sure if how_sure else ''}</div>"
-        f"{warn}<ol>{shown}</ol>{more}</div>"
+        f"{why_line}{warn}<ol>{shown}</ol>{more}</div>"
     )
 
 
@@ -462,7 +445,7 @@ def layer_geojson(places: pd.DataFrame, text: str, highlight: Iterable[str] = ()
             "count": count,
             "types": ", ".join(mention_types(mentions)),
             "tooltip": tooltip_html(name, kind, count, " · ".join(extra)),
-            "popup": popup_html(name, kind, mentions, text),
+            "popup": popup_html(name, kind, mentions, text, row.get("why")),
             "style": css,
             "area": round(float(drawn.area), 3),
             "weak": weak,

@@ -2,7 +2,9 @@
 
 The gazetteer reads the layer file of a kind, the geoparser its prior, the claims whether it has an area and
 which nouns refer back to it, the report and the map its label and style. A new kind is one :class:`PlaceKind`
-entry in :data:`KINDS`; nothing else lists kinds.
+entry in :data:`KINDS` (and its features in geodata/); no other module keeps a table of kinds. A rule that
+singles out a kind by name ("the largest *country* in Europe") names it, and tests/test_placekinds.py checks
+that every such name is a kind here.
 """
 
 from __future__ import annotations
@@ -61,7 +63,8 @@ class PlaceKind:
     geometry:
         What a feature of this kind is drawn as: a polygon, a line (a route) or a point.
     area_metric:
-        Whether its area is measured and counted in the area metric and area claims.
+        Whether it is an area the claims measure: the subject of an area or size claim, or what "it covers
+        ..." refers back to. (The dashboard's area panel counts countries only.)
     rough:
         Whether its polygons are authored or generalised beyond 1:10m, so measurements are rougher.
     group:

@@ -7,7 +7,7 @@ import functools
 import html
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -122,7 +122,27 @@ def _get(m: Any, name: str) -> Any:
     return m[name] if isinstance(m, dict) else getattr(m, name)
 
 
-def mentions_table(mentions: Iterable[Any], text: str, article: str | None = None) -> pd.DataFrame:
+def why_text(value: Any) -> str:
+    """A place's "why" as one line of plain text, or "" when there is none.
+
+    The geoparser, asked to explain, gives each place a ``why`` ("the country, not the US state: Tbilisi is
+    named in the article"); a frame without one, a None or a NaN (a combined frame where one article had no
+    explanations) gives "". Line breaks are folded, so the popup and the table show one line.
+    """
+    return " ".join(value.split()) if isinstance(value, str) else ""
+
+
+def place_whys(places: pd.DataFrame) -> dict[str, str]:
+    """Place id -> its non-empty why (see :func:`why_text`); empty when ``places`` has no ``why`` column."""
+    if "why" not in places.columns:
+        return {}
+    whys = ((pid, why_text(w)) for pid, w in zip(places["place_id"], places["why"], strict=True))
+    return {pid: w for pid, w in whys if w}
+
+
+def mentions_table(
+    mentions: Iterable[Any], text: str, article: str | None = None, whys: Mapping[str, str] | None = None
+) -> pd.DataFrame:
     """One row per mention: place, kind, mention type, confidence, matched text, offsets and sentence.
 
     Parameters
@@ -133,13 +153,17 @@ def mentions_table(mentions: Iterable[Any], text: str, article: str | None = Non
         The article text the offsets refer to (one article: contexts never cross into another).
     article : str, optional
         When given, a leading ``article`` column with this label (several articles shown together).
+    whys : mapping, optional
+        Place id -> why the place was chosen (:func:`place_whys`); when one of these mentions' places has
+        one, the table gets a ``why`` column after ``weak`` ("" for places without).
 
     Returns
     -------
     pandas.DataFrame
-        Columns [article,] place, kind, type, confidence, weak, text, start, end, place_id, context.
+        Columns [article,] place, kind, type, confidence, weak, [why,] text, start, end, place_id, context.
         ``weak`` is True below :data:`WEAK_CONFIDENCE`.
     """
+    whys = whys or {}
     spans = sentence_spans(text)
     rows = []
     for m in mentions:
@@ -153,6 +177,7 @@ def mentions_table(mentions: Iterable[Any], text: str, article: str | None = Non
                 "type": _get(m, "type"),
                 "confidence": conf,
                 "weak": conf is not None and conf < WEAK_CONFIDENCE,
+                "why": whys.get(_get(m, "place_id"), ""),
                 "text": _get(m, "text"),
                 "start": _get(m, "start"),
                 "end": _get(m, "end"),
@@ -161,8 +186,21 @@ def mentions_table(mentions: Iterable[Any], text: str, article: str | None = Non
             }
         )
     columns = ["place", "kind", "type", "confidence", "weak", "text", "start", "end", "place_id", "context"]
+    if any(r["why"] for r in rows):
+        columns.insert(columns.index("weak") + 1, "why")
     columns = (["article"] if article is not None else []) + columns
     return pd.DataFrame(rows, columns=columns)
+
+
+def stack_tables(tables: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """The tables of several articles as one (one table is returned as it is); a ``why`` column that only
+    some articles have reads "" in the others' rows, not NaN."""
+    if len(tables) == 1:
+        return tables[0]
+    out = pd.concat(tables, ignore_index=True)
+    if "why" in out.columns:
+        out["why"] = out["why"].fillna("")
+    return out
 
 
 def _confidence(m: Any) -> float | None:
@@ -198,9 +236,14 @@ def places_table(
     Returns
     -------
     pandas.DataFrame
-        ``weak`` is True when the place's confidence is below :data:`WEAK_CONFIDENCE`.
+        ``weak`` is True when the place's confidence is below :data:`WEAK_CONFIDENCE`. A ``why`` column
+        (one line: why this place and not another of its name) follows ``weak`` when ``places`` has a
+        non-empty ``why`` (:func:`place_whys`); places without one show "".
     """
+    whys = place_whys(places) if len(places) else {}
     columns = ["name", "kind", "country", "count", "confidence", "weak", "types", "place_id"]
+    if whys:
+        columns.insert(columns.index("weak") + 1, "why")
     columns = (["article"] if article is not None else []) + columns
     if len(places) == 0:
         return pd.DataFrame(columns=columns)
@@ -215,6 +258,7 @@ def places_table(
             "count": places["count"].astype(int).to_numpy(),
             "confidence": confs,
             "weak": [c is not None and c < WEAK_CONFIDENCE for c in confs],
+            "why": [whys.get(pid, "") for pid in places["place_id"]],
             "types": [", ".join(mention_types(ms)) for ms in places["mentions"]],
             "place_id": places["place_id"].to_numpy(),
         },
@@ -792,7 +836,7 @@ def apply_corrections(mentions: Sequence[Any], corrections: Corrections, place_i
         As ``geoparse`` returned them.
     corrections : Corrections
         Removed place ids are dropped; a replaced place's mentions take the new place's id, name, kind
-        and country, with confidence 1 (the reader decided).
+        and country, with confidence 1 and no ``why`` (the reader decided, not the geoparser).
     place_info : callable
         ``place_info(place_id)`` -> mapping with ``name``, ``kind``, ``country`` (e.g. ``Gazetteer.place``).
 
@@ -816,6 +860,7 @@ def apply_corrections(mentions: Sequence[Any], corrections: Corrections, place_i
                 "kind": str(info["kind"]),
                 "country": country if isinstance(country, str) and country else None,
                 "confidence": 1.0,
+                "why": None,
             }
             m = {**m, **fields} if isinstance(m, dict) else dataclasses.replace(m, **fields)
         out.append(m)

@@ -401,6 +401,39 @@ def test_confidence_is_shown_and_weak_matches_flagged() -> None:
     assert places["weak"].any()  # an Irish or a US Dublin: nothing in the text says which
 
 
+def test_the_why_of_a_place_is_shown_escaped_in_its_popup_and_the_tables(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """When the geoparser explains its choices (a ``why`` per place), the reader sees them; a hostile one is
+    text, never markup."""
+    from dashboard import geoparse
+
+    why = "the country, not the US state: Tbilisi is named <script>window.y=1</script>"
+    real = geoparse.places_frame
+
+    def explained(*args, **kwargs):
+        frame = real(*args, **kwargs)
+        frame["why"] = [why if pid == "country:GEO" else "" for pid in frame["place_id"]]
+        return frame
+
+    monkeypatch.setattr(geoparse, "places_frame", explained)
+    at = run_app()
+    at.text_area(key="pasted").input("Georgia and Russia met in Tbilisi (why test).").run()
+    assert not at.exception
+    places, mentions = table(at, "types"), table(at, "context")
+    assert dict(zip(places["name"], places["why"], strict=True))["Georgia"] == why
+    assert set(mentions.loc[mentions["place"] == "Georgia", "why"]) == {why}
+    assert set(mentions.loc[mentions["place"] == "Russia", "why"]) == {""}
+    script = map_script(at)
+    assert "<script>window.y" not in script
+    # Popups reach the page as JSON strings (with < > & ' as \u escapes): decode them to read them.
+    popups = [json.loads(p) for p in re.findall(r'"popup":\s*("(?:[^"\\]|\\.)*")', script)]
+    (georgia,) = [p for p in popups if "<b>Georgia</b>" in p]
+    assert f"<div class='ngd-why'>Why: {report.escape_text(why)}</div>" in georgia
+    assert "&lt;script&gt;window.y=1&lt;/script&gt;" in georgia
+    assert not any("ngd-why" in p for p in popups if p is not georgia)
+
+
 def correct(at: AppTest, place_id: str, choice: str) -> None:
     if not at.toggle(key="fixing").value:
         at.toggle(key="fixing").set_value(True).run()

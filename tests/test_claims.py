@@ -327,7 +327,7 @@ def test_claims_command_reports_bad_files_and_skips_them(tmp_path, capsys):
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"\x00\x01binary")
     missing = tmp_path / "missing.txt"
-    assert claims_command([str(bad), str(missing)], "json", None) == 1
+    assert claims_command([str(bad), str(missing)], "json", None) == 2  # nothing read: no output
     out, err = capsys.readouterr()
     assert "bad.txt" in err and "missing.txt" in err and "Traceback" not in err and out == ""
     assert claims_command([str(SAMPLE)], "xml", None) == 2
@@ -579,7 +579,7 @@ def test_cli_reads_stdin_and_skips_a_missing_file():
     res = subprocess.run(
         cmd, input=text, capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120, check=False
     )
-    assert res.returncode == 0 and "missing-file.txt" in res.stderr and "Traceback" not in res.stderr
+    assert res.returncode == 1 and "missing-file.txt" in res.stderr and "Traceback" not in res.stderr
     (c,) = json.loads(res.stdout)
     assert (c["source"], c["kind"], c["verdict"]) == ("-", "border_share", "consistent")
     assert c["details"]["date"] == "2024-06-01" and 10.5 <= c["computed"] <= 13.5

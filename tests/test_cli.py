@@ -76,27 +76,41 @@ def test_csv(files):
 
 def test_undecodable_files_are_skipped_and_others_processed(files):
     r = run("geoparse", files / "latin1.txt", files / "good.txt", files / "empty.txt", files / "binary.bin")
-    assert r.returncode == 0
+    assert r.returncode == 1  # the output is written, but some inputs were skipped
     err = r.stderr.decode()
     assert "latin1.txt" in err and "UTF-8" in err
     assert "empty.txt" in err and "binary.bin" in err
     assert "Traceback" not in err
+    assert err.splitlines()[-1] == "dashboard geoparse: 1 of 4 articles read, 3 skipped"
     fc = json.loads(r.stdout)
     assert {f["properties"]["source"] for f in fc["features"]} == {str(files / "good.txt")}
 
 
-def test_missing_file_is_a_one_line_error(files):
+def test_a_missing_file_is_skipped_in_one_line_and_the_others_processed(files):
     r = run("geoparse", files / "good.txt", files / "nope.txt")
-    assert r.returncode != 0
-    err = r.stderr.decode().strip()
-    assert len(err.splitlines()) == 1 and "nope.txt" in err and "Traceback" not in err
-    r = run("geoparse", files)  # a directory
-    assert r.returncode != 0 and "Traceback" not in r.stderr.decode()
+    assert r.returncode == 1
+    skip, summary = r.stderr.decode().splitlines()
+    assert skip == f"dashboard geoparse: skipped {files / 'nope.txt'}: no such file or folder"
+    assert summary == "dashboard geoparse: 1 of 2 articles read, 1 skipped"
+    assert {f["properties"]["source"] for f in json.loads(r.stdout)["features"]} == {str(files / "good.txt")}
 
 
-def test_only_bad_files_exit_non_zero(files):
-    r = run("geoparse", files / "binary.bin")
-    assert r.returncode != 0 and "Traceback" not in r.stderr.decode()
+def test_a_folder_is_read_file_by_file(files):
+    r = run("geoparse", files, "--format", "jsonl")
+    assert r.returncode == 1 and "Traceback" not in r.stderr.decode()
+    sources = {json.loads(line)["source"] for line in r.stdout.decode().splitlines()}
+    assert sources == {str(files / "good.txt")}
+    err = r.stderr.decode()
+    # binary.bin is not an article file in a folder; the others are read and refused by their content.
+    assert f"skipped {files / 'binary.bin'}: not an article file (.bin)" in err
+    assert f"skipped {files / 'empty.txt'}: the article is empty" in err
+
+
+def test_only_bad_files_exit_2_with_no_output(files, tmp_path):
+    out = tmp_path / "out.geojson"
+    r = run("geoparse", files / "binary.bin", "--output", out)
+    assert r.returncode == 2 and "Traceback" not in r.stderr.decode()
+    assert not out.exists()
 
 
 def test_bad_arguments_and_claims_registered():

@@ -126,7 +126,7 @@ def test_us_town_state_comes_from_its_admin1_code_not_the_border_polygon():
     # Columbus, Ga. sits on the Alabama line: the appositive names its real state.
     got = {m.text: m.place_id for m in geoparse("Police in Columbus, Ga., arrested two men.")}
     assert got["Columbus"] == "city:4188985"
-    assert default_parser()._info("city:4188985")[4] == "province:US-GA"
+    assert default_parser().matcher.info("city:4188985")[4] == "province:US-GA"
 
 
 def test_a_state_named_with_another_state_is_the_state_not_a_small_town_there():

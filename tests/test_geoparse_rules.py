@@ -119,7 +119,7 @@ def test_bundled_gazetteer_keeps_the_town_that_is_in_the_stated_state():
     parser = default_parser()
     ms = _got(parser, "She grew up in Lebanon, Tennessee, and later left Lebanon for good.")["Lebanon"]
     assert {m.place_id for m in ms} == {"city:4636045"}  # Lebanon, Tenn., not the country nor Lebanon, N.H.
-    assert parser._info("city:4636045")[4] == "province:US-TN"
+    assert parser.matcher.info("city:4636045")[4] == "province:US-TN"
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,10 @@ from collections import Counter
 
 import pytest
 
-from dashboard import lexicon
+from dashboard import historic, lexicon, nameindex, placekinds
 from dashboard.gazetteer import get_gazetteer
 from dashboard.geoparse import default_parser
+from dashboard.placekinds import MentionType
 
 #: Word sets that must not share a word: the first keeps a name a place, the second drops it (or makes it
 #: a person) in the same position next to the name.
@@ -22,6 +23,9 @@ CONTRADICTING_SETS = [
     ("LOCATIVES", "TITLES"),  # "in Fargo" makes a place, "Mr Fargo" a person
     ("CONTAINED_NOUNS", "TITLES"),
     ("DIRECTION_WORDS", "NAME_CONNECTORS"),
+    ("PLACE_HEADS", "CORPORATE_SUFFIXES"),  # "Fargo Police": the place; "Fargo Inc": a firm
+    ("METONYMIC_NOUNS", "DISEASE_WORDS"),  # "Moscow officials": the government; "Ebola virus": no place
+    ("METONYMIC_NOUNS", "NEWSPAPER_WORDS"),  # "Beijing leadership" vs "Washington Post"
 ]
 
 
@@ -50,6 +54,49 @@ def test_no_table_or_word_set_lists_an_entry_twice():
     assert not repeated
 
 
+def test_every_lexicon_id_is_of_a_registry_kind_and_every_table_type_a_mention_type():
+    for table in lexicon.place_tables():
+        assert table.type in set(MentionType), table.name
+        kinds = {pid.split(":", 1)[0] for pid in table.entries.values()}
+        assert kinds <= set(placekinds.BY_NAME), (table.name, kinds)
+        # An alliance is named by the alliance table only, and that table names alliances only: the map
+        # draws it as its members on the article's date.
+        assert ("alliance" in kinds) == (table.type == MentionType.ALLIANCE), table.name
+        if table.type == MentionType.ALLIANCE:
+            assert kinds == {"alliance"}
+
+
+def test_historic_demonyms_name_historic_states_the_gazetteer_knows(gazetteer_ids):
+    assert set(historic.DEMONYMS.values()) <= gazetteer_ids
+    assert {pid.split(":", 1)[0] for pid in historic.DEMONYMS.values()} == {historic.KIND}
+    assert {pid for pid, _ in historic.DATED_DEMONYMS} <= gazetteer_ids
+
+
+def test_every_alliance_and_member_resolves(gazetteer_ids):
+    members = get_gazetteer().alliances()
+    assert set(lexicon.ALLIANCES.values()) <= set(members["alliance"])  # each named alliance has members
+    assert set(members["alliance"]) <= gazetteer_ids
+    ids = {c if ":" in c else f"country:{c}" for c in members["country"]}
+    assert ids <= gazetteer_ids, ids - gazetteer_ids
+
+
+def test_surfaces_matched_alike_name_one_place():
+    """Surfaces are matched case-, accent- and dot-insensitively, so two that normalise alike ("Elysée",
+    "Elysee") must name one place, unless the region demonym's declared precedence decides ("Tibetan") or
+    the all-caps rule tells them apart ("L.A." only matches all-caps text, "La." is Louisiana)."""
+    by_key: dict[str, set[tuple[str, str, str]]] = {}
+    for table in lexicon.place_tables():
+        for surface, pid in table.entries.items():
+            key = " ".join(nameindex.norm_token(w) for w in surface.split())
+            by_key.setdefault(key, set()).add((table.name, surface, pid))
+    for key, owners in by_key.items():
+        if len({pid for _, _, pid in owners}) == 1:
+            continue
+        tables = {name for name, _, _ in owners}
+        caps = {surface.replace(".", "").isupper() for _, surface, _ in owners}
+        assert tables == {"country demonyms", "region demonyms"} or caps == {True, False}, (key, owners)
+
+
 def test_a_surface_in_two_place_tables_only_where_a_region_demonym_overrides_a_country_one():
     owners: dict[str, list[lexicon.PlaceTable]] = {}
     for table in lexicon.place_tables():
@@ -65,7 +112,8 @@ def test_a_surface_in_two_place_tables_only_where_a_region_demonym_overrides_a_c
 
 def test_no_word_sits_in_two_contradicting_sets():
     for a, b in CONTRADICTING_SETS:
-        both = getattr(lexicon, a) & getattr(lexicon, b)
+        # Case folded: CORPORATE_SUFFIXES is matched case-sensitively, the others on lowercase words.
+        both = {w.casefold() for w in getattr(lexicon, a)} & {w.casefold() for w in getattr(lexicon, b)}
         assert not both, f"{a} and {b} share {sorted(both)}"
 
 

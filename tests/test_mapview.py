@@ -334,6 +334,34 @@ def test_hostile_text_in_a_multi_mention_sentence_stays_escaped():
     assert html.count("<mark>Kyiv</mark>") == 2
 
 
+def test_the_popup_says_why_in_one_escaped_line_under_the_confidence():
+    why = "the country, not the US state: Tbilisi is named in the article"
+    text = "Georgia and Tbilisi."
+    html = mapview.popup_html("Georgia", "country", _mentions(text, "Georgia"), text, why)
+    head_end = html.index("</div>", html.index("ngd-head"))
+    assert html.index(f"<div class='ngd-why'>Why: {why}</div>") == head_end + len("</div>")
+    assert html.index("ngd-why") < html.index("<ol>")
+    for missing in (None, "", "  ", float("nan")):
+        assert "ngd-why" not in mapview.popup_html(
+            "Georgia", "country", _mentions(text, "Georgia"), text, missing
+        )
+
+
+def test_a_hostile_why_from_the_places_frame_is_escaped_on_the_map():
+    places = _places(HOSTILE)
+    places["why"] = [None] * len(places)
+    places.at[0, "why"] = "named <script>window.__pwned=1</script> {{ 7*7 }}\nhere"
+    layers = mapview.map_layers(places, HOSTILE)
+    popup = layers["region"]["features"][0]["properties"]["popup"]
+    assert (
+        "<div class='ngd-why'>Why: named &lt;script&gt;window.__pwned=1&lt;/script&gt; "
+        "&#123;&#123; 7*7 &#125;&#125; here</div>" in popup
+    )
+    assert all("ngd-why" not in layers[k]["features"][0]["properties"]["popup"] for k in ("sea", "city"))
+    html = _html(mapview.build_map(places, HOSTILE))
+    assert "<script>window.__pwned" not in html and "{{ 7*7 }}" not in html
+
+
 # --- the view: framed by mentions --------------------------------------------------------------------------
 
 

@@ -8,7 +8,8 @@ import re
 import pytest
 
 from dashboard import lexicon, nameindex, settings
-from dashboard.geoparse import _GAP_OK, _LOWER_OK, MAX_TOKENS, Geoparser, _caps_ok, _norm, default_parser
+from dashboard.geoparse import Geoparser, default_parser
+from dashboard.geoparse.matcher import GAP_OK, MAX_TOKENS, caps_ok, norm
 
 TEXTS = [
     "Russian troops massed near the Ukrainian border, the Kremlin said on Monday.",
@@ -31,7 +32,8 @@ TEXTS = [
 def _old_spans(parser: Geoparser, text: str):
     """The matcher as it was: every token visited in Python (the reference for the fast one)."""
     toks = [(m.start(), m.end(), m.group()) for m in nameindex.TOKEN.finditer(text)]
-    index, prefixes = parser._codes, parser._prefixes
+    m = parser.matcher
+    index, prefixes = m._codes, m._prefixes
     out = []
     i, n = 0, len(toks)
     while i < n:
@@ -42,16 +44,16 @@ def _old_spans(parser: Geoparser, text: str):
                 i += 1
                 continue
             lower_open = True
-        key = _norm(t)
+        key = norm(t)
         best = (i, key) if key in index and not lower_open else None
         j = i
         while key in prefixes and j + 1 < n and j - i + 1 < MAX_TOKENS:
             ns, _ne, nt = toks[j + 1]
-            if not _GAP_OK.fullmatch(text, toks[j][1], ns):
+            if not GAP_OK.fullmatch(text, toks[j][1], ns):
                 break
             j += 1
-            key = f"{key} {_norm(nt)}"
-            if key in index and (key in _LOWER_OK or _caps_ok(toks, i, j)):
+            key = f"{key} {norm(nt)}"
+            if key in index and (key in m.lower_ok or _caps_ok(toks, i, j)):
                 best = (j, key)
         if best is None:
             i += 1
@@ -60,13 +62,23 @@ def _old_spans(parser: Geoparser, text: str):
         end = toks[j][1]
         if end < len(text) and text[end] == "." and text[s:end] + "." in lexicon.US_STATE_ABBREVIATIONS:
             end += 1
-        cands = parser._cands(key)
-        if key in parser._upper_keys and not text[s:end].replace(".", "").isupper():
+        cands = m.candidates(key)
+        if key in m._upper_keys and not text[s:end].replace(".", "").isupper():
             cands = [c for c in cands if not c.upper]
         if cands:
             out.append((i, j, s, end, cands))
         i = j + 1
     return toks, out
+
+
+def _caps_ok(toks, i: int, j: int) -> bool:
+    return caps_ok([t for _s, _e, t in toks], i, j)
+
+
+def _spans(parser: Geoparser, text: str):
+    """The matcher's output as (tokens, spans) tuples, comparable with :func:`_old_spans`."""
+    tokens, spans = parser.matcher.match(text)
+    return [tuple(t) for t in tokens.materialise()], [tuple(sp) for sp in spans]
 
 
 @pytest.fixture(scope="module")
@@ -84,15 +96,15 @@ def test_tokens_are_the_regex_tokens(text):
 
 @pytest.mark.parametrize("text", TEXTS)
 def test_fast_matcher_finds_the_same_spans(parser, text):
-    assert parser._spans(text) == _old_spans(parser, text)
+    assert _spans(parser, text) == _old_spans(parser, text)
 
 
 def test_fast_matcher_on_seed_articles(parser):
     for path in sorted(settings.SEEDS_DIR.glob("*.txt")):
         text = path.read_text(encoding="utf-8")
-        assert parser._spans(text) == _old_spans(parser, text), path.name
+        assert _spans(parser, text) == _old_spans(parser, text), path.name
         # the same text once more, now with every opening word remembered
-        assert parser._spans(text) == _old_spans(parser, text), path.name
+        assert _spans(parser, text) == _old_spans(parser, text), path.name
 
 
 def _small_names():
@@ -126,9 +138,9 @@ def test_saved_index_parses_like_the_one_built_in_memory(tmp_path, parser):
 
 def test_the_bundled_index_is_mapped_and_equals_a_fresh_build(parser):
     # default_parser maps the saved index; a fresh in-memory build from the gazetteer must agree with it.
-    from dashboard.geoparse import _build_index
+    from dashboard.geoparse import build_index
 
-    fresh = Geoparser.from_index(_build_index())
+    fresh = Geoparser.from_index(build_index())
     assert parser.index.source != "memory" or not nameindex.cache_enabled()
     for text in TEXTS:
         assert fresh.parse(text) == parser.parse(text)
@@ -174,23 +186,23 @@ def test_unwritable_cache_still_parses(tmp_path, monkeypatch):
 
 
 def test_opening_word_memo_is_bounded(monkeypatch):
-    import dashboard.geoparse as gp
+    from dashboard.geoparse import matcher
 
     p = Geoparser.from_index(nameindex.NameIndex.build(_small_names()))
-    monkeypatch.setattr(gp, "_OPENS_CACHE_MAX", 50)
+    monkeypatch.setattr(matcher, "OPENS_CACHE_MAX", 50)
     for k in range(20):
         p.parse(" ".join(f"Word{k}x{n}" for n in range(10)) + " in Paris, France.")
-    assert len(p._opens) <= 50 + 12
+    assert len(p.matcher._keys) <= 50 + 12
     assert re.search("Paris", "in Paris") and p.parse("in Paris, France.")
 
 
 def test_huge_words_are_not_memoised():
-    import dashboard.geoparse as gp
+    from dashboard.geoparse import matcher
 
     p = Geoparser.from_index(nameindex.NameIndex.build(_small_names()))
     words = [f"Q{k:04d}" + "x" * 300 for k in range(500)]
-    before = gp._norm_memo.cache_info().currsize
+    before = matcher._norm_memo.cache_info().currsize
     got = p.parse(" ".join(words) + " and then Paris, France.")
     assert {m.place_id for m in got} >= {"country:FRA"}
-    assert not any(len(w) > gp._MEMO_MAX_CHARS for w in p._opens)
-    assert gp._norm_memo.cache_info().currsize - before < 50
+    assert not any(len(w) > matcher.MEMO_MAX_CHARS for w in p.matcher._keys)
+    assert matcher._norm_memo.cache_info().currsize - before < 50

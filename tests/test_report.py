@@ -156,3 +156,59 @@ def test_english_is_recognised_without_the_model() -> None:
     assert share >= 0.12 and words > 100
     assert check_language(seed.read_text()).supported
     assert check_language("Finland joined Nato.").supported  # too short to judge: English
+
+
+# --- the geoparser's "why" in the tables -------------------------------------------------------------------
+
+TBILISI = "Georgia and Russia met in Tbilisi. Georgia said no."
+
+
+def _with_whys(places, whys: dict[str, object]):
+    """The places frame as the geoparser gives it when asked to explain: a ``why`` column per place."""
+    out = places.copy()
+    out["why"] = [whys.get(pid) for pid in out["place_id"]]
+    return out
+
+
+def test_tables_show_the_why_of_each_place_and_of_each_mention() -> None:
+    _, mentions, places = parsed(TBILISI)
+    assert {"country:GEO", "country:RUS"} <= set(places["place_id"])
+    why = "the country, not the US state: Tbilisi is named in the article"
+    frame = _with_whys(places, {"country:GEO": why})  # Russia has none (None in the column)
+    table = report.places_table(frame, mentions)
+    assert list(table.columns) == [
+        "name",
+        "kind",
+        "country",
+        "count",
+        "confidence",
+        "weak",
+        "why",
+        "types",
+        "place_id",
+    ]
+    by_name = dict(zip(table["name"], table["why"], strict=True))
+    assert by_name["Georgia"] == why and by_name["Russia"] == ""
+    mt = report.mentions_table(mentions, TBILISI, whys=report.place_whys(frame))
+    assert list(mt.columns[:7]) == ["place", "kind", "type", "confidence", "weak", "why", "text"]
+    assert set(mt.loc[mt["place"] == "Georgia", "why"]) == {why}
+    assert set(mt.loc[mt["place"] == "Russia", "why"]) == {""}
+
+
+def test_no_why_column_when_the_frame_has_none_or_only_empty_ones() -> None:
+    _, mentions, places = parsed(TBILISI)
+    for frame in (places, _with_whys(places, {"country:GEO": "  ", "country:RUS": float("nan")})):
+        assert "why" not in report.places_table(frame, mentions).columns
+        assert report.place_whys(frame) == {}
+        assert "why" not in report.mentions_table(mentions, TBILISI, whys=report.place_whys(frame)).columns
+
+
+def test_a_why_is_one_line_and_combined_tables_read_empty_where_an_article_had_none() -> None:
+    assert report.why_text("the city,\nnot the town") == "the city, not the town"
+    assert report.why_text(None) == "" and report.why_text(float("nan")) == ""
+    _, mentions, places = parsed(TBILISI)
+    explained = report.places_table(_with_whys(places, {"country:GEO": "named with Tbilisi"}), mentions, "a")
+    plain = report.places_table(places, mentions, "b")
+    both = report.stack_tables([explained, plain])
+    assert list(both.loc[both["article"] == "b", "why"]) == [""] * len(plain)
+    assert report.stack_tables([plain]) is plain

@@ -64,7 +64,14 @@ from dashboard.claims.patterns import (
 )
 from dashboard.claims.record import Mention, Reading
 from dashboard.claims.units import HEDGE_RE, NUMBER_WORDS, Quantity, find_quantities
+from dashboard.placekinds import MentionType
 from dashboard.sentences import Span, split_clauses, split_sentences
+
+#: Kinds with a land border of their own: the places an adjacency or "on the border" claim is about
+#: ("Belarus borders Ukraine", "Crimea borders the Kherson region").
+BORDERED_KINDS: frozenset[str] = frozenset({"country", "province", "region"})
+#: Kinds a rank claim compares or ranks within ("the largest country in Europe").
+RANKED_KINDS: frozenset[str] = BORDERED_KINDS | {"continent"}
 
 # -- mentions and anaphora ----------------------------------------------------------------------------------
 
@@ -79,7 +86,7 @@ def as_mention(m: Any) -> Mention:
         str(get("place_id")),
         str(get("name") or get("place_id")),
         _claim_kind(str(get("kind") or str(get("place_id")).split(":")[0])),
-        str(get("type") or "literal"),
+        MentionType(str(get("type") or MentionType.LITERAL)),
     )
 
 
@@ -96,7 +103,7 @@ class MentionIndex:
         self.starts = [m.start for m in self.all]
         self.by_kind: dict[str, tuple[list[int], list[Mention]]] = {}
         for m in self.all:
-            if m.type != "demonym":  # "Russian" names no feature a pronoun could refer to
+            if m.type != MentionType.DEMONYM:  # "Russian" names no feature a pronoun could refer to
                 ends, ms = self.by_kind.setdefault(m.kind, ([], []))
                 ends.append(m.end)
                 ms.append(m)
@@ -315,7 +322,7 @@ class Extractor:
             or A_DIFFERENCE.match(after)
         ):
             return None  # "within 200 km of", "the first 50 km", "a 300-mile drive": not between two places
-        places = [x for x in ms if x.type != "demonym" and x.kind != "alliance"]
+        places = [x for x in ms if x.type != MentionType.DEMONYM and x.kind != "alliance"]
         b = next(
             (x for x in places if x.start >= q.end and DISTANCE_TO_OBJECT.match(self.text[q.end : x.start])),
             None,
@@ -367,7 +374,7 @@ class Extractor:
         bare = self._without_hedge(clause.start, q.start)
         if AREA_PART.match(after) or AREA_PORTION.search(bare) or A_DIFFERENCE.match(after):
             return None  # "1,000 sq km of territory", "the first 5,000 km²": not the area of a place
-        areas = [x for x in ms if x.kind in AREA_KINDS and x.type != "demonym"]
+        areas = [x for x in ms if x.kind in AREA_KINDS and x.type != MentionType.DEMONYM]
         # "the 27,000 sq km Crimean peninsula": a place named right after the number.
         nxt = next((x for x in areas if x.start >= q.end), None)
         if nxt is not None and re.fullmatch(r"[\s-]*(?:\([^()]*\)\s*)?", self.text[q.end : nxt.start]):
@@ -452,7 +459,7 @@ class Extractor:
     # -- adjacency -------------------------------------------------------------------------------------------
     def _adjacency(self, clause: Span, ms: list[Mention], out: list[Reading]) -> None:
         # Literal names only: "Russian borders" (a demonym) or "Moscow" (metonymy) is no subject of a border.
-        areas = [x for x in ms if x.kind in ("country", "province", "region") and x.type == "literal"]
+        areas = [x for x in ms if x.kind in BORDERED_KINDS and x.type == MentionType.LITERAL]
         text = self.text
         seen: set[tuple[str, str]] = {
             (r.subject.place_id, r.object.place_id)
@@ -534,7 +541,7 @@ class Extractor:
         for m in ON_BORDER.finditer(text, clause.start, clause.end):
             if m.group("prep"):
                 b = next(
-                    (x for x in ms if x.start == m.end() and x.kind in ("country", "province", "region")),
+                    (x for x in ms if x.start == m.end() and x.kind in BORDERED_KINDS),
                     None,
                 )
             else:
@@ -622,7 +629,7 @@ class Extractor:
             return used
         areas = [x for x in ms if x.kind in AREA_KINDS or x.kind == "city"]
         for obj in areas:
-            if obj.type == "demonym":
+            if obj.type == MentionType.DEMONYM:
                 continue
             m = SIZE_COMPARISON.search(self.text, clause.start, obj.start)
             if m is None:
@@ -632,7 +639,7 @@ class Extractor:
             factor, comparison = _factor(m)
             r = Reading("size", "size", clause, None, obj, factor=factor, comparison=comparison)
             subj = next(
-                (x for x in reversed(areas) if x.end <= m.start() and x.type == "literal"),
+                (x for x in reversed(areas) if x.end <= m.start() and x.type == MentionType.LITERAL),
                 None,
             )
             if subj is not None and SIZE_SUBJECT_GAP.match(self.text[subj.end : m.start()]):
@@ -661,9 +668,7 @@ class Extractor:
         low = clause.text.lower()
         if not any(w in low for w in ("largest", "biggest", "smallest")):
             return
-        areas = [
-            x for x in ms if x.kind in ("country", "province", "region", "continent") and x.type == "literal"
-        ]
+        areas = [x for x in ms if x.kind in RANKED_KINDS and x.type == MentionType.LITERAL]
         for i, x in enumerate(areas):
             for y in areas[i + 1 : i + 3]:
                 gap = self.text[x.end : y.start]

@@ -1,6 +1,8 @@
-"""Judge a reading against its measurement: one verdict rule, one constructor for "cannot check"; pure."""
+"""Judge a reading against its measurement: one verdict rule, the constructors of "cannot check"; pure."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from dashboard.claims.measure import PART_NAMES, CannotCheck, need_place
 from dashboard.claims.record import Claim, Measurement, Mention, Reading, lowest
@@ -94,6 +96,17 @@ def cannot_check(r: Reading, reason: str, method: str) -> Claim:
         reason=reason,
         details=details,
         confidence=r.confidence,
+    )
+
+
+def cannot_check_after_all(claim: Claim, reason: str, **details: object) -> Claim:
+    """``claim``, measured and judged, turned "cannot check": another reading of the sentence is as likely.
+
+    The figures measured stay in the claim, so the reader sees what was computed; ``reason`` says why the
+    verdict was withdrawn and ``details`` add what the other reading gave.
+    """
+    return replace(
+        claim, verdict="cannot check", confidence="low", reason=reason, details={**claim.details, **details}
     )
 
 

@@ -11,14 +11,16 @@ import re
 from datetime import date
 from functools import cache
 
+from dashboard import placekinds
 from dashboard.claims.record import Measurement, Mention, Reading
 from dashboard.claims.tolerances import MIN_BORDER_KM, RANK_TIE, TOUCH_KM
 from dashboard.claims.units import in_unit
 
-#: Layers whose polygons are authored or generalised beyond 1:10m: their measurements are less exact.
-ROUGH_KINDS = frozenset({"region", "sea"})
-#: Place kinds that are areas (have a polygon).
-AREA_KINDS = frozenset({"country", "province", "region", "continent", "sea"})
+#: Kinds whose polygons are authored or generalised beyond 1:10m (regions, seas): their measurements are
+#: less exact. From the registry, :mod:`dashboard.placekinds`.
+ROUGH_KINDS: frozenset[str] = placekinds.kinds_where(rough=True)
+#: Kinds whose area a claim can measure (countries, provinces, regions, continents, seas).
+AREA_KINDS: frozenset[str] = placekinds.kinds_where(area_metric=True)
 
 
 #: Names the geoparser maps to a larger place (a constituent country to the United Kingdom, Gaza to

@@ -8,23 +8,12 @@ from __future__ import annotations
 
 import re
 
+from dashboard import placekinds
 from dashboard.claims.units import NUMBER_WORDS
 
-#: "the pipeline", "the country", ... -> the kinds they may refer back to.
-ANAPHOR_KINDS: dict[str, frozenset[str]] = {
-    "pipeline": frozenset({"pipeline"}),
-    "country": frozenset({"country"}),
-    "nation": frozenset({"country"}),
-    "state": frozenset({"country", "province"}),
-    "peninsula": frozenset({"province", "region"}),
-    "region": frozenset({"region", "province"}),
-    "province": frozenset({"province"}),
-    "oblast": frozenset({"province"}),
-    "territory": frozenset({"province", "region", "country"}),
-    "sea": frozenset({"sea"}),
-    "city": frozenset({"city"}),
-    "capital": frozenset({"city"}),
-}
+#: "the pipeline", "the country", ... -> the kinds they may refer back to (each kind's ``anaphors`` in the
+#: registry, :mod:`dashboard.placekinds`: "state" is a country or a province).
+ANAPHOR_KINDS: dict[str, frozenset[str]] = placekinds.anaphor_kinds()
 #: "the pipeline", "this country", "the Crimean peninsula": a noun phrase that refers back.
 ANAPHOR_NP = re.compile(
     r"\b(?:the|this|that)\s+(?:[\w,()-]+\s+){0,3}?(" + "|".join(ANAPHOR_KINDS) + r")\b", re.IGNORECASE

@@ -7,7 +7,7 @@ from datetime import date
 from functools import cache
 
 from dashboard.claims.extract import Extractor, as_mention
-from dashboard.claims.judge import cannot_check, judge
+from dashboard.claims.judge import cannot_check, cannot_check_after_all, judge
 from dashboard.claims.measure import CannotCheck, measure
 from dashboard.claims.record import KINDS, Claim, Mention, Reading
 
@@ -114,11 +114,9 @@ def _second_opinion(r: Reading, claim: Claim, on: date) -> Claim:
         stated = q.km
         ratio = max(measured, stated) / max(min(measured, stated), 1e-9)
         if ratio > IMPLAUSIBLE_DISTANCE_RATIO:
-            return replace(
+            return cannot_check_after_all(
                 claim,
-                verdict="cannot check",
-                confidence="low",
-                reason=(
+                (
                     f"{subj.name} and {obj.name} as read are {measured:,.0f} km apart, more than "
                     f"{IMPLAUSIBLE_DISTANCE_RATIO:g} times the stated distance: the sentence most likely "
                     "means "
@@ -132,20 +130,15 @@ def _second_opinion(r: Reading, claim: Claim, on: date) -> Claim:
         for other in _other_senses(m, getattr(r, other_role)):
             alt = _check(replace(r, subject=other) if role == "subject" else replace(r, object=other), on)
             if alt.verdict == "consistent":
-                return replace(
+                return cannot_check_after_all(
                     claim,
-                    verdict="cannot check",
-                    confidence="low",
-                    reason=(
+                    (
                         f"'{m.text}' was read as {m.name} ({m.place_id}), where the claim does not hold "
                         f"(computed {claim.computed}); it holds for {other.name} ({other.place_id}), another "
                         "place of that name, so which place is meant decides"
                     ),
-                    details={
-                        **claim.details,
-                        "other_sense": other.place_id,
-                        "other_sense_computed": alt.computed,
-                    },
+                    other_sense=other.place_id,
+                    other_sense_computed=alt.computed,
                 )
     return claim
 

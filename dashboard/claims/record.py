@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from dashboard.claims.units import Quantity
+from dashboard.placekinds import MentionType
 from dashboard.sentences import Span
 
 #: The claim kinds, in the contract's spelling (and the order claims of one clause are listed in).
@@ -25,7 +26,7 @@ class Mention:
     place_id: str
     name: str
     kind: str
-    type: str
+    type: MentionType
 
 
 @dataclass

@@ -49,6 +49,14 @@ TASK_RETRIES = 2
 WORKER_MEMORY_BYTES = 1 << 30
 
 
+class NothingToRead(InputError):
+    """No input could be read (each is missing or unreadable); ``rejects`` says why, one per input."""
+
+    def __init__(self, rejects: list[Reject]) -> None:
+        self.rejects = rejects
+        super().__init__("no input could be read")
+
+
 @dataclass(frozen=True)
 class BuildResult:
     """What a finished ``build_store`` wrote: the store folder and its manifest (as written to disk)."""
@@ -474,7 +482,8 @@ def build_store(
     Raises
     ------
     InputError
-        No inputs, an unreadable input, or ``resume`` onto a store made from other inputs.
+        No inputs, or ``resume`` onto a store made from other inputs; :class:`NothingToRead` when no input
+        can be read (each missing or unreadable: its ``rejects`` say why).
     DashboardError
         A chunk failed on every try (e.g. the disk is full).
     """
@@ -486,6 +495,8 @@ def build_store(
     size = chunk_size or CHUNK_SIZE
     cols = dict(columns or {})
     chunks, planned, plan_rejects = plan_chunks(inputs, size, cols)
+    if not chunks:  # every input missing or unreadable: no store to write (the command line exits 2)
+        raise NothingToRead(plan_rejects)
     plan = _plan_record(planned, size, cols)
     finished = _prepare(root, plan, resume)
     if finished is not None:

@@ -5,13 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from pathlib import Path
 from typing import TextIO
 
+from dashboard import cli_policy
+from dashboard.cli_policy import EXIT_FAILED, EXIT_USAGE
 from dashboard.errors import DashboardError, InputError
-
-EXIT_OK = 0
-EXIT_FAILED = 1  # a chunk failed on every try
-EXIT_USAGE = 2  # a missing input, a bad option, a store that cannot be resumed
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -20,7 +19,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "inputs",
         nargs="*",
         metavar="INPUT",
-        help="folders of article files; .jsonl/.csv/.parquet/.json tables (one article a row); Reuters JSON",
+        help="folders of article files; .jsonl/.csv/.parquet/.json tables (one article a row); Reuters JSON; "
+        "quoted glob patterns",
     )
     p.add_argument(
         "--out", "-o", metavar="DIR", help="the corpus store folder to write (--reuters: .cache/stores)"
@@ -72,30 +72,28 @@ class ProgressBar:
 
 
 def batch_command(args: argparse.Namespace) -> int:
-    """Run ``batch`` and print the summary; returns the exit code."""
-    from dashboard.corpus import batch
+    """Run ``batch``, name the skipped records and print the summary; returns the policy's exit code."""
+    from dashboard.corpus import batch, schema
 
-    def err(msg: str) -> None:
-        print(f"dashboard: {msg}", file=sys.stderr)
-
+    report = cli_policy.Reporter("batch", shown=cli_policy.BATCH_SKIPS_SHOWN)
     inputs = list(args.inputs)
     if args.reuters:
         if not batch.REUTERS_DATA.is_dir():
-            err(f"error: no Reuters-21578 archive in {batch.REUTERS_DATA}; run `bash scripts/setup.sh`")
+            report.error(f"no Reuters-21578 archive in {batch.REUTERS_DATA}; run `bash scripts/setup.sh`")
             return EXIT_USAGE
         inputs.append(str(batch.REUTERS_DATA))
     if not inputs:
-        err("error: no INPUT given (or --reuters)")
+        report.error("no INPUT given (or --reuters)")
         return EXIT_USAGE
     out = args.out or (batch.REUTERS_STORE if args.reuters and not args.inputs else None)
     if out is None:
-        err("error: --out DIR is required")
+        report.error("--out DIR is required")
         return EXIT_USAGE
     columns = {}
     for spec in args.column:
         field, sep, name = spec.partition("=")
         if not sep or not field or not name:
-            err(f"error: --column {spec!r}: expected FIELD=NAME, e.g. --column text=body")
+            report.error(f"--column {spec!r}: expected FIELD=NAME, e.g. --column text=body")
             return EXIT_USAGE
         columns[field.strip()] = name.strip()
     try:
@@ -109,21 +107,43 @@ def batch_command(args: argparse.Namespace) -> int:
             chunk_size=args.chunk_size,
             columns=columns,
         )
+    except batch.NothingToRead as exc:
+        for r in exc.rejects:
+            report.skip(r.source, r.reason)
+        return report.finish("inputs", always=True)
     except InputError as exc:
-        err(f"error: {exc}")
+        report.error(str(exc))
         return EXIT_USAGE
     except DashboardError as exc:
-        err(f"error: {exc}")
+        report.error(str(exc))
         return EXIT_FAILED
     m = result.manifest
     c = m["counts"]
     rate = c["articles"] / m["seconds"] if m["seconds"] else 0.0
+    rejects = result.store / schema.REJECTS_FILE
+    for j in _first_rejects(rejects, cli_policy.BATCH_SKIPS_SHOWN):
+        report.skip(j["source"], j["reason"])
+    report.skipped = c["rejects"]  # the rest are counted, not named (they are all in rejects.jsonl)
+    report.ok(c["articles"])
     print(
         f"{result.store}: {c['articles']:,} articles, {c['mentions']:,} mentions of {c['places']:,} places, "
-        f"{m['date_min']} to {m['date_max']}; {c['rejects']:,} rejected (see rejects.jsonl); "
+        f"{m['date_min']} to {m['date_max']}; "
         f"{m['seconds']:.1f} s ({rate:,.0f} articles/s) on {m['workers']} workers",
         file=sys.stderr,
     )
     if c.get("duplicate_ids"):
-        err(f"warning: {c['duplicate_ids']:,} article ids occur more than once (in different inputs?)")
-    return EXIT_OK
+        dup = c["duplicate_ids"]
+        report.line(f"warning: {dup:,} article ids occur more than once (in different inputs?)")
+    return report.finish("articles", listed_in=str(rejects), always=True)
+
+
+def _first_rejects(path: Path, n: int) -> list[dict]:
+    """The first ``n`` lines of a store's rejects.jsonl (it may hold millions)."""
+    import json
+    from itertools import islice
+
+    try:
+        with path.open(encoding="utf-8") as f:
+            return [json.loads(line) for line in islice(f, n)]
+    except (OSError, ValueError):
+        return []

@@ -15,11 +15,12 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
-from itertools import islice
+from itertools import groupby, islice
 from pathlib import Path
 from typing import Any
 
-from dashboard.article import HTML_SUFFIXES, check_text, read_article, read_html_article
+from dashboard import cli_policy
+from dashboard.article import ARTICLE_SUFFIXES, check_text
 from dashboard.errors import InputError
 
 #: The fields of a record; tabular inputs name them in a header, or ``columns`` maps them.
@@ -29,7 +30,6 @@ REQUIRED: tuple[str, ...] = ("date", "text")
 #: Other column names taken for a field when the table has no column of the field's own name.
 ALIASES: Mapping[str, tuple[str, ...]] = {"text": ("body",)}  # Reuters-21578 calls the text "body"
 
-ARTICLE_SUFFIXES: tuple[str, ...] = (".txt", ".md", *HTML_SUFFIXES)
 TABLE_SUFFIXES: Mapping[str, str] = {
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
@@ -266,15 +266,6 @@ def _json_array(path: Path) -> list:
     return items
 
 
-def _walk(root: Path) -> Iterator[Path]:
-    """Files under a folder in a stable order, hidden files and folders left out."""
-    for p in sorted(root.rglob("*")):
-        rel = p.relative_to(root)
-        if any(part.startswith(".") for part in rel.parts) or not p.is_file():
-            continue
-        yield p
-
-
 def plan_chunks(
     inputs: Iterable[str | Path], chunk_size: int = CHUNK_SIZE, columns: Mapping[str, str] | None = None
 ) -> tuple[list[Chunk], list[Input], list[Reject]]:
@@ -283,12 +274,13 @@ def plan_chunks(
     Returns
     -------
     (chunks, inputs, rejects)
-        ``rejects`` holds whole inputs that cannot be read (not JSON, not Parquet, not an article file).
+        ``rejects`` holds whole inputs that cannot be read (missing, not JSON, not Parquet, not an article
+        file in a folder).
 
     Raises
     ------
     InputError
-        An input does not exist, or a table lacks a date or text column (a mistake in the command, not data).
+        A table lacks a date or text column, or a bad option (a mistake in the command, not in the data).
     """
     if chunk_size < 1:
         msg = f"chunk size must be at least 1, got {chunk_size}"
@@ -335,40 +327,23 @@ def plan_chunks(
                 Chunk(len(chunks), kind, str(path), start, min(rows, start + chunk_size), columns=cols)
             )
 
-    for given in inputs:
-        path = Path(given)
-        if not path.exists():
-            msg = f"{path}: no such file or folder"
-            raise InputError(msg)
-        if path.is_dir():
-            articles: list[Path] = []
-            for f in _walk(path):
-                kind = _kind(f)
-                if kind == "files":
-                    articles.append(f)
-                elif kind is not None:
-                    add_table(kind, f)
-                else:
-                    rejects.append(
-                        Reject(
-                            str(f.relative_to(path)),
-                            str(f),
-                            f"not an article file ({f.suffix or 'no suffix'})",
-                        )
-                    )
-            add_files(path, articles)
-            continue
-        kind = _kind(path)
-        if kind is None:
-            msg = (
-                f"{path}: unknown input format {path.suffix or '(no suffix)'!r}; expected a folder, "
-                f"{', '.join(ARTICLE_SUFFIXES)} or {', '.join(TABLE_SUFFIXES)}"
-            )
-            raise InputError(msg)
-        if kind == "files":
-            add_files(path, [path])
-        else:
-            add_table(kind, path)
+    # The inputs as every command names them (cli_policy.expand): a folder gives its files, a missing path
+    # or a pattern matching nothing a reject; tables of a folder come before its article files.
+    sources = cli_policy.expand(inputs, accept=(*ARTICLE_SUFFIXES, *TABLE_SUFFIXES))
+    for origin, group in groupby(sources, key=lambda s: s.folder or s.name):
+        articles: list[Path] = []
+        for src in group:
+            rid = str(src.path.relative_to(src.folder)) if src.path and src.folder else Path(src.name).name
+            if src.path is None:
+                why = src.problem or "batch reads files and folders, not standard input"
+                rejects.append(Reject(rid, src.name, why))
+            elif src.problem is not None:
+                rejects.append(Reject(rid, src.name, src.problem))
+            elif (kind := _kind(src.path)) not in (None, "files"):
+                add_table(kind, src.path)
+            else:  # an article file (a file named on its own is read whatever its name)
+                articles.append(src.path)
+        add_files(Path(origin), articles)
     return chunks, planned, rejects
 
 
@@ -416,13 +391,9 @@ def _file_record(file: str, origin: str) -> Record | Reject:
     path = Path(file)
     rid = str(path.relative_to(origin)) if Path(origin).is_dir() else path.name
     try:
-        data = path.read_bytes()
-        reader = read_html_article if path.suffix.lower() in HTML_SUFFIXES else read_article
-        art = reader(data, file)
-    except OSError as exc:
-        return Reject(rid, file, f"cannot be read ({exc.strerror or exc})")
+        art = cli_policy.read_source(cli_policy.Source(file, path))
     except InputError as exc:
-        return Reject(rid, file, str(exc).removeprefix(f"{file}: "))
+        return Reject(rid, file, cli_policy.reason_of(exc, file))
     if art.date is None:
         return Reject(rid, file, "no date (start the file with a line `date YYYY-MM-DD Title`)")
     return Record(rid, art.date, art.title, art.text, None, file)

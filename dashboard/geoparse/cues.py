@@ -1,0 +1,168 @@
+"""The cues of a span: what the words around a matched name say, computed once (:func:`span_cues`)."""
+
+from __future__ import annotations
+
+import re
+
+from dashboard import lexicon
+from dashboard.geoparse.matcher import norm
+from dashboard.geoparse.records import Span, SpanCues, TokenSequence
+from dashboard.geoparse.relations import APPOSITIVE_GAP
+
+# Where a clause ends: a neighbour beyond one of these is no neighbour.
+_SENTENCE_BREAK = re.compile(r"[.!?:;\n\"\u201c\u201d\u2022|()\[\]]")
+# ", 54," after a name: a person's age.
+_AGE = re.compile(r",[ \t]\d{1,3}\b")
+
+#: How many capitalised words (or "of"/"and") a firm's name may run on either side of a place in it.
+COMPANY_RUN = 4
+_COMPANY_GAPS = frozenset({" ", " & "})
+
+# Origin cues by their last word: the words before it ({"of": [["native"], ["natives"]], "from": [[]]}).
+ORIGIN_CUE_WORDS: dict[str, tuple[tuple[str, ...], ...]] = {
+    last: tuple(tuple(c.split()[:-1]) for c in lexicon.ORIGIN_CUES if c.split()[-1] == last)
+    for last in {c.split()[-1] for c in lexicon.ORIGIN_CUES}
+}
+
+
+def span_cues(text: str, tokens: TokenSequence, sp: Span, prev_matched: bool, next_matched: bool) -> SpanCues:
+    """The cues of span ``sp``; ``prev_matched``/``next_matched`` say whether the word right before
+    (after) it is part of another matched name."""
+    i, j, s, e, cands = sp
+    has_prev = i > 0
+    has_next = j + 1 < len(tokens)
+    if has_prev:
+        _ps, prev_end, prev_raw = tokens[i - 1]
+        gap_before = text[prev_end:s]
+        prev_adjacent = not _SENTENCE_BREAK.search(text, prev_end, s)
+        if not prev_adjacent and gap_before in (". ", "."):
+            # "Sen. Jones", "John A. Jones": a title or an initial with its period still qualifies the name.
+            initial = len(prev_raw) == 1 and prev_raw.isupper()
+            prev_adjacent = initial or prev_raw.casefold() in lexicon.TITLES
+    else:
+        gap_before, prev_raw, prev_adjacent = "", "", False
+    prev_word = prev_raw.casefold() if prev_adjacent else ""
+    if has_next:
+        next_start, _ne, next_raw = tokens[j + 1]
+        gap_after = text[e:next_start]
+    else:
+        next_raw = gap_after = ""
+    next_word = next_raw.casefold()
+    single = i == j
+    key = norm(tokens[i].word)
+    surface = text[s:e]
+    locative = prev_word in lexicon.LOCATIVES
+    if not locative and has_next and gap_after == " ":
+        # "Paris police", "Fargo Mayor": an institution of the place is named, so the place is meant.
+        locative = next_word in lexicon.PLACE_HEADS
+    capitalised_before = has_prev and gap_before == " " and prev_raw[0].isupper()
+    prev_proper = (
+        prev_adjacent
+        and prev_raw[0].isupper()
+        and not prev_matched
+        and prev_word not in lexicon.COMMON_WORDS
+        and prev_word not in lexicon.NAME_CONNECTORS
+    )
+    next_cap = (
+        has_next
+        and next_raw[0].isupper()
+        and gap_after in (" ", "\u00a0")
+        and next_word not in lexicon.PLACE_HEADS
+    )
+    next_proper = next_cap and not next_matched and next_word not in lexicon.COMMON_WORDS
+    province_cue = (
+        prev_word == "of"
+        and i > 1
+        and tokens[i - 2].word.casefold() in lexicon.PROVINCE_CUES
+        and text[tokens[i - 2].end : tokens[i - 1].start] == " "
+    ) or (
+        has_next
+        and gap_after in (" ", "\u00a0")
+        and (
+            (next_word in lexicon.PROVINCE_CUES and next_raw[0].islower())
+            or (next_word in lexicon.PROVINCE_HEADS and next_raw[0].isupper())
+        )
+    )
+    # Positional, in the record's field order (keywords cost a third more per span).
+    return SpanCues(
+        key,
+        surface,
+        cands,  # readings
+        single,
+        not prev_adjacent,  # sentence_start
+        prev_word,
+        capitalised_before,
+        prev_proper,
+        next_word,
+        next_cap,
+        next_proper,
+        locative,
+        key in lexicon.PERSON_NAMES,  # personish
+        single and len(surface) <= 4 and surface.isupper(),  # acronym
+        prev_word == "said" and gap_before == " ",  # said_before
+        text.startswith(",", e) and _AGE.match(text, e) is not None,  # age_after
+        gap_after == " " and next_word in lexicon.SPEECH_VERBS,  # speech_after
+        gap_after in (" ", "\u00a0") and next_word in lexicon.PERSON_VERBS,  # verb_after
+        text[e : e + 1] == "$",  # currency_after
+        prev_word not in lexicon.LOCATIVES and in_company_name(text, tokens, i, j),  # in_company
+        province_cue,
+        next_word in lexicon.DISEASE_WORDS,  # disease_after
+        (
+            single and key in lexicon.COMMON_NOUNS and not locative and not APPOSITIVE_GAP.match(text, e)
+        ),  # common_noun
+        text[e : e + 2] in ("'s", "\u2019s"),  # possessive
+        prev_word in ORIGIN_CUE_WORDS and after_origin_cue(tokens, i, prev_word),  # after_origin_cue
+        surface.endswith("."),  # dotted
+    )
+
+
+def after_origin_cue(tokens: TokenSequence, i: int, prev_word: str) -> bool:
+    """Whether the words right before word ``i`` (the last one is ``prev_word``) are an origin cue ("a
+    native of", "born in", "from")."""
+    for before in ORIGIN_CUE_WORDS.get(prev_word, ()):
+        n = len(before)
+        if i > n and tuple(tokens[i - 1 - n + m].word.casefold() for m in range(n)) == before:
+            return True
+    return False
+
+
+def in_company_name(text: str, tokens: TokenSequence, i: int, j: int) -> bool:
+    """Words ``i..j`` lie in a run of capitalised words (with "of", "and", "&") that holds a corporate
+    suffix: "BP America Inc", "Aluminum Co of America", "Orion Royal Pacific Ltd"; or the span ends in a
+    suffix after a capitalised word ("Phillips Petroleum Co", not Petroleum County), or is one ("Cos")."""
+    if tokens[j].word in lexicon.CORPORATE_SUFFIXES:
+        if i == j:
+            return True
+        if i > 0:
+            _s, prev_end, prev = tokens[i - 1]
+            if text[prev_end : tokens[i].start] == " " and prev[0].isupper():
+                return True
+    n_words = len(tokens)
+    for step, edge in ((1, j), (-1, i)):
+        k = edge
+        for _ in range(COMPANY_RUN):
+            n = k + step
+            if n < 0 or n >= n_words:
+                break
+            # Every gap a firm's name allows (" ", " & ") has a space at each end: test the one next to
+            # word k before reading word n (a word past a span is found on demand, "Brazil, said").
+            here = tokens[k]
+            if step == 1:
+                if not text.startswith(" ", here.end):
+                    break
+                nxt = tokens[n]
+                gap = text[here.end : nxt.start]
+            else:
+                if here.start == 0 or text[here.start - 1] != " ":
+                    break
+                nxt = tokens[n]
+                gap = text[nxt.end : here.start]
+            if gap not in _COMPANY_GAPS:
+                break
+            w = nxt.word
+            if w in lexicon.CORPORATE_SUFFIXES:
+                return True
+            if not (w[0].isupper() or w in ("of", "and")):
+                break
+            k = n
+    return False

@@ -1,0 +1,254 @@
+"""The geoparser: the stages wired together (match, cues, rules, US local spans, article rules, resolve)."""
+
+from __future__ import annotations
+
+import functools
+import gc
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import TYPE_CHECKING, Any, cast
+
+from dashboard import historic, nameindex
+from dashboard.geoparse import rules, uslocal
+from dashboard.geoparse.cues import span_cues
+from dashboard.geoparse.matcher import Matcher, norm
+from dashboard.geoparse.records import Candidate, Mention, Notes, Removal, Span, SpanCues
+from dashboard.geoparse.resolve import Resolver
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+class Geoparser:
+    """A names index plus the rules that turn text into resolved mentions.
+
+    Parameters
+    ----------
+    names : pandas.DataFrame, optional
+        Every matchable name: columns ``place_id, name, kind, country, population, primary``; optional
+        ``province`` (the province id a city lies in) and ``capital`` (bool). Not needed with ``index``.
+    coords : callable, optional
+        Returns city id -> (lat, lon); called once, when an article first has an ambiguous city.
+    counties : callable, optional
+        Returns county id -> shapely polygon; called once, when an article first names a county and a town.
+    index : NameIndex, optional
+        A prepared (possibly memory-mapped) names index instead of ``names``.
+    """
+
+    def __init__(
+        self,
+        names: pd.DataFrame | None = None,
+        coords: Callable[[], Mapping[str, tuple[float, float]]] | None = None,
+        counties: Callable[[], Mapping[str, Any]] | None = None,
+        *,
+        index: nameindex.NameIndex | None = None,
+    ) -> None:
+        if index is None:
+            index = nameindex.NameIndex.build(names)
+        self.index = index
+        self.matcher = Matcher(index)
+        self._coords: Mapping[str, tuple[float, float]] | None = None
+        self._coords_loader = coords
+        self._counties: Mapping[str, Any] | None = None
+        self._counties_loader = counties
+        self.resolver = Resolver(self.matcher.info, self.coords, self.counties)
+
+    @classmethod
+    def from_index(
+        cls,
+        index: nameindex.NameIndex,
+        coords: Callable[[], Mapping[str, tuple[float, float]]] | None = None,
+        counties: Callable[[], Mapping[str, Any]] | None = None,
+    ) -> Geoparser:
+        """A parser over a prepared (possibly memory-mapped) :class:`~dashboard.nameindex.NameIndex`."""
+        return cls(coords=coords, counties=counties, index=index)
+
+    def place_info(self, place_id: str) -> tuple[str, str, str | None] | None:
+        """(name, kind, country) of an indexed place, or None."""
+        i = self.matcher.info(place_id)
+        return (i[0], i[1], i[2]) if i else None
+
+    def coords(self) -> Mapping[str, tuple[float, float]]:
+        """City id -> (lat, lon), loaded on first need (empty when the parser has no coordinates)."""
+        if self._coords is None:
+            loader, self._coords_loader = self._coords_loader, None
+            self._coords = loader() if loader is not None else {}
+        return self._coords
+
+    def counties(self) -> Mapping[str, Any]:
+        """County id -> polygon, loaded on first need (empty when the parser has none)."""
+        if self._counties is None:
+            loader, self._counties_loader = self._counties_loader, None
+            self._counties = loader() if loader is not None else {}
+        return self._counties
+
+    def parse(self, text: str, on: date | None = None, explain: bool = False) -> list[Mention]:
+        """Find and resolve the place mentions in ``text`` as of date ``on`` (see :func:`geoparse`); with
+        ``explain``, each mention carries its :class:`~dashboard.geoparse.records.Why`."""
+        if not text:
+            return []
+        # Parsing allocates many small acyclic tuples: the cyclic collector would rescan them over and over
+        # (a fifth of the time on a 2 MB text) and has nothing to free, so it pauses for the call.
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._parse(text, on, explain)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    def removals(self, text: str, on: date | None = None) -> list[Removal]:
+        """Every reading a rule removed from ``text``'s spans, in text order: what was not taken for a place,
+        and why ("Lincoln" after "President": ``title_before_name``)."""
+        trace: list[Removal] = []
+        self._parse(text, on, True, trace)
+        return trace
+
+    def _parse(
+        self, text: str, on: date | None, explain: bool, trace: list[Removal] | None = None
+    ) -> list[Mention]:
+        tokens, spans = self.matcher.match(text)
+        spans = _on_date(spans, on)
+        n = len(spans)
+        # A span no context can save ("March", "Bank") needs no cues unless the rules are traced.
+        removed: dict[int, list[tuple[str, Candidate]]] | None = {} if explain else None
+        doomed = [
+            removed is None
+            and sp.first == sp.last
+            and rules.no_reading_can_stay(norm(tokens[sp.first].word), sp.cands, text[sp.end - 1] == ".")
+            for sp in spans
+        ]
+        cues = [
+            None
+            if doomed[k]
+            else span_cues(
+                text,
+                tokens,
+                sp,
+                k > 0 and spans[k - 1].last == sp.first - 1,
+                k + 1 < n and spans[k + 1].first == sp.last + 1,
+            )
+            for k, sp in enumerate(spans)
+        ]
+        # Two passes: a word met as part of a person's name ("Bruce Ivins") is distrusted everywhere, also
+        # before that ("Ivins" in the headline).
+        discourse = rules.Discourse(spans)
+        first = [
+            [] if cu is None else self._apply(cu, sp, discourse, removed)
+            for sp, cu in zip(spans, cues, strict=True)
+        ]
+        kept = []
+        persons = discourse.persons
+        for sp, cu, got in zip(spans, cues, first, strict=True):
+            if persons and cu is not None and cu.single and cu.key in persons:  # only these can change
+                got = self._apply(cu, sp, discourse, removed)
+            if got:
+                kept.append(Span(sp.first, sp.last, sp.start, sp.end, got))  # (faster than _replace)
+        kept = uslocal.add_counties(text, kept)
+        cued = frozenset(sp.start for sp, cu in zip(spans, cues, strict=True) if cu and cu.after_origin_cue)
+        container = rules.stated_container(text, kept, cued)
+        origin = rules.origin_country(text, container.spans, container.pinned, cued)
+        notes = None
+        if removed is not None:
+            _note_article_rule(removed, "stated_container", kept, container.spans)
+            _note_article_rule(removed, "origin_country", container.spans, origin.spans)
+            notes = Notes(removed, container.where or {}, origin.pinned)
+            if trace is not None:
+                ends = {sp.start: sp.end for sp in (*spans, *kept)}
+                for start in sorted(removed):
+                    word = text[start : ends[start]]
+                    trace.extend(Removal(start, word, rule, c.place_id) for rule, c in removed[start])
+        pinned = container.pinned | origin.pinned
+        return self.resolver.resolve(text, origin.spans, pinned, container.fallback, notes)
+
+    @staticmethod
+    def _apply(
+        cu: SpanCues,
+        sp: Span,
+        discourse: rules.Discourse,
+        removed: dict[int, list[tuple[str, Candidate]]] | None,
+    ) -> list[Candidate]:
+        """The span's readings the rules leave; with ``removed``, the rules' removals are noted there."""
+        if removed is None:
+            return rules.apply_rules(cu, sp.cands, discourse)
+        fired: list[tuple[str, Candidate]] = []
+        got = rules.apply_rules(cu, sp.cands, discourse, fired)
+        removed[sp.start] = fired
+        return got
+
+
+def _on_date(spans: list[Span], on: date | None) -> list[Span]:
+    """Among a dated name's readings, those valid on the article's date (see :mod:`dashboard.historic`)."""
+    got = historic.spans_on(cast("list[tuple[Any, ...]]", spans), on)
+    if got is spans:  # no dated place named (most articles)
+        return spans
+    return [sp if type(sp) is Span else Span(*sp) for sp in got]
+
+
+def _note_article_rule(
+    removed: dict[int, list[tuple[str, Candidate]]], rule: str, before: list[Span], after: list[Span]
+) -> None:
+    """Record the readings an article rule removed (for explanations)."""
+    if before is after:
+        return
+    for a, b in zip(before, after, strict=True):
+        if a.cands is not b.cands:
+            removed.setdefault(a.start, []).extend((rule, c) for c in a.cands if c not in b.cands)
+
+
+@functools.cache
+def default_parser() -> Geoparser:
+    """The geoparser over the bundled gazetteer (built once per process).
+
+    The names index is memory-mapped from ``.cache/nameindex/`` (built there on first use); the gazetteer
+    (and geopandas) is imported only to build it, or when an article pairs a town with a county.
+    """
+    from dashboard import settings
+
+    geo = settings.GEODATA_DIR
+    index = nameindex.load_or_build(geo / "names.csv.gz", build_index, extra=(geo / "cities.shp.zip",))
+    return Geoparser.from_index(index, coords=index.points, counties=uslocal.county_polygons)
+
+
+def build_index() -> nameindex.NameIndex:
+    """The bundled gazetteer's names index, with every city's point (for ``near_other_cities``)."""
+    from dashboard.gazetteer import get_gazetteer
+
+    gaz = get_gazetteer()
+    return nameindex.NameIndex.build(gaz.names(), coords=_city_coords(gaz))
+
+
+def _city_coords(gaz: Any) -> dict[str, tuple[float, float]]:
+    """City id -> (lat, lon) from the city layer's points."""
+    import shapely
+
+    cities = gaz.layer("city")
+    xy = shapely.get_coordinates(cities.geometry.values)
+    latlon = zip(xy[:, 1].tolist(), xy[:, 0].tolist(), strict=True)
+    return dict(zip(cities["id"].tolist(), latlon, strict=True))
+
+
+def geoparse(text: str, *, on: date | None = None, explain: bool = False) -> list[Mention]:
+    """Find every place mention in a text and resolve it to a bundled feature.
+
+    Parameters
+    ----------
+    text : str
+        The article's whole text; offsets index it.
+    on : datetime.date, optional
+        The article's date (default: today): a name resolves to the place it named that day ("West
+        Germany" in 1987 is the Federal Republic of 1949-1990, "Yugoslavia" in 1995 the Federal Republic of
+        Yugoslavia) and dated places carry that day's name ("Burma" in 1987); see :mod:`dashboard.historic`.
+    explain : bool
+        Give every mention its ``why`` (the rules and features that decided, the runner-up, a summary).
+
+    Returns
+    -------
+    list of Mention
+        Sorted by start; ``text[m.start:m.end] == m.text`` for every mention.
+    """
+    if not isinstance(text, str):
+        msg = f"geoparse expects text, got {type(text).__name__}"
+        raise TypeError(msg)
+    on = historic.as_date(on)  # a datetime, Timestamp or ISO string from a corpus record works too
+    return historic.on_date(default_parser().parse(text, on=on, explain=explain), on)

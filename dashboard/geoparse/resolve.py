@@ -1,0 +1,304 @@
+"""Resolution: one reading per span by votes over rounds, then one sense per discourse, then mentions."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from dashboard import lexicon
+from dashboard.geoparse import explain as explaining
+from dashboard.geoparse import features, relations, uslocal
+from dashboard.geoparse.features import Context, Ranked, Votes
+from dashboard.geoparse.records import Candidate, Mention, Notes, Span
+from dashboard.geoparse.rules import CONTAINER_CONFIDENCE
+from dashboard.placekinds import MentionType
+
+_LITERAL = MentionType.LITERAL
+
+#: Mentions scoring below this are dropped (a lone hamlet with no support in the article).
+MIN_SCORE = 1.2
+
+#: Rounds of voting at most: the first votes with each span's best prior, the next with the picks before.
+ROUNDS = 3
+
+#: Confidence = BASE + PER_SCORE * (score - MIN_SCORE) + PER_MARGIN * min(margin over the runner-up,
+#: MARGIN_CAP), within FLOOR..CEILING: clear cases get 0.99, close calls 0.8-0.9.
+CONFIDENCE_BASE = 0.5
+CONFIDENCE_PER_SCORE = 0.15
+CONFIDENCE_PER_MARGIN = 0.2
+CONFIDENCE_MARGIN_CAP = 1.5
+CONFIDENCE_FLOOR = 0.05
+CONFIDENCE_CEILING = 0.99
+
+# "Dublin" and "Dublin City" are one word for voting: they cannot support each other.
+_FAMILY_SUFFIX = re.compile(r"[ \t]+(?:city|county|parish|township)$")
+_NEXT_WORDS = re.compile(r"\s(\w+)(?:\s(\w+))?")
+
+#: Distance (km) within which a city gets the full ``near_other_cities`` closeness; it halves per decade.
+NEAR_FULL_KM = 20.0
+_EARTH_DIAMETER_KM = 12742.0
+
+
+def metonymic_context(text: str, end: int) -> bool:
+    """A capital stands for its government when followed by "'s", a speech/action verb (after an optional
+    "-ly" adverb: "Moscow truly sees"), or a noun like "demand" or "officials" ("a key Moscow demand")."""
+    rest = text[end : end + 32]
+    if rest[:2] in ("'s", "\u2019s"):
+        return True
+    m = _NEXT_WORDS.match(rest)
+    if not m:
+        return False
+    first, second = m.group(1), m.group(2)
+    if first in lexicon.METONYMIC_VERBS or first in lexicon.METONYMIC_NOUNS:
+        return True
+    return bool(first.endswith("ly") and second and second in lexicon.METONYMIC_VERBS)
+
+
+def confidence(score: float, margin: float) -> float:
+    """A mention's confidence from its score and its margin over the runner-up."""
+    raw = (
+        CONFIDENCE_BASE
+        + CONFIDENCE_PER_SCORE * (score - MIN_SCORE)
+        + CONFIDENCE_PER_MARGIN * min(margin, CONFIDENCE_MARGIN_CAP)
+    )
+    return max(CONFIDENCE_FLOOR, min(CONFIDENCE_CEILING, raw))
+
+
+class Resolver:
+    """Picks one reading per span, using the article's other places as context.
+
+    ``info(place_id)`` gives (name, kind, country, ...) of an indexed place; ``coords()`` and ``counties()``
+    give city points and county polygons (loaded on first need by the parser).
+    """
+
+    def __init__(
+        self,
+        info: Callable[[str], tuple[Any, ...] | None],
+        coords: Callable[[], Mapping[str, tuple[float, float]]],
+        counties: Callable[[], Mapping[str, Any]],
+    ) -> None:
+        self.info = info
+        self.coords = coords
+        self.counties = counties
+
+    def resolve(
+        self,
+        text: str,
+        spans: list[Span],
+        pinned: frozenset[int] = frozenset(),
+        fallback: frozenset[int] = frozenset(),
+        notes: Notes | None = None,
+    ) -> list[Mention]:
+        """One mention per span that resolves.
+
+        Votes start from each span's best reading by prior alone; the next rounds re-vote with the picks
+        of the round before, so a cluster of US towns pulls "Georgia" to the state and vice versa. Spans
+        starting at an offset in ``pinned`` keep their readings against one sense per discourse (a rule
+        decided them); those in ``fallback`` stand for their stated container, with low confidence. With
+        ``notes``, every mention gets its :class:`~dashboard.geoparse.records.Why`.
+        """
+        if not spans:  # most cheaply: an article that names no place
+            return []
+        all_surfs = [_surface(text[sp.start : sp.end]) for sp in spans]
+        all_apos, all_boxes = relations.appositives(text, spans)
+        all_lists = relations.list_kinds(text, spans)
+        # Spans with the same word, readings and neighbours score alike: score each group once and weight
+        # its votes by its size (an article repeats its places; cost follows distinct mentions).
+        groups: dict[tuple[Any, ...], int] = {}
+        gid = []
+        for sp, surf, apo, box, listed in zip(spans, all_surfs, all_apos, all_boxes, all_lists, strict=True):
+            key = (surf, (apo, box, listed), sp.start in pinned, tuple(map(id, sp.cands)))
+            gid.append(groups.setdefault(key, len(groups)))
+        reps = [0] * len(groups)
+        weights = [0] * len(groups)
+        for k in range(len(gid) - 1, -1, -1):
+            reps[gid[k]] = k
+            weights[gid[k]] += 1
+        g_spans = [spans[k] for k in reps]
+        surfs = [all_surfs[k] for k in reps]
+        inside = uslocal.containment(g_spans, surfs, self.counties, self.coords)
+        ctxs = [
+            Context(all_surfs[k], all_apos[k], all_boxes[k], all_lists[k], {}, inside[g])
+            for g, k in enumerate(reps)
+        ]
+        picks = [max(sp.cands, key=_prior) for sp in g_spans]
+        for rnd in range(ROUNDS):
+            voted = picks
+            votes = Votes(surfs, picks, weights)
+            ranked = [
+                features.best_of([features.score(c, g, votes) for c in sp.cands])
+                for sp, g in zip(g_spans, ctxs, strict=True)
+            ]
+            new_picks = [r.cand for r in ranked]
+            # A round scores from (picks, closeness) alone: once both repeat, later rounds would repeat too.
+            same = new_picks == picks
+            picks = new_picks
+            if rnd == 0:
+                near = self.proximity(g_spans, surfs, picks)
+                same = same and not any(near)
+                if any(near):
+                    ctxs = [g._replace(near=n) for g, n in zip(ctxs, near, strict=True)]
+            if same:
+                break
+        # One sense per discourse: a word that names a place resolves to the same place throughout an
+        # article; its best-supported reading wins where a context rule had removed that reading
+        # ("in Dublin" decides "Dublin Arts Council", whose capitalised neighbour hid the town).
+        own = list(ranked)  # each group's own result, before one sense per discourse
+        source = list(range(len(ranked)))  # the group whose scoring a group's result comes from
+        best_of: dict[str, tuple[Ranked, int, int]] = {}
+        for g, (r, surf, sp) in enumerate(zip(ranked, surfs, g_spans, strict=True)):
+            usable = (
+                r.cand is not uslocal.COUNTY_PLACEHOLDER and r.cand.type == _LITERAL and r.score >= MIN_SCORE
+            )
+            if (
+                usable
+                and sp.start not in fallback
+                and (surf not in best_of or r.score > best_of[surf][0].score)
+            ):
+                best_of[surf] = (r, sp.end - sp.start, g)
+        for g, (r, surf, sp) in enumerate(zip(ranked, surfs, g_spans, strict=True)):
+            got = best_of.get(surf)
+            if got is None:
+                continue
+            b, b_len, b_g = got
+            # Only where this span could not weigh that reading itself: a context rule removed it. A
+            # longer word takes a shorter one's reading ("Lancashire County"), not the reverse ("Kansas" is
+            # not "Kansas City").
+            if (
+                sp.start not in pinned
+                and b_len <= sp.end - sp.start
+                and r.cand is not b.cand
+                and r.cand.type == _LITERAL
+                and r.score >= MIN_SCORE
+                and b.cand not in sp.cands
+            ):
+                ranked[g] = b
+                source[g] = b_g
+        picks = [ranked[g].cand for g in gid]
+        state = uslocal.article_state(picks)
+        mentions = []
+        names: dict[str, str] = {}
+        explainer = (
+            explaining.Explainer(
+                text,
+                self.info,
+                notes,
+                explaining.Round(spans, gid, g_spans, surfs, ctxs, voted, votes, own, ranked, source),
+            )
+            if notes is not None
+            else None
+        )
+        for k, sp in enumerate(spans):
+            s, e = sp.start, sp.end
+            r = ranked[gid[k]]
+            best = r.cand
+            if best is uslocal.COUNTY_PLACEHOLDER:
+                info = self.info(state) if state is not None else None
+                if state is None or info is None:
+                    continue
+                name, kind, country = info[:3]
+                why = explainer.county(k, state) if explainer is not None else None
+                conf = uslocal.COUNTY_AS_STATE_CONFIDENCE
+                mentions.append(Mention(s, e, text[s:e], state, name, kind, country, _LITERAL, conf, why))
+                continue
+            if r.score < MIN_SCORE:
+                continue
+            conf = confidence(r.score, r.margin)
+            if s in fallback:
+                conf = min(conf, CONTAINER_CONFIDENCE)
+            typ = best.type
+            if typ == _LITERAL and best.kind == "city" and best.capital and metonymic_context(text, e):
+                typ = MentionType.METONYMIC
+            shown = names.get(best.place_id)
+            if shown is None:
+                info = self.info(best.place_id)
+                shown = names[best.place_id] = info[0] if info else best.name
+            why = None
+            if explainer is not None:
+                why = explainer.why(k, s in fallback, s in pinned, typ != best.type)
+            mentions.append(
+                Mention(
+                    s, e, text[s:e], best.place_id, shown, best.kind, best.country, typ, round(conf, 3), why
+                )
+            )
+        return mentions
+
+    def proximity(
+        self, spans: Sequence[Span], surfs: Sequence[str], picks: Sequence[Candidate]
+    ) -> list[dict[str, float]]:
+        """Per span, each city reading's closeness (0..1) to the article's other cities.
+
+        Spatial minimality: of the Gainesvilles, the one 50 km from the article's Norman and Sherman. The
+        anchors are the current picks that are cities, never those of the same word.
+        """
+        out: list[dict[str, float]] = [{} for _ in spans]
+        ambiguous = [k for k, sp in enumerate(spans) if sum(x.kind == "city" for x in sp.cands) > 1]
+        if not ambiguous:
+            return out
+        coords = self.coords()
+        if not coords:
+            return out
+        anchors: dict[tuple[str, str], tuple[float, float]] = {}
+        for surf, b in zip(surfs, picks, strict=True):
+            if b.kind == "city" and b.place_id in coords:
+                anchors.setdefault((surf, b.place_id), coords[b.place_id])
+        if not anchors:
+            return out
+        # Every (word, city reading) against every anchor in one array computation (an article's dozens of
+        # small ones cost more in numpy's per-call overhead than in arithmetic).
+        a_surf = np.array([key[0] for key in anchors], dtype=object)
+        a_xy = np.radians(np.array(list(anchors.values()), dtype=float))
+        rows: dict[tuple[str, str], int] = {}  # (word, city id) -> its row
+        todo: list[tuple[int, str, int]] = []  # (span, city id, row)
+        for k in ambiguous:
+            surf = surfs[k]
+            if not (a_surf != surf).any():
+                continue  # every anchor is this same word
+            for c in spans[k].cands:
+                if c.kind != "city" or c.place_id not in coords:
+                    continue
+                todo.append((k, c.place_id, rows.setdefault((surf, c.place_id), len(rows))))
+        if not rows:
+            return out
+        p = np.radians(np.array([coords[pid] for _surf, pid in rows], dtype=float))
+        lat1 = np.ascontiguousarray(p[:, 0]).reshape(-1, 1)
+        lon1 = np.ascontiguousarray(p[:, 1]).reshape(-1, 1)
+        lat2 = np.ascontiguousarray(a_xy[:, 0]).reshape(1, -1)
+        lon2 = np.ascontiguousarray(a_xy[:, 1]).reshape(1, -1)
+        h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+        word = np.array([surf for surf, _pid in rows], dtype=object).reshape(-1, 1)
+        h_min = np.where(a_surf.reshape(1, -1) != word, h, np.inf).min(axis=1)
+        closeness = []
+        for x in h_min:
+            # numpy's scalar arcsin, not math.asin: they differ in the last bit now and then.
+            d = _EARTH_DIAMETER_KM * float(np.arcsin(np.sqrt(x)))
+            # 20 km or closer: full closeness; 200 km: half; 2,000 km: none.
+            closeness.append(max(0.0, min(1.0, 1.0 - math.log10(max(d, NEAR_FULL_KM) / NEAR_FULL_KM) / 2.0)))
+        for k, pid, r in todo:
+            out[k][pid] = closeness[r]
+        return out
+
+
+#: Surfaces remembered by :func:`_surface` before that memo is cleared (bounds a server's memory).
+SURFACE_MEMO_MAX = 100_000
+_surfaces: dict[str, str] = {}
+
+
+def _surface(t: str) -> str:
+    """A span's word for voting: casefolded, without "city"/"county" ("dublin" for "Dublin City"); memoised
+    across articles (news repeats its places)."""
+    got = _surfaces.get(t)
+    if got is None:
+        got = _FAMILY_SUFFIX.sub("", t.casefold())
+        if len(_surfaces) >= SURFACE_MEMO_MAX:
+            _surfaces.clear()
+        _surfaces[t] = got
+    return got
+
+
+def _prior(c: Candidate) -> float:
+    return c.prior
