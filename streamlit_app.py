@@ -6,7 +6,7 @@ import contextlib
 import functools
 import hashlib
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -22,6 +22,7 @@ from dashboard.article import Article, read_article
 from dashboard.errors import DashboardError, InputError
 from dashboard.language import LanguageCheck, check_language
 from dashboard.placekinds import MentionType
+from dashboard.sizedcache import SizedCache
 
 st.set_page_config(page_title="News geo dashboard", page_icon="🗺️", layout="wide")
 
@@ -46,72 +47,113 @@ def local_assets() -> bool:
     return mapview.ensure_local_assets()
 
 
-@st.cache_data(max_entries=64, show_spinner="Finding places…")
+@st.cache_resource
+def caches() -> dict[str, SizedCache]:
+    """The server's caches of per-article work, bounded by bytes (``settings.CACHE_BUDGETS``).
+
+    One per process, shared by every session. They keep the values themselves (``st.cache_data`` would
+    unpickle a copy on every rerun): nothing below mutates what it gets from them.
+    """
+    return {name: SizedCache(name, budget) for name, budget in settings.CACHE_BUDGETS.items()}
+
+
+def cached(cache: str, key: Hashable, make: Callable[[], Any], spinner: str | None = None) -> Any:
+    """The value of ``key`` in the named cache, else ``make()`` (with ``spinner`` shown while it runs)."""
+    store = caches()[cache]
+    if spinner is not None and key not in store:
+        with st.spinner(spinner):
+            return store.get(key, make)
+    return store.get(key, make)
+
+
 def parse(text: str, on: date | None) -> tuple[list[Any], Any]:
     """Mentions and the display places frame of one article's text (cached by text and date)."""
-    from dashboard.geoparse import geoparse, places_frame
 
-    gazetteer()
-    mentions = geoparse(text, on=on)
-    return mentions, places_frame(mentions, on=on, display=True)
+    def make() -> tuple[list[Any], Any]:
+        from dashboard.geoparse import geoparse, places_frame
 
+        gazetteer()
+        mentions = geoparse(text, on=on)
+        return mentions, places_frame(mentions, on=on, display=True)
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def check_claims(text: str, on: date | None, _mentions: list[Any], key: str) -> list[dict] | None:
-    """The article's checked claims as dicts, or None when the claims module is not available."""
-    try:
-        from dashboard.claims import check_claims as _check
-    except ImportError:
-        return None
-    return [c.to_dict() for c in _check(text, on=on, mentions=_mentions)]
+    return cached("parse", digest(text, on), make, "Finding places…")
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def summarize(key: str, _mentions: list[Any], _places: Any) -> report.Summary:
+def check_claims(text: str, on: date | None, mentions: list[Any], key: str) -> list[dict] | None:
+    """The article's checked claims as dicts, or None when the claims module is not available.
+
+    ``key`` fingerprints the text, its date and the reader's corrections.
+    """
+
+    def make() -> list[dict] | None:
+        try:
+            from dashboard.claims import check_claims as _check
+        except ImportError:
+            return None
+        return [c.to_dict() for c in _check(text, on=on, mentions=mentions)]
+
+    return cached("claims", key, make)
+
+
+def summarize(key: str, mentions: list[Any], places: Any) -> report.Summary:
     """The metric panels' figures (cached by content key)."""
-    return report.summarize(_mentions, _places)
+    return cached("summary", key, lambda: report.summarize(mentions, places))
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def land_layer() -> dict:
-    """The bundled land as a light backdrop for the basemap "none"."""
-    return mapview.land_geojson(gazetteer().layer("country", display=True))
+@st.cache_resource(show_spinner=False)
+def land_backdrop() -> dict | str:
+    """The bundled land as a light backdrop for the basemap "none": the URL of a static file the map
+    fetches (built once for this geodata), or the GeoJSON itself when static files are not served."""
+    from dashboard.gazetteer import geodata_version
+
+    def make() -> dict:
+        return mapview.land_geojson(gazetteer().layer("country", display=True))
+
+    if not st.get_option("server.enableStaticServing"):
+        return make()
+    try:
+        return mapview.land_asset(make, geodata_version())
+    except OSError:
+        return make()
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def render_layer(key: str, _rows: Any, _text: str, highlight: tuple[str, ...]) -> dict:
+def render_layer(key: str, rows: Any, text: str, highlight: tuple[str, ...]) -> dict:
     """One layer's styled GeoJSON; ``key`` fingerprints the rows' content so only changed layers rebuild."""
-    return mapview.layer_geojson(_rows, _text, highlight)
+    return cached("layer", key, lambda: mapview.layer_geojson(rows, text, highlight))
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def export_geojson(key: str, _items: list[tuple[str, Any, str, list[dict] | None]]) -> str:
+def export_geojson(key: str, items: list[tuple[str, Any, str, list[dict] | None]]) -> str:
     """RFC 7946 GeoJSON of each article's places (label, places, text, claims); cached by content key."""
-    from dashboard import export
 
-    return export.places_geojson(report.export_frames(_items))
+    def make() -> str:
+        from dashboard import export
+
+        return export.places_geojson(report.export_frames(items))
+
+    return cached("export", ("geojson", key), make)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def export_csv(key: str, _items: list[tuple[str, list[Any], str]]) -> str:
+def export_csv(key: str, items: list[tuple[str, list[Any], str]]) -> str:
     """CSV of each article's mentions (label, mentions, text); cached by content key."""
-    return report.mentions_csv(_items)
+    return cached("export", ("csv", key), lambda: report.mentions_csv(items))
 
 
-@st.cache_data(max_entries=256, show_spinner="Checking the text's language…")
 def language_of(text: str) -> LanguageCheck:
-    """The article's language (English at once for English prose; the model only for the others)."""
-    return check_language(text)
+    """The article's language (English at once for English prose: the model only for the others)."""
+    return cached("language", digest(text), lambda: check_language(text), "Checking the text's language…")
 
 
-@st.cache_data(max_entries=64, show_spinner="Applying your corrections…")
-def corrected(text: str, on: date | None, key: str, _fixes: report.Corrections) -> tuple[list[Any], Any]:
+def corrected(text: str, on: date | None, key: str, fixes: report.Corrections) -> tuple[list[Any], Any]:
     """Mentions and places of an article after the reader's corrections (``key`` fingerprints them)."""
-    from dashboard.geoparse import places_frame
 
-    mentions, _ = parse(text, on)
-    fixed = report.apply_corrections(mentions, _fixes, place_info)
-    return fixed, places_frame(fixed, on=on, display=True)
+    def make() -> tuple[list[Any], Any]:
+        from dashboard.geoparse import places_frame
+
+        mentions, _ = parse(text, on)
+        fixed = report.apply_corrections(mentions, fixes, place_info)
+        return fixed, places_frame(fixed, on=on, display=True)
+
+    return cached("corrected", digest(text, on, key), make, "Applying your corrections…")
 
 
 @st.cache_resource
@@ -257,20 +299,44 @@ def chosen_keys() -> list[str]:
     return [key] if key in lib else list(lib)[:1]
 
 
-def sidebar() -> None:
-    """Input and display options; values live in st.session_state under the widget keys."""
+def choose_defaults() -> None:
+    """Set the picker's choices the page needs before the sidebar's widgets are drawn (after the map)."""
     lib = library()
     keys = list(lib)
     if st.session_state.get("article") not in lib and keys:
         st.session_state["article"] = keys[0]
+    if st.session_state.get("combine") and "combined" not in st.session_state:
+        st.session_state["combined"] = [st.session_state["article"]]
+
+
+def option_defaults() -> dict[str, Any]:
+    """The sidebar options' default values, by widget key."""
+    return {
+        "kinds": [s.kind for s in mapview.LAYERS],
+        "types": list(MENTION_TYPES),
+        "offline": local_assets(),  # on when Leaflet can be served from here
+        "basemap": next(iter(mapview.BASEMAPS)),
+    }
+
+
+def option(key: str) -> Any:
+    """A sidebar option's value, usable before its widget is drawn in this run (the widget's default on a
+    session's first run, which draws the sidebar after the map)."""
+    return st.session_state[key] if key in st.session_state else option_defaults()[key]
+
+
+def sidebar() -> None:
+    """Input and display options; values live in st.session_state under the widget keys."""
+    choose_defaults()
+    lib = library()
+    keys = list(lib)
     # A closure over this run's labels: widgets call it again later, outside the run's session state.
     labels = {k: picker_label(e) for k, e in lib.items()}
+    defaults = option_defaults()
     with st.sidebar:
         st.header("Article")
         st.selectbox("Shown article", keys, key="article", format_func=labels.__getitem__)
         if st.session_state.get("combine"):
-            if "combined" not in st.session_state:
-                st.session_state["combined"] = [st.session_state["article"]]
             st.multiselect("Articles combined", keys, key="combined", format_func=labels.__getitem__)
         st.toggle(
             "Combine articles",
@@ -296,11 +362,10 @@ def sidebar() -> None:
             "one uploaded is shown.",
         )
         st.header("Filters")
-        kinds = [s.kind for s in mapview.LAYERS]
         st.multiselect(
             "Place kinds",
-            kinds,
-            default=kinds,
+            defaults["kinds"],
+            default=defaults["kinds"],
             key="kinds",
             format_func=_kind_label,
             help="Map layers, metrics, tables and downloads show only these kinds.",
@@ -308,7 +373,7 @@ def sidebar() -> None:
         st.multiselect(
             "Mention types",
             MENTION_TYPES,
-            default=list(MENTION_TYPES),
+            default=defaults["types"],
             key="types",
             help="literal: the place's name; demonym: e.g. 'Russian'; metonymic: a capital or seat of power "
             "standing for a government ('the Kremlin'); alliance: a group of countries such as Nato. "
@@ -522,9 +587,22 @@ def main() -> None:
 
 
 def article_view() -> None:
-    """Sidebar, header, notices, metrics, map, claims, downloads, corrections and tables of the articles."""
+    """Header, notices, metrics, map, claims, downloads, corrections and tables of the articles; sidebar.
+
+    The map is sent to the browser first: the sidebar's widgets are drawn after it and the header and
+    metrics fill a container above it, so the browser builds the map's frame before spending its time on
+    the other elements (on a new page the browser, not the server, takes most of the time to map).
+    """
     problems = ingest()
-    sidebar()
+    choose_defaults()
+    try:
+        article_page(problems)
+    finally:
+        sidebar()
+
+
+def article_page(problems: list[str]) -> None:
+    """The main area of the article view (see :func:`article_view`)."""
     t0 = time.perf_counter()
     entries = [library()[k] for k in chosen_keys()]
     for problem in problems:
@@ -539,8 +617,7 @@ def article_view() -> None:
     except DashboardError as exc:
         st.error(f"Could not analyse the articles: {exc}")
         return
-    header(views)
-    notices(views)
+    top = st.container()  # header, notices and metrics: filled after the map is sent
     combined = len(views) > 1
     labels = [v.label for v in views]
     text, mentions, places = report.combine(
@@ -562,18 +639,20 @@ def article_view() -> None:
     highlight = tuple(sorted({pid for c in claims or [] for pid in c.get("place_ids") or []}))
 
     # Kinds nobody has styled yet (new in the gazetteer) are always shown rather than silently dropped.
-    kinds = set(st.session_state["kinds"]) | (set(places["kind"]) - set(mapview.STYLES))
-    types = set(st.session_state["types"])
+    kinds = set(option("kinds")) | (set(places["kind"]) - set(mapview.STYLES))
+    types = set(option("types"))
     shown = report.filter_places(places, kinds, types)
     shown_mentions = [m for m in mentions if m.kind in kinds and m.type in types]
     filtered = len(shown_mentions) < len(mentions)
 
-    with timed("metrics"):
+    with timed("map"):
+        show_map(shown, places, text, text_key, highlight)
+    with top, timed("metrics"):
+        header(views)
+        notices(views)
         show_metrics(
             summarize(digest(text_key, sorted(kinds), sorted(types)), shown_mentions, shown), filtered
         )
-    with timed("map"):
-        show_map(shown, places, text, text_key, highlight)
     st.caption(
         settings.GEONAMES_ATTRIBUTION
         + " · Boundaries: Natural Earth (public domain) · Outlined in yellow: places in a checked claim"
@@ -706,11 +785,13 @@ def correct(key: str, place_id: str, choice: str) -> None:
     )
 
 
+@st.fragment
 def show_corrections(views: list[View]) -> None:
     """Let the reader remove a wrong place or pick another place of the same name; downloads follow.
 
     Behind a toggle: the gazetteer's name look-up takes about a second to build, which only a reader who
-    corrects something should wait for.
+    corrects something should wait for. A fragment: opening the panel and choosing a place rerun only the
+    panel, not the map and tables above it; applying or undoing a correction reruns the whole page.
     """
     views = [v for v in views if len(v.places)]
     weak = sum(
@@ -781,9 +862,9 @@ def show_corrections(views: list[View]) -> None:
 
 
 def show_map(shown: Any, places: Any, text: str, text_key: str, highlight: tuple[str, ...]) -> None:
-    offline = bool(st.session_state.get("offline"))
-    basemap = "none" if offline else st.session_state.get("basemap", "none")
-    land = land_layer() if basemap == "none" else None
+    offline = bool(option("offline"))
+    basemap = "none" if offline else option("basemap")
+    land = land_backdrop() if basemap == "none" else None
     # Fit (and list in the legend) all places, not only the filtered ones, so a filter change keeps the
     # map and its view as they are and only swaps layers.
     m = mapview.base_map(

@@ -3,7 +3,8 @@
 Run: ``.venv/bin/python bench/bench_dashboard.py [--no-browser] [--repeat 5]``. Time to map (issue 11) is a
 ratio in one browser run: the dashboard's map visible on a new page against the first element of a
 one-metric Streamlit app served by the same Streamlit (warm servers: <= 1.3x; cold servers: <= 2x), with
-the dashboard's stages (app shell, first element, map iframe, map drawn, script done). Budgets of issue 4:
+the dashboard's stages (app shell, first element, map iframe, map drawn, script done), and where the
+browser's main thread spends its time before the map (a Chrome trace of one warm page). Budgets of issue 4:
 data sent to the browser < 1.5 MB; a filter change re-renders < 1 s.
 """
 
@@ -140,6 +141,85 @@ def _time_metric(ctx, url: str) -> float:
     return took
 
 
+#: Where the browser's main thread spends its time before the map is visible, by what ran (trace event
+#: name and script URL); the first matching row counts.
+MAIN_THREAD_ROWS: tuple[tuple[str, str, str], ...] = (
+    ("streamlit_render", "FunctionCall", "react-dom"),  # Streamlit's React frontend building elements
+    ("map_frame_scripts", "", "st_folium"),  # streamlit-folium's bundle in the map's frame
+    ("map_frame_scripts", "", "leaflet"),
+    ("script_compile", "v8.compile", ""),
+    ("script_compile", "v8.evaluateModule", ""),  # Streamlit's lazily loaded element modules
+    ("layout_style_paint", "Layout", ""),
+    ("layout_style_paint", "UpdateLayoutTree", ""),
+    ("layout_style_paint", "Paint", ""),
+    ("garbage_collection", "MinorGC", ""),
+    ("garbage_collection", "MajorGC", ""),
+)
+
+
+def _main_thread(trace: bytes, until_s: float) -> dict[str, float]:
+    """Busy time of the page's renderer main thread (ms) from the first event to ``until_s``, by row."""
+    events = json.loads(trace)
+    events = events["traceEvents"] if isinstance(events, dict) else events
+    meta = {(e["pid"], e["tid"]): e["args"]["name"] for e in events if e.get("name") == "thread_name"}
+    procs = {e["pid"]: e["args"]["name"] for e in events if e.get("name") == "process_name"}
+    main = next(k for k, v in meta.items() if v == "CrRendererMain" and procs.get(k[0]) == "Renderer")
+    mine = [e for e in events if (e.get("pid"), e.get("tid")) == main and e.get("ph") == "X"]
+    start = min(e["ts"] for e in mine)
+    mine = [e for e in mine if e["ts"] - start <= until_s * 1e6]
+    out = {"busy": sum(e.get("dur", 0) for e in mine if e["name"] == "RunTask") / 1e3}
+    for e in mine:
+        url = str(e.get("args", {}).get("data", {}).get("url", ""))
+        for row, name, in_url in MAIN_THREAD_ROWS:
+            names = (name,) if name else ("FunctionCall", "EvaluateScript")  # "": any script run
+            if e["name"] in names and in_url in url:
+                out[row] = out.get(row, 0.0) + e.get("dur", 0) / 1e3
+                break
+    return {k: round(v) for k, v in out.items()}
+
+
+def bench_main_thread() -> dict:
+    """One warm new page of each app with a Chrome trace: the main thread's busy time before the map (or
+    the one-metric app's metric) is visible, and what it was spent on."""
+    import tempfile
+
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
+        ref_script = Path(tmp) / "one_metric.py"
+        ref_script.write_text(ONE_METRIC_APP, encoding="utf-8")
+        browser = launch(p)
+        ctx = new_context(browser)
+        ref, app = Server(ref_script), Server(ROOT / "streamlit_app.py")
+        out: dict = {}
+        try:
+            _time_metric(ctx, ref.url), _time_map(ctx, app.url)  # warm both servers and the browser cache
+            for name, url, ready in (("one_metric", ref.url, METRIC), ("dashboard", app.url, None)):
+                page = ctx.new_page()
+                browser.start_tracing(
+                    page=page,
+                    categories=["devtools.timeline", "disabled-by-default-devtools.timeline", "v8.execute"],
+                )
+                t0 = time.perf_counter()
+                page.goto(url)
+                if ready:
+                    page.wait_for_selector(ready, timeout=120_000)
+                else:
+                    page.frame_locator(MAP_FRAME).locator(".leaflet-interactive").first.wait_for(
+                        timeout=120_000
+                    )
+                took = time.perf_counter() - t0
+                rows = _main_thread(browser.stop_tracing(), took)
+                out[f"{name}_visible_s"] = round(took, 2)
+                out.update({f"{name}_main_thread_{k}_ms": v for k, v in rows.items()})
+                page.close()
+        finally:
+            app.stop()
+            ref.stop()
+            browser.close()
+    return out
+
+
 def bench_time_to_map(repeat: int) -> dict:
     """Map visible on the dashboard vs the first element of a one-metric Streamlit app, same browser run.
 
@@ -197,6 +277,7 @@ def main() -> None:
     out = bench_apptest()
     if not args.no_browser:
         out.update(bench_time_to_map(args.repeat))
+        out.update(bench_main_thread())
         out.update(bench_browser())
     for k, v in out.items():
         print(f"{k:40s} {v}")

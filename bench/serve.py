@@ -63,6 +63,13 @@ class Server:
                 return int(line.split()[1]) / 1024
         return 0.0
 
+    def peak_rss_mb(self) -> float:
+        """The server's peak resident memory so far (MB): the kernel's high-water mark, VmHWM."""
+        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+        return 0.0
+
     def cpu_s(self) -> float:
         """CPU seconds (user + system) the server has used so far."""
         try:

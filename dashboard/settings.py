@@ -33,3 +33,28 @@ REUTERS_DIR: Path = PROJECT_ROOT / ".cache" / "reuters" / "package" / "data" / "
 #: The store the corpus view opens first: ``$NEWS_GEO_CORPUS_STORE`` if set (tests point it at a small
 #: store), else the Reuters-21578 store.
 CORPUS_STORE: Path = Path(os.environ.get("NEWS_GEO_CORPUS_STORE") or STORES_DIR / "reuters")
+
+#: Byte budgets of the dashboard server's caches (``dashboard.sizedcache.SizedCache``, one per name,
+#: shared by every session of the process; the least recently used values go first). Sizes are estimates
+#: of the memory a value holds (``sizedcache.deep_size``). 148 MB in all: with the gazetteer, the
+#: memory-mapped names index and Streamlit itself, the server stays well under 1 GB however many articles
+#: its sessions read (the corpus view's ``st.cache_data`` entries have their own bound,
+#: ``server.maxCacheDataSize`` in .streamlit/config.toml: 64 MB). A value over a quarter of its budget is
+#: computed every time and not kept. For scale: the sample's parse (mentions and places frame) is about
+#: 0.5 MB and its largest layer 0.1 MB; a Reuters article's parse 0.05-0.5 MB.
+CACHE_BUDGETS: dict[str, int] = {
+    # geoparse + display places frame, per (text, date)
+    "parse": 48 * 2**20,
+    # the same after the reader's corrections, per (text, date, corrections)
+    "corrected": 16 * 2**20,
+    # checked claims as dicts, per (text, date, corrections)
+    "claims": 8 * 2**20,
+    # metric panel figures, per (text, filters)
+    "summary": 2 * 2**20,
+    # language check, per text
+    "language": 2 * 2**20,
+    # one map layer's styled GeoJSON (geometry, tooltips, popups), per layer content
+    "layer": 48 * 2**20,
+    # download files (GeoJSON, CSV), built on click, per content
+    "export": 24 * 2**20,
+}

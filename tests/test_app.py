@@ -248,6 +248,19 @@ def test_offline_mode_serves_leaflet_locally_and_online_mode_uses_tiles() -> Non
     assert "basemaps.cartocdn.com" in args["script"]
 
 
+def test_the_land_backdrop_is_a_static_file_the_map_fetches_not_part_of_every_map_sent() -> None:
+    """The offline basemap's land (the same for every article) leaves the websocket: the map's script
+    names a file under /app/static/ that holds the land's GeoJSON."""
+    at = run_app()
+    (el,) = [e for e in at.get("component_instance") if "streamlit_folium" in e.proto.component_name]
+    args = json.loads(el.proto.json_args)
+    (url,) = re.findall(r'fetch\("(/app/static/generated/land-[0-9a-f]+\.json)"\)', args["script"])
+    land = json.loads((settings.PROJECT_ROOT / "static" / url.removeprefix("/app/static/")).read_text())
+    assert land["features"][0]["geometry"]["type"] == "MultiPolygon"
+    assert len(json.dumps(land)) > 100_000  # the bulk that no longer travels with each map
+    assert len(el.proto.json_args) < 300_000
+
+
 def test_a_filter_change_rebuilds_only_the_layers_it_changes(monkeypatch: pytest.MonkeyPatch) -> None:
     from dashboard import mapview
 

@@ -453,3 +453,20 @@ def test_frame_core_on_plain_boxes():
     heavy = mapview.FrameBox(60, 50, 61, 51, weight=6)
     assert heavy in mapview.frame_core([core, near, heavy])
     assert mapview.frame_core([far]) == [far]
+
+
+def test_the_land_file_is_built_once_per_geodata_and_fetched_by_the_map(tmp_path) -> None:
+    built: list[int] = []
+
+    def make() -> dict:
+        built.append(1)
+        return {"type": "FeatureCollection", "features": []}
+
+    url = mapview.land_asset(make, "sha256:aaaa", static_dir=tmp_path)
+    assert mapview.land_asset(make, "sha256:aaaa", static_dir=tmp_path) == url and built == [1]
+    name = url.removeprefix(mapview.STATIC_URL + "/")
+    assert url.startswith("/app/static/generated/land-") and (tmp_path / name).is_file()
+    other = mapview.land_asset(make, "sha256:bbbb", static_dir=tmp_path)
+    assert other != url and built == [1, 1]  # other geodata: another file, another URL
+    html = _html(mapview.base_map(None, land=url))
+    assert f'fetch("{url}")' in html and "geo_json" not in html

@@ -121,6 +121,18 @@ def test_a_click_inside_ukraine_opens_ukraine_and_lists_every_place_there(
     expect(page.frame_locator(MAP_FRAME).locator(".leaflet-tooltip")).to_contain_text("Ukraine")
 
 
+def test_the_land_is_drawn_under_the_places_from_its_static_file(offline_page: Page, server: dict) -> None:
+    """The offline basemap's land arrives as a file after the map: drawn in its own pane under the places,
+    and it takes no clicks (a click on land outside any place opens nothing)."""
+    page = offline_page
+    frame = open_map(page, server["url"])
+    land = page.frame_locator(MAP_FRAME).locator(".leaflet-ngdLand-pane path")
+    expect(land).to_have_count(1, timeout=TIMEOUT)
+    z = frame.evaluate("() => ['ngdLand', 'overlayPane'].map(p => getComputedStyle(map.getPane(p)).zIndex)")
+    assert int(z[0]) < int(z[1])
+    assert frame.evaluate("() => getComputedStyle(map.getPane('ngdLand')).pointerEvents") == "none"
+
+
 def test_a_click_on_a_city_lists_it_before_the_country_around_it(offline_page: Page, server: dict) -> None:
     page = offline_page
     frame = open_map(page, server["url"])
