@@ -73,8 +73,9 @@ def parse(text: str, on: date | None) -> tuple[list[Any], Any]:
         from dashboard.geoparse import geoparse, places_frame
 
         gazetteer()
-        mentions = geoparse(text, on=on)
-        return mentions, places_frame(mentions, on=on, display=True)
+        # Explained: the popups and tables say why each place was chosen (about 0.5 ms more on the sample).
+        mentions = geoparse(text, on=on, explain=True)
+        return mentions, places_frame(mentions, on=on, display=True, explain=True)
 
     return cached("parse", digest(text, on), make, "Finding places…")
 
@@ -151,7 +152,7 @@ def corrected(text: str, on: date | None, key: str, fixes: report.Corrections) -
 
         mentions, _ = parse(text, on)
         fixed = report.apply_corrections(mentions, fixes, place_info)
-        return fixed, places_frame(fixed, on=on, display=True)
+        return fixed, places_frame(fixed, on=on, display=True, explain=True)
 
     return cached("corrected", digest(text, on, key), make, "Applying your corrections…")
 

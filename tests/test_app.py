@@ -472,6 +472,18 @@ def test_a_reader_can_pick_another_candidate_or_remove_a_place() -> None:
     assert paris in set(table(at, "types")["place_id"])
 
 
+def test_the_geoparsers_own_why_is_shown_and_a_corrected_place_drops_it() -> None:
+    at = run_app()
+    at.text_area(key="pasted").input("Georgia said Tbilisi would answer the note.").run()
+    assert not at.exception
+    whys = dict(zip(table(at, "types")["place_id"], table(at, "types")["why"], strict=True))
+    assert whys["country:GEO"] == "the country, not the US state: Tbilisi is named in the article"
+    assert "Why: the country, not the US state" in map_script(at)
+    correct(at, "country:GEO", "province:US-GA")
+    whys = dict(zip(table(at, "types")["place_id"], table(at, "types")["why"], strict=True))
+    assert whys["province:US-GA"] == ""  # the reader decided: no geoparser reason is claimed for it
+
+
 def _lookup(name: str) -> tuple[str, ...]:
     from dashboard.gazetteer import get_gazetteer
 
