@@ -1,5 +1,5 @@
-"""The names index: the fast matcher finds what the token-by-token matcher found, a saved (memory-mapped)
-index parses like one built in memory, and a missing, broken or unwritable cache falls back cleanly."""
+"""The names index: the tokenizer, a saved (memory-mapped) index parses like one built in memory, and a
+missing, broken or unwritable cache falls back cleanly. The matcher against its reference: test_matcher.py."""
 
 from __future__ import annotations
 
@@ -7,9 +7,8 @@ import re
 
 import pytest
 
-from dashboard import lexicon, nameindex, settings
+from dashboard import nameindex
 from dashboard.geoparse import Geoparser, default_parser
-from dashboard.geoparse.matcher import GAP_OK, MAX_TOKENS, caps_ok, norm
 
 TEXTS = [
     "Russian troops massed near the Ukrainian border, the Kremlin said on Monday.",
@@ -29,58 +28,6 @@ TEXTS = [
 ]
 
 
-def _old_spans(parser: Geoparser, text: str):
-    """The matcher as it was: every token visited in Python (the reference for the fast one)."""
-    toks = [(m.start(), m.end(), m.group()) for m in nameindex.TOKEN.finditer(text)]
-    m = parser.matcher
-    index, prefixes = m._codes, m._prefixes
-    out = []
-    i, n = 0, len(toks)
-    while i < n:
-        s, _e, t = toks[i]
-        lower_open = False
-        if not t[0].isupper():
-            if t not in lexicon.LOWERCASE_OPENERS:
-                i += 1
-                continue
-            lower_open = True
-        key = norm(t)
-        best = (i, key) if key in index and not lower_open else None
-        j = i
-        while key in prefixes and j + 1 < n and j - i + 1 < MAX_TOKENS:
-            ns, _ne, nt = toks[j + 1]
-            if not GAP_OK.fullmatch(text, toks[j][1], ns):
-                break
-            j += 1
-            key = f"{key} {norm(nt)}"
-            if key in index and (key in m.lower_ok or _caps_ok(toks, i, j)):
-                best = (j, key)
-        if best is None:
-            i += 1
-            continue
-        j, key = best
-        end = toks[j][1]
-        if end < len(text) and text[end] == "." and text[s:end] + "." in lexicon.US_STATE_ABBREVIATIONS:
-            end += 1
-        cands = m.candidates(key)
-        if key in m._upper_keys and not text[s:end].replace(".", "").isupper():
-            cands = [c for c in cands if not c.upper]
-        if cands:
-            out.append((i, j, s, end, cands))
-        i = j + 1
-    return toks, out
-
-
-def _caps_ok(toks, i: int, j: int) -> bool:
-    return caps_ok([t for _s, _e, t in toks], i, j)
-
-
-def _spans(parser: Geoparser, text: str):
-    """The matcher's output as (tokens, spans) tuples, comparable with :func:`_old_spans`."""
-    tokens, spans = parser.matcher.match(text)
-    return [tuple(t) for t in tokens.materialise()], [tuple(sp) for sp in spans]
-
-
 @pytest.fixture(scope="module")
 def parser() -> Geoparser:
     return default_parser()
@@ -92,19 +39,6 @@ def test_tokens_are_the_regex_tokens(text):
     toks, words = nameindex.tokens_and_words(text)
     assert toks == want
     assert words == [t for _s, _e, t in want]
-
-
-@pytest.mark.parametrize("text", TEXTS)
-def test_fast_matcher_finds_the_same_spans(parser, text):
-    assert _spans(parser, text) == _old_spans(parser, text)
-
-
-def test_fast_matcher_on_seed_articles(parser):
-    for path in sorted(settings.SEEDS_DIR.glob("*.txt")):
-        text = path.read_text(encoding="utf-8")
-        assert _spans(parser, text) == _old_spans(parser, text), path.name
-        # the same text once more, now with every opening word remembered
-        assert _spans(parser, text) == _old_spans(parser, text), path.name
 
 
 def _small_names():
