@@ -682,7 +682,14 @@ def article_page(problems: list[str]) -> None:
         with timed("corrections"):
             show_corrections(views)
         with timed("tables"):
-            show_tables(parts, combined)
+            # Lazy: a closed expander's content is neither built nor sent, so a new page's map does not
+            # wait for the browser to build two data grids and the highlighted text (about 0.5 s).
+            box = st.expander(
+                "Places and mentions tables, article text", key="tables", on_change="rerun", icon="📋"
+            )
+            if box.open:
+                with box:
+                    show_tables(parts, combined)
 
 
 def article_claims(v: View) -> list[dict] | None:
@@ -941,7 +948,11 @@ def show_downloads(
             on_click="ignore",
             width="stretch",
         )
-    with st.expander("One GeoJSON per layer"):
+    # Lazy, as the tables are: up to a dozen buttons a new page need not build before its map.
+    layers = st.expander("One GeoJSON per layer", key="layer_downloads_open", on_change="rerun")
+    if not layers.open:
+        return
+    with layers:
         present = mapview.layer_kinds(pd.concat([p["kind"] for _, p, _ in parts]))
         box, per_row = st.container(key="layer_downloads"), 4
         for i in range(0, len(present), per_row):
