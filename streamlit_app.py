@@ -683,7 +683,8 @@ def article_page(problems: list[str]) -> None:
             show_corrections(views)
         with timed("tables"):
             # Lazy: a closed expander's content is neither built nor sent, so a new page's map does not
-            # wait for the browser to build two data grids and the highlighted text (about 0.5 s).
+            # wait for the browser to build two data grids and the highlighted text (its main thread was
+            # busy 1.4 s instead of 1.8 s before the map showed, bench_dashboard.py's trace).
             box = st.expander(
                 "Places and mentions tables, article text", key="tables", on_change="rerun", icon="📋"
             )
