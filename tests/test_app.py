@@ -99,7 +99,8 @@ def test_tables_and_layer_downloads_are_built_only_when_opened() -> None:
     at = run_app()
     labels = [e.label for e in at.expander]
     assert "Places and mentions tables, article text" in labels and "One GeoJSON per layer" in labels
-    assert len(at.dataframe) == 0
+    assert len(at.dataframe) == 0 and len(at.table) == 0  # nor the claims table
+    assert any(label.startswith("Claims table:") for label in labels)
     closed = {b.proto.label for b in at.get("download_button")}
     assert closed == {
         "Download all mapped places (GeoJSON)",
@@ -177,6 +178,8 @@ def test_claims_panel_has_a_tile_per_sample_claim_above_the_map(app: AppTest) ->
     assert "on 2022-01-28" in tile.proto.delta and "today" in tile.proto.delta  # share with today's NATO
     (adj,) = [t for label, t in tiles.items() if label.startswith("Belarus borders Ukraine")]
     assert adj.value == f"yes, {claim('adjacency')['computed']:,.0f} km"
+    app.session_state["claims_table"] = True  # open it: closed, it is not sent
+    app.run()
     # A static table: long sentences and methods wrap instead of scrolling sideways.
     table = next(t.value for t in app.table if "verdict" in t.value.columns)
     assert list(table.columns[:7]) == [
