@@ -35,8 +35,17 @@ def run_app() -> AppTest:
     return at
 
 
+def open_tables(at: AppTest) -> None:
+    """Open the places and mentions tables and the article text, as a reader does: closed (a new page),
+    the expander sends none of them."""
+    if not at.session_state["tables"]:
+        at.session_state["tables"] = True
+        at.run()
+
+
 def table(at: AppTest, column: str):
-    """The first table that has ``column`` (places: "types", mentions: "context")."""
+    """The first table that has ``column`` (places: "types", mentions: "context"), the tables opened."""
+    open_tables(at)
     return next(df.value for df in at.dataframe if column in df.value.columns)
 
 
@@ -85,6 +94,28 @@ def test_sample_map_has_labelled_overlays_and_attribution(app: AppTest) -> None:
     assert "2022-01-28" in captions  # the date the alliance layer uses
 
 
+def test_tables_and_layer_downloads_are_built_only_when_opened() -> None:
+    # A new page draws its map sooner without two data grids and a dozen buttons below the fold.
+    at = run_app()
+    labels = [e.label for e in at.expander]
+    assert "Places and mentions tables, article text" in labels and "One GeoJSON per layer" in labels
+    assert len(at.dataframe) == 0 and len(at.table) == 0  # nor the claims table
+    assert any(label.startswith("Claims table:") for label in labels)
+    closed = {b.proto.label for b in at.get("download_button")}
+    assert closed == {
+        "Download all mapped places (GeoJSON)",
+        "Download mentions (CSV)",
+        "Download claims (JSON)",
+    }
+    open_tables(at)
+    assert {"types", "context"} <= {c for df in at.dataframe for c in df.value.columns}
+    assert any("<mark" in h.proto.body for h in at.get("html"))  # the highlighted article text
+    at.session_state["layer_downloads_open"] = True
+    at.run()
+    per_layer = {b.proto.label for b in at.get("download_button")} - closed
+    assert "Countries (GeoJSON)" in per_layer, per_layer
+
+
 def test_filters_restrict_map_and_tables() -> None:
     at = run_app()
     at.multiselect(key="kinds").set_value(["country", "city"]).run()
@@ -107,6 +138,7 @@ def test_pasted_hostile_text_is_escaped_everywhere() -> None:
     assert not at.exception
     script = map_script(at)
     assert "<script>window.x" not in script and "<img src=x" not in script and "{{ 7*7 }}" not in script
+    open_tables(at)  # the highlighted article text
     htmls = [h.proto.body for h in at.get("html")]
     assert any("&lt;script&gt;window.x=1&lt;/script&gt;" in h for h in htmls)
     assert not any("<script>" in h or "<img" in h for h in htmls)
@@ -146,6 +178,8 @@ def test_claims_panel_has_a_tile_per_sample_claim_above_the_map(app: AppTest) ->
     assert "on 2022-01-28" in tile.proto.delta and "today" in tile.proto.delta  # share with today's NATO
     (adj,) = [t for label, t in tiles.items() if label.startswith("Belarus borders Ukraine")]
     assert adj.value == f"yes, {claim('adjacency')['computed']:,.0f} km"
+    app.session_state["claims_table"] = True  # open it: closed, it is not sent
+    app.run()
     # A static table: long sentences and methods wrap instead of scrolling sideways.
     table = next(t.value for t in app.table if "verdict" in t.value.columns)
     assert list(table.columns[:7]) == [
@@ -499,6 +533,7 @@ def test_a_hostile_title_is_escaped_in_the_header_and_the_combined_text() -> Non
     assert "\\<img" in header and "\\*\\*bold\\*\\*" in header and "\\:red\\[red\\]" in header
     at.toggle(key="combine").set_value(True).run()
     at.multiselect(key="combined").set_value(at.selectbox(key="article").options).run()
+    open_tables(at)  # the article texts, each under its title
     htmls = " ".join(h.proto.body for h in at.get("html"))
     assert "<h4>&lt;img src=x onerror=alert(1)&gt; **bold** :red[red] (2022-02-01)</h4>" in htmls
     assert "<img src=x" not in htmls

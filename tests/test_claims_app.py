@@ -65,6 +65,8 @@ def test_how_it_was_measured_is_one_click_away(app: AppTest) -> None:
 
 
 def test_the_claims_table_wraps_and_has_confidence(app: AppTest) -> None:
+    app.session_state["claims_table"] = True  # open it: closed, it is not sent
+    app.run()
     (table,) = [t.value for t in app.table if "verdict" in t.value.columns]
     assert "confidence" in table.columns and table.columns[-1] == "sentence"
     assert "Portugal borders Italy." in set(table["sentence"]) and len(table) == 4

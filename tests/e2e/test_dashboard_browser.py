@@ -39,6 +39,13 @@ def features(page: Page):
     return page.frame_locator(MAP_FRAME).locator(".leaflet-interactive")
 
 
+def open_tables(page: Page) -> None:
+    """Open the places and mentions tables (closed on a new page, they are built only when opened)."""
+    page.get_by_text("Places and mentions tables, article text").click()
+    page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=TIMEOUT)
+    wait_idle(page)
+
+
 def metric_value(page: Page, label: str):
     """The value element of the metric whose label is exactly ``label``."""
     name = page.locator("[data-testid='stMetricLabel']").filter(has_text=re.compile(f"^{re.escape(label)}$"))
@@ -168,6 +175,7 @@ def test_hostile_article_shows_its_html_as_text(offline_page: Page, server: dict
         b"<img src=x onerror=\"window.__pwned=1;alert('img')\"> near Kyiv {{ 7*7 }}."
     )
     upload(page, ("hostile.txt", hostile))
+    open_tables(page)  # the highlighted article text
     body = page.locator("body")
     expect(body).to_contain_text("<script>window.__pwned=1;alert('script')</script>")
     expect(body).to_contain_text("{{ 7*7 }}")
@@ -304,6 +312,7 @@ def test_a_german_text_gets_a_language_notice_not_false_places(offline_page: Pag
     expect(notice).to_contain_text("only English is supported")
     expect_metric(page, "Mentions", "0")
     assert features(page).count() == 0
+    open_tables(page)
     assert "Lage" not in page.locator("[data-testid='stDataFrame']").first.inner_text()
 
 
