@@ -11,7 +11,6 @@ done chunks. The client then writes ``places.parquet``, ``rejects.jsonl`` and ``
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import shutil
@@ -299,13 +298,11 @@ def default_workers() -> int:
 
 
 def gazetteer_version() -> str:
-    """A fingerprint of the bundled geodata files (the store records which gazetteer resolved it)."""
-    h = hashlib.sha256()
-    for f in sorted(settings.GEODATA_DIR.iterdir()):
-        if f.is_file() and f.name != "README.md":
-            h.update(f.name.encode())
-            h.update(f.read_bytes())
-    return "sha256:" + h.hexdigest()[:16]
+    """The bundled geodata's fingerprint, :func:`dashboard.gazetteer.geodata_version` (the store records which
+    gazetteer resolved it). Imported here, not at the top: a store check needs no geopandas until then."""
+    from dashboard.gazetteer import geodata_version
+
+    return geodata_version()
 
 
 def store_is_current(root: str | Path) -> bool:
