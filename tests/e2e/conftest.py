@@ -71,6 +71,16 @@ def browser_context_args(browser_context_args: dict) -> dict:
     return {**browser_context_args, "viewport": {"width": 1400, "height": 1000}, "accept_downloads": True}
 
 
+def settled_count(locator, ok, timeout_s: float = 30.0) -> int:
+    """The locator's count once ``ok(count)`` holds (the map iframe redraws after the script run ends)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        n = locator.count()
+        if ok(n) or time.monotonic() > deadline:
+            return n
+        time.sleep(0.2)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

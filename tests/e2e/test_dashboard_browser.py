@@ -12,6 +12,8 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.conftest import settled_count
+
 RESULTS = Path(__file__).resolve().parents[2] / "test-results"
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
@@ -251,7 +253,7 @@ def test_a_paste_replaces_the_sample(offline_page: Page, server: dict) -> None:
     expect_metric(page, "Mentions", "5")
     body = page.locator("body").inner_text()
     assert "Nord Stream 2" not in body and "Belarus borders Ukraine" not in body  # the sample's claim tiles
-    assert 0 < features(page).count() < sample_features
+    assert 0 < settled_count(features(page), lambda n: 0 < n < sample_features) < sample_features
 
 
 def cut_off(page: Page) -> list[str]:
@@ -311,7 +313,7 @@ def test_a_german_text_gets_a_language_notice_not_false_places(offline_page: Pag
     notice = page.locator("[data-testid='stAlert']").filter(has_text="looks like German")
     expect(notice).to_contain_text("only English is supported")
     expect_metric(page, "Mentions", "0")
-    assert features(page).count() == 0
+    assert settled_count(features(page), lambda n: n == 0) == 0
     open_tables(page)
     assert "Lage" not in page.locator("[data-testid='stDataFrame']").first.inner_text()
 
