@@ -15,11 +15,15 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 WEB = ROOT / ".cache" / "web"
 RESULTS = ROOT / "test-results"
+# A rerun on a loaded 2-core machine can take several seconds after the click that asked for it (an upload is
+# sent first, then the script reruns): expect() polls for up to 30 s instead of Playwright's 5.
+expect.set_options(timeout=30_000)
 LOCAL_HOSTS = ("http://127.0.0.1", "ws://127.0.0.1", "http://localhost", "ws://localhost")
 
 
