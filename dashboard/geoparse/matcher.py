@@ -10,10 +10,12 @@ a name. So the text is never tokenized word by word in Python: a one-byte-per-ch
 character replaced by its class: upper letter, other letter, other word character, ".", other) is split in C
 at each capitalised run; lowercase openers are found with one Aho-Corasick scan; dotted abbreviations ("U.S.")
 are tokenized only where "letter.letter" occurs; the tokens before each span are counted with ``bytes.count``,
-so spans keep the token numbers of the whole text. The longest-match loop is memoised: its state after an
-opening word per word ("Brazil": its key, its candidates, whether a longer key starts with it), its state after
-each later token per phrase ("Brazil said": no longer name; the text from the opener to that token decides
-it), so news, which repeats its words and phrases, costs a few dictionary look-ups per name. The output equals tokenizing everything with
+so spans keep the token numbers of the whole text.
+
+The longest-match loop is memoised: its state after an opening word, per word ("Brazil": its key, its
+candidates, whether a longer key starts with it), and its state after each later token, per phrase ("Brazil
+said": no longer name; the text from the opener to that token decides it). News repeats its words and
+phrases, so a name costs a few dictionary look-ups. The output equals tokenizing everything with
 :data:`dashboard.nameindex.TOKEN` and trying every token (tests/test_matcher.py checks it).
 """
 
