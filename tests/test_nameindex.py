@@ -124,6 +124,7 @@ def test_opening_word_memo_is_bounded(monkeypatch):
 
     p = Geoparser.from_index(nameindex.NameIndex.build(_small_names()))
     monkeypatch.setattr(matcher, "OPENS_CACHE_MAX", 50)
+    monkeypatch.setattr(matcher, "PHRASES_MEMO_MAX", 50)
     for k in range(20):
         # New words, and new phrases after "Baltic" (it opens "Baltic republics"): both memos stay bounded.
         p.parse(" ".join(f"Word{k}x{n} Baltic W{k}x{n}" for n in range(10)) + " in Paris, France.")
