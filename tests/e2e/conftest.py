@@ -85,6 +85,19 @@ def settled_count(locator, ok, timeout_s: float = 30.0) -> int:
         time.sleep(0.2)
 
 
+#: The article view's sidebar options: only the whole page has them. A new page's first run sends the
+#: header, metrics and map; the rest comes in the run the map asks for once it is drawn.
+WHOLE_PAGE = "[data-testid='stSidebar'] .st-key-article_options"
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+
+def wait_whole_page(page, timeout_ms: int = 60_000) -> None:
+    """Wait until the whole article page is there (the sidebar's options) and no script run is on."""
+    page.wait_for_selector(WHOLE_PAGE, state="attached", timeout=timeout_ms)
+    page.wait_for_timeout(150)
+    page.wait_for_selector(IDLE, state="attached", timeout=timeout_ms)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
