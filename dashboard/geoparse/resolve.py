@@ -248,15 +248,12 @@ class Resolver:
                 anchors.setdefault((surf, b.place_id), coords[b.place_id])
         if not anchors:
             return out
-        # Every (word, city reading) against every anchor in one array computation (an article's dozens of
-        # small ones cost more in numpy's per-call overhead than in arithmetic).
-        a_surf = np.array([key[0] for key in anchors], dtype=object)
-        a_xy = np.radians(np.array(list(anchors.values()), dtype=float))
+        anchor_surfs = {key[0] for key in anchors}
         rows: dict[tuple[str, str], int] = {}  # (word, city id) -> its row
         todo: list[tuple[int, str, int]] = []  # (span, city id, row)
         for k in ambiguous:
             surf = surfs[k]
-            if not (a_surf != surf).any():
+            if len(anchor_surfs) == 1 and surf in anchor_surfs:
                 continue  # every anchor is this same word
             for c in spans[k].cands:
                 if c.kind != "city" or c.place_id not in coords:
@@ -264,6 +261,10 @@ class Resolver:
                 todo.append((k, c.place_id, rows.setdefault((surf, c.place_id), len(rows))))
         if not rows:
             return out
+        # Every (word, city reading) against every anchor in one array computation (an article's dozens of
+        # small ones cost more in numpy's per-call overhead than in arithmetic).
+        a_surf = np.array([key[0] for key in anchors], dtype=object)
+        a_xy = np.radians(np.array(list(anchors.values()), dtype=float))
         p = np.radians(np.array([coords[pid] for _surf, pid in rows], dtype=float))
         lat1 = np.ascontiguousarray(p[:, 0]).reshape(-1, 1)
         lon1 = np.ascontiguousarray(p[:, 1]).reshape(-1, 1)
@@ -272,10 +273,10 @@ class Resolver:
         h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
         word = np.array([surf for surf, _pid in rows], dtype=object).reshape(-1, 1)
         h_min = np.where(a_surf.reshape(1, -1) != word, h, np.inf).min(axis=1)
+        # numpy's arcsin, not math.asin: they differ in the last bit now and then (and numpy's gives the
+        # same bits for an array as for each element alone).
         closeness = []
-        for x in h_min:
-            # numpy's scalar arcsin, not math.asin: they differ in the last bit now and then.
-            d = _EARTH_DIAMETER_KM * float(np.arcsin(np.sqrt(x)))
+        for d in (_EARTH_DIAMETER_KM * np.arcsin(np.sqrt(h_min))).tolist():
             # 20 km or closer: full closeness; 200 km: half; 2,000 km: none.
             closeness.append(max(0.0, min(1.0, 1.0 - math.log10(max(d, NEAR_FULL_KM) / NEAR_FULL_KM) / 2.0)))
         for k, pid, r in todo:

@@ -339,8 +339,8 @@ def apply_rules(
     d: Discourse,
     fired: list[tuple[str, Candidate]] | None = None,
 ) -> list[Candidate]:
-    """The readings of one span that the span and candidate rules leave; with ``fired``, each reading a
-    rule removed is appended as (rule name, reading)."""
+    """The readings of one span that the span and candidate rules leave (``cands`` itself when they remove
+    none); with ``fired``, each reading a rule removed is appended as (rule name, reading)."""
     for name, holds, keep in SPAN_RULES:
         if holds(cues, cands):
             if keep is None:
@@ -348,11 +348,12 @@ def apply_rules(
                     fired.extend((name, c) for c in cands)
                 return []
             kept = [c for c in cands if keep(c)]
-            if fired is not None and len(kept) < len(cands):
-                fired.extend((name, c) for c in cands if c not in kept)
-            cands = kept
-            if not cands:
-                return []
+            if len(kept) < len(cands):
+                if fired is not None:
+                    fired.extend((name, c) for c in cands if c not in kept)
+                cands = kept
+                if not cands:
+                    return []
     out = []
     single, dotted = cues.single, cues.dotted
     for c in cands:
@@ -373,7 +374,7 @@ def apply_rules(
                 break
         else:
             out.append(c)
-    return out
+    return cands if len(out) == len(cands) else out
 
 
 def no_reading_can_stay(key: str, cands: Sequence[Candidate], dotted: bool) -> bool:
