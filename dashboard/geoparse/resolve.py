@@ -144,40 +144,10 @@ class Resolver:
                     ctxs = [g._replace(near=n) for g, n in zip(ctxs, near, strict=True)]
             if same:
                 break
-        # One sense per discourse: a word that names a place resolves to the same place throughout an
-        # article; its best-supported reading wins where a context rule had removed that reading
-        # ("in Dublin" decides "Dublin Arts Council", whose capitalised neighbour hid the town).
         own = list(ranked)  # each group's own result, before one sense per discourse
         source = list(range(len(ranked)))  # the group whose scoring a group's result comes from
-        best_of: dict[str, tuple[Ranked, int, int]] = {}
-        for g, (r, surf, sp) in enumerate(zip(ranked, surfs, g_spans, strict=True)):
-            usable = (
-                r.cand is not uslocal.COUNTY_PLACEHOLDER and r.cand.type == _LITERAL and r.score >= MIN_SCORE
-            )
-            if (
-                usable
-                and sp.start not in fallback
-                and (surf not in best_of or r.score > best_of[surf][0].score)
-            ):
-                best_of[surf] = (r, sp.end - sp.start, g)
-        for g, (r, surf, sp) in enumerate(zip(ranked, surfs, g_spans, strict=True)):
-            got = best_of.get(surf)
-            if got is None:
-                continue
-            b, b_len, b_g = got
-            # Only where this span could not weigh that reading itself: a context rule removed it. A
-            # longer word takes a shorter one's reading ("Lancashire County"), not the reverse ("Kansas" is
-            # not "Kansas City").
-            if (
-                sp.start not in pinned
-                and b_len <= sp.end - sp.start
-                and r.cand is not b.cand
-                and r.cand.type == _LITERAL
-                and r.score >= MIN_SCORE
-                and b.cand not in sp.cands
-            ):
-                ranked[g] = b
-                source[g] = b_g
+        if len(set(surfs)) < len(surfs):  # a word of one group only has no other sense to follow
+            one_sense_per_discourse(ranked, source, surfs, g_spans, pinned, fallback)
         picks = [ranked[g].cand for g in gid]
         state = uslocal.article_state(picks)
         mentions = []
@@ -236,7 +206,11 @@ class Resolver:
         anchors are the current picks that are cities, never those of the same word.
         """
         out: list[dict[str, float]] = [{} for _ in spans]
-        ambiguous = [k for k, sp in enumerate(spans) if sum(x.kind == "city" for x in sp.cands) > 1]
+        ambiguous = [
+            k
+            for k, sp in enumerate(spans)
+            if len(sp.cands) > 1 and sum(x.kind == "city" for x in sp.cands) > 1
+        ]
         if not ambiguous:
             return out
         coords = self.coords()
@@ -261,20 +235,12 @@ class Resolver:
                 todo.append((k, c.place_id, rows.setdefault((surf, c.place_id), len(rows))))
         if not rows:
             return out
-        # Every (word, city reading) against every anchor in one array computation (an article's dozens of
-        # small ones cost more in numpy's per-call overhead than in arithmetic).
-        a_surf = np.array([key[0] for key in anchors], dtype=object)
-        a_xy = np.radians(np.array(list(anchors.values()), dtype=float))
-        p = np.radians(np.array([coords[pid] for _surf, pid in rows], dtype=float))
-        lat1 = np.ascontiguousarray(p[:, 0]).reshape(-1, 1)
-        lon1 = np.ascontiguousarray(p[:, 1]).reshape(-1, 1)
-        lat2 = np.ascontiguousarray(a_xy[:, 0]).reshape(1, -1)
-        lon2 = np.ascontiguousarray(a_xy[:, 1]).reshape(1, -1)
-        h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-        word = np.array([surf for surf, _pid in rows], dtype=object).reshape(-1, 1)
-        h_min = np.where(a_surf.reshape(1, -1) != word, h, np.inf).min(axis=1)
-        # numpy's arcsin, not math.asin: they differ in the last bit now and then (and numpy's gives the
-        # same bits for an array as for each element alone).
+        if len(rows) * len(anchors) <= PAIRS_IN_PYTHON:
+            h_min = _nearest_by_pairs(rows, anchors, coords)
+        else:
+            h_min = _nearest_by_arrays(rows, anchors, coords)
+        # numpy's arcsin, not math.asin: they differ in the last bit now and then (numpy's gives the same
+        # bits for an array as for each element alone).
         closeness = []
         for d in (_EARTH_DIAMETER_KM * np.arcsin(np.sqrt(h_min))).tolist():
             # 20 km or closer: full closeness; 200 km: half; 2,000 km: none.
@@ -282,6 +248,95 @@ class Resolver:
         for k, pid, r in todo:
             out[k][pid] = closeness[r]
         return out
+
+
+def one_sense_per_discourse(
+    ranked: list[Ranked],
+    source: list[int],
+    surfs: Sequence[str],
+    g_spans: Sequence[Span],
+    pinned: frozenset[int],
+    fallback: frozenset[int],
+) -> None:
+    """One sense per discourse, on the groups' results ``ranked`` in place (``source[g]``: the group whose
+    result group ``g`` takes): a word that names a place resolves to the same place throughout an article;
+    its best-supported reading wins where a context rule had removed that reading ("in Dublin" decides
+    "Dublin Arts Council", whose capitalised neighbour hid the town)."""
+    best_of: dict[str, tuple[Ranked, int, int]] = {}
+    for g, (r, surf, sp) in enumerate(zip(ranked, surfs, g_spans, strict=True)):
+        usable = r.cand is not uslocal.COUNTY_PLACEHOLDER and r.cand.type == _LITERAL and r.score >= MIN_SCORE
+        if usable and sp.start not in fallback and (surf not in best_of or r.score > best_of[surf][0].score):
+            best_of[surf] = (r, sp.end - sp.start, g)
+    for g, (r, surf, sp) in enumerate(zip(ranked, surfs, g_spans, strict=True)):
+        got = best_of.get(surf)
+        if got is None:
+            continue
+        b, b_len, b_g = got
+        # Only where this span could not weigh that reading itself: a context rule removed it. A
+        # longer word takes a shorter one's reading ("Lancashire County"), not the reverse ("Kansas" is
+        # not "Kansas City").
+        if (
+            sp.start not in pinned
+            and b_len <= sp.end - sp.start
+            and r.cand is not b.cand
+            and r.cand.type == _LITERAL
+            and r.score >= MIN_SCORE
+            and b.cand not in sp.cands
+        ):
+            ranked[g] = b
+            source[g] = b_g
+
+
+#: Up to this many (city reading, anchor) pairs, :meth:`Resolver.proximity` measures them pair by pair
+#: (:func:`_nearest_by_pairs`); more, in one array computation (:func:`_nearest_by_arrays`): numpy's
+#: per-call overhead outweighs the arithmetic of an article's few dozen pairs.
+PAIRS_IN_PYTHON = 4096
+
+Anchors = dict[tuple[str, str], tuple[float, float]]
+
+
+def _nearest_by_pairs(
+    rows: Mapping[tuple[str, str], int], anchors: Anchors, coords: Mapping[str, tuple[float, float]]
+) -> list[float]:
+    """Per row (word, city id), the haversine term ``h`` of its nearest anchor of another word (the distance
+    is ``2R asin(sqrt(h))``); the same bits as :func:`_nearest_by_arrays` (the C library's sin and cos; the
+    same operations in the same order)."""
+    rad = math.radians
+    a = [(surf, rad(lat), rad(lon)) for (surf, _pid), (lat, lon) in anchors.items()]
+    a_cos = [math.cos(lat2) for _surf, lat2, _lon2 in a]
+    out = []
+    for surf, pid in rows:
+        lat, lon = coords[pid]
+        lat1, lon1 = rad(lat), rad(lon)
+        cos1 = math.cos(lat1)
+        best = math.inf
+        for (surf2, lat2, lon2), cos2 in zip(a, a_cos, strict=True):
+            if surf2 != surf:
+                x = math.sin((lat2 - lat1) / 2)
+                y = math.sin((lon2 - lon1) / 2)
+                h = x * x + cos1 * cos2 * (y * y)
+                if h < best:
+                    best = h
+        out.append(best)
+    return out
+
+
+def _nearest_by_arrays(
+    rows: Mapping[tuple[str, str], int], anchors: Anchors, coords: Mapping[str, tuple[float, float]]
+) -> np.ndarray:
+    """:func:`_nearest_by_pairs` as one array computation (every row against every anchor)."""
+    a_surf = np.array([key[0] for key in anchors], dtype=object)
+    a_xy = np.radians(np.array(list(anchors.values()), dtype=float))
+    p = np.radians(np.array([coords[pid] for _surf, pid in rows], dtype=float))
+    lat1 = np.ascontiguousarray(p[:, 0]).reshape(-1, 1)
+    lon1 = np.ascontiguousarray(p[:, 1]).reshape(-1, 1)
+    lat2 = np.ascontiguousarray(a_xy[:, 0]).reshape(1, -1)
+    lon2 = np.ascontiguousarray(a_xy[:, 1]).reshape(1, -1)
+    x = np.sin((lat2 - lat1) / 2)
+    y = np.sin((lon2 - lon1) / 2)
+    h = x * x + np.cos(lat1) * np.cos(lat2) * (y * y)
+    word = np.array([surf for surf, _pid in rows], dtype=object).reshape(-1, 1)
+    return np.where(a_surf.reshape(1, -1) != word, h, np.inf).min(axis=1)
 
 
 #: Surfaces remembered by :func:`_surface` before that memo is cleared (bounds a server's memory).
