@@ -49,7 +49,8 @@ def span_cues(text: str, tokens: TokenSequence, sp: Span, prev_matched: bool, ne
         next_raw = gap_after = ""
     next_word = next_raw.casefold()
     single = i == j
-    key = norm(tokens[i].word)
+    first_word = tokens[i].word
+    key = norm(first_word)
     surface = text[s:e]
     locative = prev_word in lexicon.LOCATIVES
     if not locative and has_next and gap_after == " ":
@@ -104,7 +105,15 @@ def span_cues(text: str, tokens: TokenSequence, sp: Span, prev_matched: bool, ne
         gap_after == " " and next_word in lexicon.SPEECH_VERBS,  # speech_after
         gap_after in (" ", "\u00a0") and next_word in lexicon.PERSON_VERBS,  # verb_after
         text[e : e + 1] == "$",  # currency_after
-        prev_word not in lexicon.LOCATIVES and in_company_name(text, tokens, i, j),  # in_company
+        (
+            prev_word not in lexicon.LOCATIVES
+            and (
+                firm_may_run_on(gap_before, prev_raw)
+                or firm_may_run_on(gap_after, next_raw)
+                or (tokens[j].word if j != i else first_word) in lexicon.CORPORATE_SUFFIXES
+            )
+            and in_company_name(text, tokens, i, j)
+        ),  # in_company
         province_cue,
         next_word in lexicon.DISEASE_WORDS,  # disease_after
         (
@@ -124,6 +133,14 @@ def after_origin_cue(tokens: TokenSequence, i: int, prev_word: str) -> bool:
         if i > n and tuple(tokens[i - 1 - n + m].word.casefold() for m in range(n)) == before:
             return True
     return False
+
+
+def firm_may_run_on(gap: str, word: str) -> bool:
+    """Whether a firm's name can run on from a span through its neighbour ``word`` beyond ``gap``: the gap is
+    one a firm's name allows (" ", " & ") and the word is capitalised (every corporate suffix is), "of" or
+    "and". :func:`in_company_name` holds only where this holds on one side or the span ends in a suffix,
+    so :func:`span_cues` asks it only then ("said Japan's" and "in Japan, the" are no firm)."""
+    return gap in _COMPANY_GAPS and (word[0].isupper() or word in ("of", "and"))
 
 
 def in_company_name(text: str, tokens: TokenSequence, i: int, j: int) -> bool:

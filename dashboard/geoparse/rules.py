@@ -331,6 +331,7 @@ _TESTS_BY_KIND = {
 
 #: The one candidate rule tried on every reading: "Miss" is not Mississippi, "Miss." is.
 STATE_ABBREVIATION_WITHOUT_PERIOD = "state_abbreviation_without_period"
+_STATE_ABBREVIATIONS = uslocal.STATE_ABBREVIATIONS
 
 
 def apply_rules(
@@ -357,7 +358,7 @@ def apply_rules(
     out = []
     single, dotted = cues.single, cues.dotted
     for c in cands:
-        if not dotted and c.name in uslocal.STATE_ABBREVIATIONS:
+        if not dotted and c.name in _STATE_ABBREVIATIONS:
             if fired is not None:
                 fired.append((STATE_ABBREVIATION_WITHOUT_PERIOD, c))
             continue
@@ -387,7 +388,7 @@ def no_reading_can_stay(key: str, cands: Sequence[Candidate], dotted: bool) -> b
     if key not in lexicon.COMMON_WORDS:
         return False
     for c in cands:
-        if not dotted and c.name in uslocal.STATE_ABBREVIATIONS:
+        if not dotted and c.name in _STATE_ABBREVIATIONS:
             continue
         if c.type != _LITERAL or c.upper or c.kind not in _COMMON_WORD_KINDS:
             return False
