@@ -272,9 +272,10 @@ def test_a_span_no_context_can_save_loses_every_reading_to_the_rules():
     for text in texts:
         tokens, spans = parser.matcher.match(text)
         for sp in spans:
-            key = norm(tokens[sp.first].word)
-            if sp.first != sp.last or not rules.no_reading_can_stay(key, sp.cands, text[sp.end - 1] == "."):
+            word = tokens[sp.first].word
+            if sp.first != sp.last or not rules.no_reading_can_stay(word, sp.cands, text[sp.end - 1] == "."):
                 continue
+            key = norm(word)
             doomed += 1
             for persons in ((), (key,)):
                 d = rules.Discourse(spans)

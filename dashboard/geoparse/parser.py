@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, cast
 from dashboard import historic, nameindex
 from dashboard.geoparse import rules, uslocal
 from dashboard.geoparse.cues import span_cues
-from dashboard.geoparse.matcher import Matcher, norm
+from dashboard.geoparse.matcher import Matcher
 from dashboard.geoparse.records import Candidate, Mention, Notes, Removal, Span, SpanCues
 from dashboard.geoparse.resolve import Resolver
 
@@ -123,7 +123,7 @@ class Geoparser:
             if (
                 removed is None
                 and i == sp.last
-                and rules.no_reading_can_stay(norm(tokens[i].word), sp.cands, text[sp.end - 1] == ".")
+                and rules.no_reading_can_stay(tokens[i].word, sp.cands, text[sp.end - 1] == ".")
             ):
                 cues.append(None)
                 first.append([])

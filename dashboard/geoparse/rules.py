@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 from dashboard import lexicon, placekinds
 from dashboard.geoparse import relations, uslocal
+from dashboard.geoparse.matcher import norm
 from dashboard.geoparse.records import Candidate, Span, SpanCues
 from dashboard.placekinds import MentionType
 
@@ -378,21 +379,19 @@ def apply_rules(
     return cands if len(out) == len(cands) else out
 
 
-def no_reading_can_stay(key: str, cands: Sequence[Candidate], dotted: bool) -> bool:
-    """Whether the rules remove every reading of a one-word name whatever the words around it: the word is a
-    common word and each reading a literal town, province or region (``common_word`` removes it if no rule
-    before it did: "March", "Bank", "Central") or a state's abbreviation without its period ("Miss"). The
-    parser skips the cues of such a span when it does not trace the rules (their removals are then
-    unnamed); remembering the word as a person's name changes nothing either, as that only ever touches
-    readings of the same word."""
-    if key not in lexicon.COMMON_WORDS:
-        return False
-    for c in cands:
+def no_reading_can_stay(word: str, cands: Sequence[Candidate], dotted: bool) -> bool:
+    """Whether the rules remove every reading of the one-word name ``word`` (as written) whatever the words
+    around it: the word is a common word and each reading a literal town, province or region
+    (``common_word`` removes it if no rule before it did: "March", "Bank", "Central") or a state's
+    abbreviation without its period ("Miss"). The parser skips the cues of such a span when it does not
+    trace the rules (their removals are then unnamed); remembering the word as a person's name changes
+    nothing either, as that only ever touches readings of the same word."""
+    for c in cands:  # the readings first: most names have one no rule is sure to remove ("Japan")
         if not dotted and c.name in _STATE_ABBREVIATIONS:
             continue
         if c.type != _LITERAL or c.upper or c.kind not in _COMMON_WORD_KINDS:
             return False
-    return True
+    return norm(word) in lexicon.COMMON_WORDS
 
 
 # -- article rules: the spans together ------------------------------------------------------------------
