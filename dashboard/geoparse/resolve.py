@@ -109,15 +109,20 @@ class Resolver:
         # Spans with the same word, readings and neighbours score alike: score each group once and weight
         # its votes by its size (an article repeats its places; cost follows distinct mentions).
         groups: dict[tuple[Any, ...], int] = {}
-        gid = []
-        for sp, surf, apo, box, listed in zip(spans, all_surfs, all_apos, all_boxes, all_lists, strict=True):
+        gid = []  # per span, its group
+        reps: list[int] = []  # per group, its first span
+        weights: list[int] = []  # per group, its number of spans
+        for k, (sp, surf, apo, box, listed) in enumerate(
+            zip(spans, all_surfs, all_apos, all_boxes, all_lists, strict=True)
+        ):
             key = (surf, (apo, box, listed), sp.start in pinned, tuple(map(id, sp.cands)))
-            gid.append(groups.setdefault(key, len(groups)))
-        reps = [0] * len(groups)
-        weights = [0] * len(groups)
-        for k in range(len(gid) - 1, -1, -1):
-            reps[gid[k]] = k
-            weights[gid[k]] += 1
+            g = groups.setdefault(key, len(groups))
+            if g == len(reps):
+                reps.append(k)
+                weights.append(1)
+            else:
+                weights[g] += 1
+            gid.append(g)
         g_spans = [spans[k] for k in reps]
         surfs = [all_surfs[k] for k in reps]
         inside = uslocal.containment(g_spans, surfs, self.counties, self.coords)
