@@ -128,16 +128,16 @@ class Geoparser:
                 cues.append(None)
                 first.append([])
                 continue
-            cu = span_cues(
+            here = span_cues(
                 text,
                 tokens,
                 sp,
                 k > 0 and spans[k - 1].last == i - 1,
                 k + 1 < n and spans[k + 1].first == sp.last + 1,
             )
-            cues.append(cu)
-            first.append(self._apply(cu, sp, discourse, removed))
-            if cu.after_origin_cue:
+            cues.append(here)
+            first.append(self._apply(here, sp, discourse, removed))
+            if here.after_origin_cue:
                 after_cue.append(sp.start)
         # Two passes: a word met as part of a person's name ("Bruce Ivins") is distrusted everywhere, also
         # before that ("Ivins" in the headline).

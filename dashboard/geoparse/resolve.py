@@ -240,6 +240,7 @@ class Resolver:
                 todo.append((k, c.place_id, rows.setdefault((surf, c.place_id), len(rows))))
         if not rows:
             return out
+        h_min: list[float] | np.ndarray
         if len(rows) * len(anchors) <= PAIRS_IN_PYTHON:
             h_min = _nearest_by_pairs(rows, anchors, coords)
         else:
