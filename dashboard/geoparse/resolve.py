@@ -295,8 +295,9 @@ def one_sense_per_discourse(
 
 #: Up to this many (city reading, anchor) pairs, :meth:`Resolver.proximity` measures them pair by pair
 #: (:func:`_nearest_by_pairs`); more, in one array computation (:func:`_nearest_by_arrays`): numpy's
-#: per-call overhead outweighs the arithmetic of an article's few dozen pairs.
-PAIRS_IN_PYTHON = 4096
+#: per-call overhead (~12 µs) outweighs the arithmetic of an article's few dozen pairs (~0.2 µs each);
+#: the two cost the same near 100 pairs.
+PAIRS_IN_PYTHON = 100
 
 Anchors = dict[tuple[str, str], tuple[float, float]]
 
