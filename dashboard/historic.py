@@ -159,6 +159,13 @@ def candidates_on(cands: Sequence[Any], day: date, table: Dates | None = None) -
     return [c for c, p in zip(cands, periods, strict=True) if p is None or _within(p, day)]
 
 
+#: Candidate lists :func:`spans_on` remembers as naming no dated place before that memo is cleared.
+UNDATED_MEMO_MAX = 50_000
+# id of a candidate list -> the list, known to name no dated place. The matcher hands out one list per name,
+# so most names are tested once per process; the list is held, so its id cannot be reused while remembered.
+_undated: dict[int, list[Any]] = {}
+
+
 def spans_on(spans: list[tuple], on: date | None) -> list[tuple]:
     """Apply :func:`candidates_on` to every span ``(..., candidates)`` naming a dated place; ``spans``
     itself when none does (most news names no dated place)."""
@@ -168,14 +175,22 @@ def spans_on(spans: list[tuple], on: date | None) -> list[tuple]:
         return spans
     out: list[tuple] | None = None
     memo: dict[int, list] = {}  # id of a candidate list -> its readings that day (lists repeat per name)
+    undated = _undated
     for k, sp in enumerate(spans):
         cands = sp[-1]
-        got = memo.get(id(cands))
-        if got is None:
+        if undated.get(id(cands)) is cands:
             got = cands
-            if not dated.isdisjoint([c.place_id for c in cands]):
-                got = candidates_on(cands, day or date.today())
-            memo[id(cands)] = got
+        else:
+            got = memo.get(id(cands))
+            if got is None:
+                got = cands
+                if dated.isdisjoint([c.place_id for c in cands]):
+                    if len(undated) >= UNDATED_MEMO_MAX:
+                        undated.clear()
+                    undated[id(cands)] = cands
+                else:
+                    got = candidates_on(cands, day or date.today())
+                memo[id(cands)] = got
         if got is not cands:
             if out is None:
                 out = list(spans[:k])

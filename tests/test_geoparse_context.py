@@ -58,6 +58,22 @@ def test_spatial_minimality_prefers_the_town_near_the_other_places():
     assert 32 < lat < 35 and -99 < lon < -95  # Gainesville, Texas; not Florida's or Georgia's
 
 
+def test_closeness_is_the_same_pair_by_pair_as_in_arrays():
+    # A short article's few pairs are measured in Python, a long list of towns in numpy: the same bits, so
+    # an article's picks never depend on how many towns it names.
+    from dashboard.geoparse import resolve
+
+    coords = default_parser().coords()
+    ids = sorted(coords)[::499][:120]
+    rows = {(f"w{k % 7}", pid): k for k, pid in enumerate(ids[::2])}
+    anchors = {(f"w{k % 5}", pid): coords[pid] for k, pid in enumerate(ids[1::2])}
+    pairs = resolve._nearest_by_pairs(rows, anchors, coords)
+    arrays = resolve._nearest_by_arrays(rows, anchors, coords).tolist()
+    assert pairs == arrays
+    assert len(set(pairs)) > 30  # distinct distances, none left at infinity
+    assert max(pairs) < 1
+
+
 def test_lazy_index_matches_names_with_and_without_accents():
     names = pd.DataFrame(
         {

@@ -272,9 +272,10 @@ def test_a_span_no_context_can_save_loses_every_reading_to_the_rules():
     for text in texts:
         tokens, spans = parser.matcher.match(text)
         for sp in spans:
-            key = norm(tokens[sp.first].word)
-            if sp.first != sp.last or not rules.no_reading_can_stay(key, sp.cands, text[sp.end - 1] == "."):
+            word = tokens[sp.first].word
+            if sp.first != sp.last or not rules.no_reading_can_stay(word, sp.cands, text[sp.end - 1] == "."):
                 continue
+            key = norm(word)
             doomed += 1
             for persons in ((), (key,)):
                 d = rules.Discourse(spans)
@@ -283,3 +284,32 @@ def test_a_span_no_context_can_save_loses_every_reading_to_the_rules():
                 assert rules.apply_rules(span_cues(text, tokens, sp, False, False), sp.cands, d) == []
     assert doomed >= 4
     assert [m.text for m in parser.parse("In March, Bank staff met in Paris, France.")] == ["Paris", "France"]
+
+
+def test_a_firms_name_runs_only_through_a_neighbour_that_can_carry_it():
+    # span_cues asks in_company_name only where firm_may_run_on holds on one side (or the span ends in a
+    # suffix): elsewhere in_company_name must be False, for every span of the seeds and these firms.
+    from dashboard import lexicon
+    from dashboard.geoparse.cues import firm_may_run_on, in_company_name
+
+    parser = default_parser()
+    texts = [p.read_text(encoding="utf-8") for p in sorted(settings.SEEDS_DIR.glob("*.txt"))]
+    texts.append(
+        "BP America Inc, Aluminum Co of America and Texas & Pacific Ltd said; Phillips Petroleum Co too."
+    )
+    firms = 0
+    for text in texts:
+        tokens, spans = parser.matcher.match(text)
+        for sp in spans:
+            i, j = sp.first, sp.last
+            before = text[tokens[i - 1].end : sp.start] if i > 0 else ""
+            after = text[sp.end : tokens[j + 1].start] if j + 1 < len(tokens) else ""
+            may = (
+                (i > 0 and firm_may_run_on(before, tokens[i - 1].word))
+                or (j + 1 < len(tokens) and firm_may_run_on(after, tokens[j + 1].word))
+                or tokens[j].word in lexicon.CORPORATE_SUFFIXES
+            )
+            inside = in_company_name(text, tokens, i, j)
+            assert may or not inside, text[sp.start : sp.end]
+            firms += inside
+    assert firms >= 4

@@ -34,7 +34,7 @@ def span_cues(text: str, tokens: TokenSequence, sp: Span, prev_matched: bool, ne
     if has_prev:
         _ps, prev_end, prev_raw = tokens[i - 1]
         gap_before = text[prev_end:s]
-        prev_adjacent = not _SENTENCE_BREAK.search(text, prev_end, s)
+        prev_adjacent = gap_before == " " or not _SENTENCE_BREAK.search(text, prev_end, s)
         if not prev_adjacent and gap_before in (". ", "."):
             # "Sen. Jones", "John A. Jones": a title or an initial with its period still qualifies the name.
             initial = len(prev_raw) == 1 and prev_raw.isupper()
@@ -49,7 +49,8 @@ def span_cues(text: str, tokens: TokenSequence, sp: Span, prev_matched: bool, ne
         next_raw = gap_after = ""
     next_word = next_raw.casefold()
     single = i == j
-    key = norm(tokens[i].word)
+    first_word = tokens[i].word
+    key = norm(first_word)
     surface = text[s:e]
     locative = prev_word in lexicon.LOCATIVES
     if not locative and has_next and gap_after == " ":
@@ -104,7 +105,15 @@ def span_cues(text: str, tokens: TokenSequence, sp: Span, prev_matched: bool, ne
         gap_after == " " and next_word in lexicon.SPEECH_VERBS,  # speech_after
         gap_after in (" ", "\u00a0") and next_word in lexicon.PERSON_VERBS,  # verb_after
         text[e : e + 1] == "$",  # currency_after
-        prev_word not in lexicon.LOCATIVES and in_company_name(text, tokens, i, j),  # in_company
+        (
+            prev_word not in lexicon.LOCATIVES
+            and (
+                firm_may_run_on(gap_before, prev_raw)
+                or firm_may_run_on(gap_after, next_raw)
+                or (tokens[j].word if j != i else first_word) in lexicon.CORPORATE_SUFFIXES
+            )
+            and in_company_name(text, tokens, i, j)
+        ),  # in_company
         province_cue,
         next_word in lexicon.DISEASE_WORDS,  # disease_after
         (
@@ -126,43 +135,57 @@ def after_origin_cue(tokens: TokenSequence, i: int, prev_word: str) -> bool:
     return False
 
 
+def firm_may_run_on(gap: str, word: str) -> bool:
+    """Whether a firm's name can run on from a span through its neighbour ``word`` beyond ``gap``: the gap is
+    one a firm's name allows (" ", " & ") and the word is capitalised (every corporate suffix is), "of" or
+    "and". :func:`in_company_name` holds only where this holds on one side or the span ends in a suffix,
+    so :func:`span_cues` asks it only then ("said Japan's" and "in Japan, the" are no firm)."""
+    return gap in _COMPANY_GAPS and (word[0].isupper() or word in ("of", "and"))
+
+
 def in_company_name(text: str, tokens: TokenSequence, i: int, j: int) -> bool:
     """Words ``i..j`` lie in a run of capitalised words (with "of", "and", "&") that holds a corporate
     suffix: "BP America Inc", "Aluminum Co of America", "Orion Royal Pacific Ltd"; or the span ends in a
     suffix after a capitalised word ("Phillips Petroleum Co", not Petroleum County), or is one ("Cos")."""
-    if tokens[j].word in lexicon.CORPORATE_SUFFIXES:
+    suffixes = lexicon.CORPORATE_SUFFIXES
+    first = tokens[i]
+    last = first if i == j else tokens[j]
+    if last.word in suffixes:
         if i == j:
             return True
         if i > 0:
             _s, prev_end, prev = tokens[i - 1]
-            if text[prev_end : tokens[i].start] == " " and prev[0].isupper():
+            if text[prev_end : first.start] == " " and prev[0].isupper():
                 return True
-    n_words = len(tokens)
-    for step, edge in ((1, j), (-1, i)):
-        k = edge
-        for _ in range(COMPANY_RUN):
-            n = k + step
-            if n < 0 or n >= n_words:
-                break
-            # Every gap a firm's name allows (" ", " & ") has a space at each end: test the one next to
-            # word k before reading word n (a word past a span is found on demand, "Brazil, said").
-            here = tokens[k]
-            if step == 1:
-                if not text.startswith(" ", here.end):
-                    break
-                nxt = tokens[n]
-                gap = text[here.end : nxt.start]
-            else:
-                if here.start == 0 or text[here.start - 1] != " ":
-                    break
-                nxt = tokens[n]
-                gap = text[nxt.end : here.start]
-            if gap not in _COMPANY_GAPS:
-                break
-            w = nxt.word
-            if w in lexicon.CORPORATE_SUFFIXES:
-                return True
-            if not (w[0].isupper() or w in ("of", "and")):
-                break
-            k = n
+    # Every gap a firm's name allows (" ", " & ") has a space at each end: test the one next to a word
+    # before reading the word beyond it (a word past a span is found on demand, "Brazil, said"). Rightwards
+    # from the span's last word, then leftwards from its first.
+    here, k = last, j
+    for _ in range(COMPANY_RUN):
+        k += 1
+        if not text.startswith(" ", here.end) or k >= len(tokens):
+            break
+        nxt = tokens[k]
+        if text[here.end : nxt.start] not in _COMPANY_GAPS:
+            break
+        w = nxt.word
+        if w in suffixes:
+            return True
+        if not (w[0].isupper() or w in ("of", "and")):
+            break
+        here = nxt
+    here, k = first, i
+    for _ in range(COMPANY_RUN):
+        k -= 1
+        if k < 0 or here.start == 0 or text[here.start - 1] != " ":
+            break
+        nxt = tokens[k]
+        if text[nxt.end : here.start] not in _COMPANY_GAPS:
+            break
+        w = nxt.word
+        if w in suffixes:
+            return True
+        if not (w[0].isupper() or w in ("of", "and")):
+            break
+        here = nxt
     return False

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, cast
 from dashboard import historic, nameindex
 from dashboard.geoparse import rules, uslocal
 from dashboard.geoparse.cues import span_cues
-from dashboard.geoparse.matcher import Matcher, norm
+from dashboard.geoparse.matcher import Matcher
 from dashboard.geoparse.records import Candidate, Mention, Notes, Removal, Span, SpanCues
 from dashboard.geoparse.resolve import Resolver
 
@@ -110,42 +110,48 @@ class Geoparser:
         tokens, spans = self.matcher.match(text)
         spans = _on_date(spans, on)
         n = len(spans)
-        # A span no context can save ("March", "Bank") needs no cues unless the rules are traced.
         removed: dict[int, list[tuple[str, Candidate]]] | None = {} if explain else None
-        doomed = [
-            removed is None
-            and sp.first == sp.last
-            and rules.no_reading_can_stay(norm(tokens[sp.first].word), sp.cands, text[sp.end - 1] == ".")
-            for sp in spans
-        ]
-        cues = [
-            None
-            if doomed[k]
-            else span_cues(
+        discourse = rules.Discourse(spans)
+        # One pass over the spans: each span's cues, then the rules on its readings (a span's cues never
+        # depend on the rules' verdicts on the others).
+        cues: list[SpanCues | None] = []
+        first: list[list[Candidate]] = []
+        after_cue: list[int] = []  # starts of the spans right after an origin cue ("born in")
+        for k, sp in enumerate(spans):
+            i = sp.first
+            # A span no context can save ("March", "Bank") needs no cues unless the rules are traced.
+            if (
+                removed is None
+                and i == sp.last
+                and rules.no_reading_can_stay(tokens[i].word, sp.cands, text[sp.end - 1] == ".")
+            ):
+                cues.append(None)
+                first.append([])
+                continue
+            here = span_cues(
                 text,
                 tokens,
                 sp,
-                k > 0 and spans[k - 1].last == sp.first - 1,
+                k > 0 and spans[k - 1].last == i - 1,
                 k + 1 < n and spans[k + 1].first == sp.last + 1,
             )
-            for k, sp in enumerate(spans)
-        ]
+            cues.append(here)
+            first.append(self._apply(here, sp, discourse, removed))
+            if here.after_origin_cue:
+                after_cue.append(sp.start)
         # Two passes: a word met as part of a person's name ("Bruce Ivins") is distrusted everywhere, also
         # before that ("Ivins" in the headline).
-        discourse = rules.Discourse(spans)
-        first = [
-            [] if cu is None else self._apply(cu, sp, discourse, removed)
-            for sp, cu in zip(spans, cues, strict=True)
-        ]
         kept = []
         persons = discourse.persons
         for sp, cu, got in zip(spans, cues, first, strict=True):
             if persons and cu is not None and cu.single and cu.key in persons:  # only these can change
                 got = self._apply(cu, sp, discourse, removed)
-            if got:
+            if got is sp.cands:  # the rules removed nothing
+                kept.append(sp)
+            elif got:
                 kept.append(Span(sp.first, sp.last, sp.start, sp.end, got))  # (faster than _replace)
         kept = uslocal.add_counties(text, kept)
-        cued = frozenset(sp.start for sp, cu in zip(spans, cues, strict=True) if cu and cu.after_origin_cue)
+        cued = frozenset(after_cue)
         container = rules.stated_container(text, kept, cued)
         origin = rules.origin_country(text, container.spans, container.pinned, cued)
         notes = None

@@ -109,15 +109,20 @@ class Resolver:
         # Spans with the same word, readings and neighbours score alike: score each group once and weight
         # its votes by its size (an article repeats its places; cost follows distinct mentions).
         groups: dict[tuple[Any, ...], int] = {}
-        gid = []
-        for sp, surf, apo, box, listed in zip(spans, all_surfs, all_apos, all_boxes, all_lists, strict=True):
+        gid = []  # per span, its group
+        reps: list[int] = []  # per group, its first span
+        weights: list[int] = []  # per group, its number of spans
+        for k, (sp, surf, apo, box, listed) in enumerate(
+            zip(spans, all_surfs, all_apos, all_boxes, all_lists, strict=True)
+        ):
             key = (surf, (apo, box, listed), sp.start in pinned, tuple(map(id, sp.cands)))
-            gid.append(groups.setdefault(key, len(groups)))
-        reps = [0] * len(groups)
-        weights = [0] * len(groups)
-        for k in range(len(gid) - 1, -1, -1):
-            reps[gid[k]] = k
-            weights[gid[k]] += 1
+            g = groups.setdefault(key, len(groups))
+            if g == len(reps):
+                reps.append(k)
+                weights.append(1)
+            else:
+                weights[g] += 1
+            gid.append(g)
         g_spans = [spans[k] for k in reps]
         surfs = [all_surfs[k] for k in reps]
         inside = uslocal.containment(g_spans, surfs, self.counties, self.coords)
@@ -144,40 +149,10 @@ class Resolver:
                     ctxs = [g._replace(near=n) for g, n in zip(ctxs, near, strict=True)]
             if same:
                 break
-        # One sense per discourse: a word that names a place resolves to the same place throughout an
-        # article; its best-supported reading wins where a context rule had removed that reading
-        # ("in Dublin" decides "Dublin Arts Council", whose capitalised neighbour hid the town).
         own = list(ranked)  # each group's own result, before one sense per discourse
         source = list(range(len(ranked)))  # the group whose scoring a group's result comes from
-        best_of: dict[str, tuple[Ranked, int, int]] = {}
-        for g, (r, surf, sp) in enumerate(zip(ranked, surfs, g_spans, strict=True)):
-            usable = (
-                r.cand is not uslocal.COUNTY_PLACEHOLDER and r.cand.type == _LITERAL and r.score >= MIN_SCORE
-            )
-            if (
-                usable
-                and sp.start not in fallback
-                and (surf not in best_of or r.score > best_of[surf][0].score)
-            ):
-                best_of[surf] = (r, sp.end - sp.start, g)
-        for g, (r, surf, sp) in enumerate(zip(ranked, surfs, g_spans, strict=True)):
-            got = best_of.get(surf)
-            if got is None:
-                continue
-            b, b_len, b_g = got
-            # Only where this span could not weigh that reading itself: a context rule removed it. A
-            # longer word takes a shorter one's reading ("Lancashire County"), not the reverse ("Kansas" is
-            # not "Kansas City").
-            if (
-                sp.start not in pinned
-                and b_len <= sp.end - sp.start
-                and r.cand is not b.cand
-                and r.cand.type == _LITERAL
-                and r.score >= MIN_SCORE
-                and b.cand not in sp.cands
-            ):
-                ranked[g] = b
-                source[g] = b_g
+        if len(set(surfs)) < len(surfs):  # a word of one group only has no other sense to follow
+            one_sense_per_discourse(ranked, source, surfs, g_spans, pinned, fallback)
         picks = [ranked[g].cand for g in gid]
         state = uslocal.article_state(picks)
         mentions = []
@@ -236,7 +211,11 @@ class Resolver:
         anchors are the current picks that are cities, never those of the same word.
         """
         out: list[dict[str, float]] = [{} for _ in spans]
-        ambiguous = [k for k, sp in enumerate(spans) if sum(x.kind == "city" for x in sp.cands) > 1]
+        ambiguous = [
+            k
+            for k, sp in enumerate(spans)
+            if len(sp.cands) > 1 and sum(x.kind == "city" for x in sp.cands) > 1
+        ]
         if not ambiguous:
             return out
         coords = self.coords()
@@ -248,15 +227,12 @@ class Resolver:
                 anchors.setdefault((surf, b.place_id), coords[b.place_id])
         if not anchors:
             return out
-        # Every (word, city reading) against every anchor in one array computation (an article's dozens of
-        # small ones cost more in numpy's per-call overhead than in arithmetic).
-        a_surf = np.array([key[0] for key in anchors], dtype=object)
-        a_xy = np.radians(np.array(list(anchors.values()), dtype=float))
+        anchor_surfs = {key[0] for key in anchors}
         rows: dict[tuple[str, str], int] = {}  # (word, city id) -> its row
         todo: list[tuple[int, str, int]] = []  # (span, city id, row)
         for k in ambiguous:
             surf = surfs[k]
-            if not (a_surf != surf).any():
+            if len(anchor_surfs) == 1 and surf in anchor_surfs:
                 continue  # every anchor is this same word
             for c in spans[k].cands:
                 if c.kind != "city" or c.place_id not in coords:
@@ -264,23 +240,110 @@ class Resolver:
                 todo.append((k, c.place_id, rows.setdefault((surf, c.place_id), len(rows))))
         if not rows:
             return out
-        p = np.radians(np.array([coords[pid] for _surf, pid in rows], dtype=float))
-        lat1 = np.ascontiguousarray(p[:, 0]).reshape(-1, 1)
-        lon1 = np.ascontiguousarray(p[:, 1]).reshape(-1, 1)
-        lat2 = np.ascontiguousarray(a_xy[:, 0]).reshape(1, -1)
-        lon2 = np.ascontiguousarray(a_xy[:, 1]).reshape(1, -1)
-        h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-        word = np.array([surf for surf, _pid in rows], dtype=object).reshape(-1, 1)
-        h_min = np.where(a_surf.reshape(1, -1) != word, h, np.inf).min(axis=1)
+        h_min: list[float] | np.ndarray
+        if len(rows) * len(anchors) <= PAIRS_IN_PYTHON:
+            h_min = _nearest_by_pairs(rows, anchors, coords)
+        else:
+            h_min = _nearest_by_arrays(rows, anchors, coords)
+        # numpy's arcsin, not math.asin: they differ in the last bit now and then (numpy's gives the same
+        # bits for an array as for each element alone).
         closeness = []
-        for x in h_min:
-            # numpy's scalar arcsin, not math.asin: they differ in the last bit now and then.
-            d = _EARTH_DIAMETER_KM * float(np.arcsin(np.sqrt(x)))
+        for d in (_EARTH_DIAMETER_KM * np.arcsin(np.sqrt(h_min))).tolist():
             # 20 km or closer: full closeness; 200 km: half; 2,000 km: none.
             closeness.append(max(0.0, min(1.0, 1.0 - math.log10(max(d, NEAR_FULL_KM) / NEAR_FULL_KM) / 2.0)))
         for k, pid, r in todo:
             out[k][pid] = closeness[r]
         return out
+
+
+def one_sense_per_discourse(
+    ranked: list[Ranked],
+    source: list[int],
+    surfs: Sequence[str],
+    g_spans: Sequence[Span],
+    pinned: frozenset[int],
+    fallback: frozenset[int],
+) -> None:
+    """One sense per discourse, on the groups' results ``ranked`` in place (``source[g]``: the group whose
+    result group ``g`` takes): a word that names a place resolves to the same place throughout an article;
+    its best-supported reading wins where a context rule had removed that reading ("in Dublin" decides
+    "Dublin Arts Council", whose capitalised neighbour hid the town)."""
+    best_of: dict[str, tuple[Ranked, int, int]] = {}
+    for g, (r, surf, sp) in enumerate(zip(ranked, surfs, g_spans, strict=True)):
+        usable = r.cand is not uslocal.COUNTY_PLACEHOLDER and r.cand.type == _LITERAL and r.score >= MIN_SCORE
+        if usable and sp.start not in fallback and (surf not in best_of or r.score > best_of[surf][0].score):
+            best_of[surf] = (r, sp.end - sp.start, g)
+    for g, (r, surf, sp) in enumerate(zip(ranked, surfs, g_spans, strict=True)):
+        got = best_of.get(surf)
+        if got is None:
+            continue
+        b, b_len, b_g = got
+        # Only where this span could not weigh that reading itself: a context rule removed it. A
+        # longer word takes a shorter one's reading ("Lancashire County"), not the reverse ("Kansas" is
+        # not "Kansas City").
+        if (
+            sp.start not in pinned
+            and b_len <= sp.end - sp.start
+            and r.cand is not b.cand
+            and r.cand.type == _LITERAL
+            and r.score >= MIN_SCORE
+            and b.cand not in sp.cands
+        ):
+            ranked[g] = b
+            source[g] = b_g
+
+
+#: Up to this many (city reading, anchor) pairs, :meth:`Resolver.proximity` measures them pair by pair
+#: (:func:`_nearest_by_pairs`); more, in one array computation (:func:`_nearest_by_arrays`): numpy's
+#: per-call overhead (~12 µs) outweighs the arithmetic of an article's few dozen pairs (~0.2 µs each);
+#: the two cost the same near 100 pairs.
+PAIRS_IN_PYTHON = 100
+
+Anchors = dict[tuple[str, str], tuple[float, float]]
+
+
+def _nearest_by_pairs(
+    rows: Mapping[tuple[str, str], int], anchors: Anchors, coords: Mapping[str, tuple[float, float]]
+) -> list[float]:
+    """Per row (word, city id), the haversine term ``h`` of its nearest anchor of another word (the distance
+    is ``2R asin(sqrt(h))``); the same bits as :func:`_nearest_by_arrays` (the C library's sin and cos; the
+    same operations in the same order)."""
+    rad = math.radians
+    a = [(surf, rad(lat), rad(lon)) for (surf, _pid), (lat, lon) in anchors.items()]
+    a_cos = [math.cos(lat2) for _surf, lat2, _lon2 in a]
+    out = []
+    for surf, pid in rows:
+        lat, lon = coords[pid]
+        lat1, lon1 = rad(lat), rad(lon)
+        cos1 = math.cos(lat1)
+        best = math.inf
+        for (surf2, lat2, lon2), cos2 in zip(a, a_cos, strict=True):
+            if surf2 != surf:
+                x = math.sin((lat2 - lat1) / 2)
+                y = math.sin((lon2 - lon1) / 2)
+                h = x * x + cos1 * cos2 * (y * y)
+                if h < best:
+                    best = h
+        out.append(best)
+    return out
+
+
+def _nearest_by_arrays(
+    rows: Mapping[tuple[str, str], int], anchors: Anchors, coords: Mapping[str, tuple[float, float]]
+) -> np.ndarray:
+    """:func:`_nearest_by_pairs` as one array computation (every row against every anchor)."""
+    a_surf = np.array([key[0] for key in anchors], dtype=object)
+    a_xy = np.radians(np.array(list(anchors.values()), dtype=float))
+    p = np.radians(np.array([coords[pid] for _surf, pid in rows], dtype=float))
+    lat1 = np.ascontiguousarray(p[:, 0]).reshape(-1, 1)
+    lon1 = np.ascontiguousarray(p[:, 1]).reshape(-1, 1)
+    lat2 = np.ascontiguousarray(a_xy[:, 0]).reshape(1, -1)
+    lon2 = np.ascontiguousarray(a_xy[:, 1]).reshape(1, -1)
+    x = np.sin((lat2 - lat1) / 2)
+    y = np.sin((lon2 - lon1) / 2)
+    h = x * x + np.cos(lat1) * np.cos(lat2) * (y * y)
+    word = np.array([surf for surf, _pid in rows], dtype=object).reshape(-1, 1)
+    return np.where(a_surf.reshape(1, -1) != word, h, np.inf).min(axis=1)
 
 
 #: Surfaces remembered by :func:`_surface` before that memo is cleared (bounds a server's memory).

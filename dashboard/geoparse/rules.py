@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 from dashboard import lexicon, placekinds
 from dashboard.geoparse import relations, uslocal
+from dashboard.geoparse.matcher import norm
 from dashboard.geoparse.records import Candidate, Span, SpanCues
 from dashboard.placekinds import MentionType
 
@@ -331,6 +332,7 @@ _TESTS_BY_KIND = {
 
 #: The one candidate rule tried on every reading: "Miss" is not Mississippi, "Miss." is.
 STATE_ABBREVIATION_WITHOUT_PERIOD = "state_abbreviation_without_period"
+_STATE_ABBREVIATIONS = uslocal.STATE_ABBREVIATIONS
 
 
 def apply_rules(
@@ -339,8 +341,8 @@ def apply_rules(
     d: Discourse,
     fired: list[tuple[str, Candidate]] | None = None,
 ) -> list[Candidate]:
-    """The readings of one span that the span and candidate rules leave; with ``fired``, each reading a
-    rule removed is appended as (rule name, reading)."""
+    """The readings of one span that the span and candidate rules leave (``cands`` itself when they remove
+    none); with ``fired``, each reading a rule removed is appended as (rule name, reading)."""
     for name, holds, keep in SPAN_RULES:
         if holds(cues, cands):
             if keep is None:
@@ -348,15 +350,16 @@ def apply_rules(
                     fired.extend((name, c) for c in cands)
                 return []
             kept = [c for c in cands if keep(c)]
-            if fired is not None and len(kept) < len(cands):
-                fired.extend((name, c) for c in cands if c not in kept)
-            cands = kept
-            if not cands:
-                return []
+            if len(kept) < len(cands):
+                if fired is not None:
+                    fired.extend((name, c) for c in cands if c not in kept)
+                cands = kept
+                if not cands:
+                    return []
     out = []
     single, dotted = cues.single, cues.dotted
     for c in cands:
-        if not dotted and c.name in uslocal.STATE_ABBREVIATIONS:
+        if not dotted and c.name in _STATE_ABBREVIATIONS:
             if fired is not None:
                 fired.append((STATE_ABBREVIATION_WITHOUT_PERIOD, c))
             continue
@@ -373,24 +376,22 @@ def apply_rules(
                 break
         else:
             out.append(c)
-    return out
+    return cands if len(out) == len(cands) else out
 
 
-def no_reading_can_stay(key: str, cands: Sequence[Candidate], dotted: bool) -> bool:
-    """Whether the rules remove every reading of a one-word name whatever the words around it: the word is a
-    common word and each reading a literal town, province or region (``common_word`` removes it if no rule
-    before it did: "March", "Bank", "Central") or a state's abbreviation without its period ("Miss"). The
-    parser skips the cues of such a span when it does not trace the rules (their removals are then
-    unnamed); remembering the word as a person's name changes nothing either, as that only ever touches
-    readings of the same word."""
-    if key not in lexicon.COMMON_WORDS:
-        return False
-    for c in cands:
-        if not dotted and c.name in uslocal.STATE_ABBREVIATIONS:
+def no_reading_can_stay(word: str, cands: Sequence[Candidate], dotted: bool) -> bool:
+    """Whether the rules remove every reading of the one-word name ``word`` (as written) whatever the words
+    around it: the word is a common word and each reading a literal town, province or region
+    (``common_word`` removes it if no rule before it did: "March", "Bank", "Central") or a state's
+    abbreviation without its period ("Miss"). The parser skips the cues of such a span when it does not
+    trace the rules (their removals are then unnamed); remembering the word as a person's name changes
+    nothing either, as that only ever touches readings of the same word."""
+    for c in cands:  # the readings first: most names have one no rule is sure to remove ("Japan")
+        if not dotted and c.name in _STATE_ABBREVIATIONS:
             continue
         if c.type != _LITERAL or c.upper or c.kind not in _COMMON_WORD_KINDS:
             return False
-    return True
+    return norm(word) in lexicon.COMMON_WORDS
 
 
 # -- article rules: the spans together ------------------------------------------------------------------

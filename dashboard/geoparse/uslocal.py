@@ -102,9 +102,11 @@ def containment(
     the county polygons and city points on first need.
     """
     out: list[set[str]] = [set() for _ in spans]
-    county_k = [k for k, sp in enumerate(spans) if any(c.kind == "county" and c.province for c in sp.cands)]
+    # (one flat pass over every reading: most articles name no county)
+    county_k = [k for k, sp in enumerate(spans) for c in sp.cands if c.kind == "county" and c.province]
     if not county_k:
         return out
+    county_k = list(dict.fromkeys(county_k))
     # Towns in US states only: county candidates are all American.
     town_k = [
         k for k, sp in enumerate(spans) if any(c.kind == "city" and c.country == "USA" for c in sp.cands)
