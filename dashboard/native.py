@@ -11,7 +11,6 @@ says which runs).
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import logging
 import os
@@ -88,7 +87,6 @@ def build_key(root: Path = settings.PROJECT_ROOT) -> str:
     return h.hexdigest()[:24]
 
 
-@functools.cache
 def build_folder(root: Path = settings.PROJECT_ROOT, native_dir: Path = NATIVE_DIR) -> Path | None:
     """The finished build for the current sources, or None (the interpreted modules run)."""
     if os.environ.get(NATIVE_ENV, "1") == "0":
@@ -188,17 +186,20 @@ def _prune(native_dir: Path, keep: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Build unless current; print one line. Exit 1 when it could not be built (the Python modules run)."""
+    """Build unless current (silent then); exit 1 when it could not be built (the Python modules run)."""
     args = sys.argv[1:] if argv is None else argv
     if args[:1] == ["--compile-into"]:
         _compile_into(Path(args[1]))
         return 0
+    if (NATIVE_DIR / build_key() / STAMP).is_file():
+        build()  # marks it used
+        return 0
+    print("setup: compiling the geoparser with mypyc into .cache/native (a minute or two)")
     try:
-        folder = build()
+        build()
     except (BuildError, OSError) as e:  # no compiler, mypyc rejects a module: the Python modules still run
         print(f"setup: the geoparser was not compiled ({e}); it runs as plain Python")
         return 1
-    print(f"setup: compiled geoparser ready in {folder.relative_to(settings.PROJECT_ROOT)}")
     return 0
 
 
