@@ -14,10 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 from dashboard import settings
@@ -122,6 +119,10 @@ def build(
     so a failed or concurrent build never leaves a half-built folder that would be used. ``env``: the
     environment of the compiling process (default: this one's; ``CC`` picks the C compiler).
     """
+    import shutil
+    import subprocess
+    import tempfile
+
     key = build_key(root)
     dest = native_dir / key
     if (dest / STAMP).is_file():
@@ -157,6 +158,8 @@ class BuildError(RuntimeError):
 def _compile_into(out: Path) -> None:
     """Run mypyc over :data:`MODULES` (from the project root, with its mypy settings) and build the
     extension modules into ``out``."""
+    import shutil
+
     from mypyc.build import mypycify
     from setuptools import Distribution
 
@@ -175,6 +178,8 @@ def _compile_into(out: Path) -> None:
 
 def _prune(native_dir: Path, keep: Path) -> None:
     """Remove all but the :data:`KEEP_BUILDS` most recently used builds (``keep`` always stays)."""
+    import shutil
+
     builds = sorted(
         (p for p in native_dir.iterdir() if p.is_dir() and not p.name.startswith("tmp-")),
         key=lambda p: p.stat().st_mtime,

@@ -7,10 +7,12 @@ checks cannot skip; elsewhere (no C compiler) the build-dependent ones skip and 
 from __future__ import annotations
 
 import ast
+import copy
 import importlib
 import importlib.machinery
 import json
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -116,6 +118,17 @@ def test_compiled_and_interpreted_stages_give_the_same_mentions():
     assert (compiled, interpreted) == (True, False)
     assert len(got) > 50
     assert got == expected
+
+
+def test_mentions_pickle_and_copy_in_either_mode():
+    # multiprocessing and Dask pickle what a parse returns: the frozen records stay plain Python classes when
+    # compiled (mypyc's own would not unpickle them).
+    from dashboard.geoparse import geoparse
+
+    mentions = geoparse(SAMPLE.read_text(encoding="utf-8"), explain=True)
+    assert mentions and all(m.why is not None for m in mentions)
+    assert pickle.loads(pickle.dumps(mentions)) == mentions
+    assert copy.deepcopy(mentions) == mentions
 
 
 def project_copy(tmp_path: Path, folder: Path) -> Path:
