@@ -56,10 +56,11 @@ def main() -> None:
     sample = (ROOT / "seeds" / "000_f76bc0d3d06c699a.txt").read_text(encoding="utf-8")
 
     t0 = time.perf_counter()
-    from dashboard.geoparse import default_parser
+    from dashboard.geoparse import compiled, default_parser
 
     parser = default_parser()
     t_load = time.perf_counter() - t0
+    print("geoparser stages:", "compiled (dashboard/native.py)" if compiled() else "interpreted")
     print(f"index load ({parser.index.source})")
     print(f"  names index ready                      {t_load:6.2f} s")
 

@@ -6,11 +6,15 @@ The real ``Geoparser.parse`` runs; each stage function is wrapped by a timer (ma
 article's date, cues, span and candidate rules, counties and the article rules, resolution). The wrappers add
 about 0.2 µs per call, so the per-span stages (cues, rules) read slightly high. Best of ``--repeat`` passes,
 after one pass that warms every cache. Compare with bench_geoparse.py's geotext and Aho-Corasick figures.
+
+It times the interpreted modules (``DASHBOARD_NATIVE=0``): compiled ones call each other directly, past any
+wrapper (bench_native.py compares the two).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -19,6 +23,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+os.environ["DASHBOARD_NATIVE"] = "0"  # before dashboard.geoparse is imported
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_geoparse import reuters_bodies  # noqa: E402

@@ -146,7 +146,7 @@ class NameIndex:
     capital: np.ndarray
     names: StringTable
     pids: list[str]
-    kinds: list[str]
+    kinds: list[str | None]  # the last entry is None (no kind), as in every code table
     countries: list[str | None]
     provinces: list[str | None]
     lower_ok: list[str]

@@ -14,6 +14,9 @@ if ! cmp -s requirements.lock "$stamp"; then
   .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -r requirements.lock
   cp requirements.lock "$stamp"
 fi
+# The geoparser's stages compiled with mypyc into .cache/native (a minute or two, only when their sources
+# changed; dashboard/native.py); without a C compiler it says so and the same modules run as Python.
+.venv/bin/python -m dashboard.native || true
 bash scripts/fetch_web_assets.sh
 bash scripts/fetch_reuters.sh
 # The names index and geometry store in .cache/ (memory-mapped by the CLI and the dashboard; quick when built).

@@ -4,6 +4,7 @@ line for a reader), in the API, the places frame and the command line; and askin
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import subprocess
@@ -123,7 +124,7 @@ def test_explaining_costs_nothing_unless_asked_and_changes_no_result():
     plain = default_parser().parse(text)
     explained = default_parser().parse(text, explain=True)
     assert all(m.why is None for m in plain)
-    assert [m.__class__(**{**m.__dict__, "why": None}) for m in explained] == plain
+    assert [dataclasses.replace(m, why=None) for m in explained] == plain
 
 
 def test_the_places_frame_has_a_why_column_when_asked():

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
 
+from mypy_extensions import mypyc_attr
+
 from dashboard.placekinds import MentionType
 
 
@@ -105,6 +107,9 @@ class Notes(NamedTuple):
     origin: frozenset[int]  # decided by origin_country
 
 
+# The frozen records stay plain Python classes when compiled (dashboard/native.py): they pickle as they do
+# interpreted (multiprocessing, Dask), where mypyc's own classes could not unpickle a frozen dataclass.
+@mypyc_attr(native_class=False)
 @dataclass(frozen=True)
 class RunnerUp:
     """The best reading that lost: its place, and its score (None when a rule removed it before scoring)."""
@@ -134,6 +139,7 @@ class Contribution(NamedTuple):
     value: float
 
 
+@mypyc_attr(native_class=False)
 @dataclass(frozen=True)
 class Why:
     """Why a mention resolved as it did: the rules that fired, the features of the chosen reading with their
@@ -156,6 +162,7 @@ class Why:
         }
 
 
+@mypyc_attr(native_class=False)
 @dataclass(frozen=True)
 class Mention:
     """One place mention: offsets into the whole text and the place it resolves to."""
