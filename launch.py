@@ -114,9 +114,6 @@ def warm_up(files: Any = None, script: Path = APP) -> dict[str, float]:
         for name in app_imports(script):
             with contextlib.suppress(ImportError):  # a name, not a module; or missing: the app says so
                 importlib.import_module(name)
-        # Imported by the work below when first needed; here, so that its steps time the work alone.
-        importlib.import_module("dashboard.geoparse")
-        importlib.import_module("dashboard.claims")
         # Streamlit names a component by the module declaring it (inspect.getmodule on a frame), which
         # resolves the path of every imported module once and caches it: 0.07-0.2 s of the first script
         # run for the 1,500 modules imported here, unless this thread fills that cache first.
