@@ -118,8 +118,7 @@ def warm_up(files: Any = None, script: Path = APP) -> dict[str, float]:
         # resolves the path of every imported module once and caches it: 0.07-0.2 s of the first script
         # run for the 1,500 modules imported here, unless this thread fills that cache first.
         inspect.getmodule(inspect.currentframe())
-    from dashboard import appcache, mapview, report, settings
-    from dashboard.article import read_article
+    from dashboard import appcache, mapview, report
     from dashboard.gazetteer import geodata_version, get_gazetteer
     from dashboard.language import check_language
     from dashboard.placekinds import MentionType
@@ -134,26 +133,18 @@ def warm_up(files: Any = None, script: Path = APP) -> dict[str, float]:
             mapview.land_asset(lambda: mapview.land_geojson(land("country", display=True)), geodata_version())
         except OSError as exc:
             log.warning("land backdrop not written: %s", exc)
-    seeds = sorted(p for p in settings.SEEDS_DIR.iterdir() if p.suffix in (".txt", ".md"))
-    if not seeds:
+    a = appcache.sample_article()
+    if a is None:
         return steps
-    a = read_article(seeds[0].read_bytes(), seeds[0].name)
     with _step(steps, "language"):
         lang = cached("language", digest(a.text), lambda: check_language(a.text))
     if not lang.supported:
         return steps
     with _step(steps, "geoparse"):
-        mentions, places = cached(
-            "parse", appcache.parse_key(a.text, a.date), lambda: appcache.compute_parse(a.text, a.date), files
-        )
-    fixes = report.Corrections()
+        mentions, places = appcache.parse_result(a.text, a.date, files)
     with _step(steps, "claims"):
-        claims = cached(
-            "claims",
-            appcache.claims_key(a.text, a.date, fixes),
-            lambda: appcache.compute_claims(a.text, a.date, mentions),
-            files,
-        )
+        claims = appcache.claims_result(a.text, a.date, mentions, files)
+    fixes = report.Corrections()
     with _step(steps, "layers"):
         text, mentions, places = report.combine([(a.text, mentions, places)], None)
         text_key = digest(text, [(a.date, False, fixes)])

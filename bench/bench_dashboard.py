@@ -55,6 +55,34 @@ def bench_apptest() -> dict:
     }
 
 
+#: A fresh process: launch.py's warm-up (no saved results), then a session's first script run (AppTest).
+WARMED_RUN = """
+import json, sys, tempfile, time
+from pathlib import Path
+sys.path.insert(0, {root!r})
+import launch
+from dashboard import appcache
+from streamlit.testing.v1 import AppTest
+t0 = time.perf_counter()
+steps = launch.warm_up(appcache.ResultFiles(Path(tempfile.mkdtemp())))
+took = time.perf_counter() - t0
+at = AppTest.from_file({app!r}, default_timeout=300)
+t0 = time.perf_counter()
+at.run()
+print(json.dumps({{"warm_up_s": round(took, 3), **{{f"warm_up_{{k}}_s": v for k, v in steps.items()}},
+    "apptest_first_run_after_warm_up_s": round(time.perf_counter() - t0, 3)}}))
+"""
+
+
+def bench_apptest_warmed() -> dict:
+    """What the warm-up takes in a fresh process, and a session's first script run after it."""
+    import subprocess
+
+    code = WARMED_RUN.format(root=str(ROOT), app=str(ROOT / "streamlit_app.py"))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def bench_browser() -> dict:
     """Start the server, open the sample offline in Debian Chromium, and count time and bytes."""
     from playwright.sync_api import sync_playwright
@@ -292,6 +320,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="warm new pages per app")
     args = parser.parse_args()
     out = bench_apptest()
+    out.update(bench_apptest_warmed())
     if not args.no_browser:
         out.update(bench_time_to_map(args.repeat))
         out.update(bench_main_thread())

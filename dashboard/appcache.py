@@ -17,6 +17,7 @@ import hashlib
 import logging
 import os
 import pickle
+import shutil
 import tempfile
 from collections.abc import Callable, Hashable
 from datetime import date
@@ -99,6 +100,46 @@ def compute_claims(text: str, on: date | None, mentions: list[Any]) -> list[dict
     return [c.to_dict() for c in check_claims(text, on=on, mentions=mentions)]
 
 
+def sample_article() -> Any:
+    """The article a new page shows: the first readable bundled sample (``settings.SEEDS_DIR``), or None."""
+    from dashboard.article import read_article
+    from dashboard.errors import InputError
+
+    for path in sorted(p for p in settings.SEEDS_DIR.iterdir() if p.suffix in (".txt", ".md")):
+        try:
+            return read_article(path.read_bytes(), path.name)
+        except (OSError, InputError):
+            continue
+    return None
+
+
+def parse_result(text: str, on: date | None, files: ResultFiles | None = None) -> Parsed:
+    """An article's parse through the process cache (and through ``files`` when given)."""
+    return cached("parse", parse_key(text, on), lambda: compute_parse(text, on), files)
+
+
+def claims_result(
+    text: str, on: date | None, mentions: list[Any], files: ResultFiles | None = None
+) -> list[dict] | None:
+    """An article's checked claims, with no corrections, through the process cache (and ``files``)."""
+    from dashboard.report import Corrections
+
+    key = claims_key(text, on, Corrections())
+    return cached("claims", key, lambda: compute_claims(text, on, mentions), files)
+
+
+def save_sample_results(files: ResultFiles | None = None) -> Path | None:
+    """Parse and check the bundled sample into result files unless they are there (scripts/setup.sh,
+    through ``python -m dashboard.caches``), so even a first server start reads them; their folder."""
+    article = sample_article()
+    if article is None:
+        return None
+    files = files or ResultFiles()
+    parsed = parse_result(article.text, article.date, files)
+    claims_result(article.text, article.date, parsed.mentions, files)
+    return files.folder
+
+
 # --- results that outlive the process ------------------------------------------------------------------
 
 #: Source files whose code decides a saved result (the geoparser, claims, map layers, tables): a change
@@ -114,6 +155,10 @@ def code_version() -> str:
         h.update(str(f.relative_to(CODE_ROOT)).encode())
         h.update(f.read_bytes())
     return h.hexdigest()[:16]
+
+
+#: Version folders kept in ``settings.RESULTS_DIR`` (a few MB each); older ones are deleted.
+KEEP_VERSIONS = 4
 
 
 class ResultFiles:
@@ -162,13 +207,24 @@ class ResultFiles:
     def save(self, name: str, key: str, value: Any) -> None:
         """Write ``key``'s result atomically (a temporary file renamed); a write error is logged only."""
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            if not self.folder.is_dir():
+                self.folder.mkdir(parents=True)
+                self._prune()
             fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
             with os.fdopen(fd, "wb") as f:
                 pickle.dump(((name, key), value), f, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, self.path(name, key))
         except OSError as exc:  # read-only checkout or full disk: the result stays in memory
             log.warning("could not save result file %s: %s", self.path(name, key), exc)
+
+    def _prune(self) -> None:
+        """Delete all but the :data:`KEEP_VERSIONS` newest version folders (each code change makes one)."""
+        olds = sorted(
+            (f for f in self.folder.parent.iterdir() if f.is_dir() and f != self.folder),
+            key=lambda f: f.stat().st_mtime,
+        )
+        for old in olds[: max(0, len(olds) - (KEEP_VERSIONS - 1))]:
+            shutil.rmtree(old, ignore_errors=True)
 
     def get(self, name: str, key: str, make: Callable[[], Any]) -> Any:
         """The saved result of ``key``, else ``make()`` (then saved)."""

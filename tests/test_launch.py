@@ -132,3 +132,29 @@ def test_the_warm_up_leaves_component_modules_to_the_first_script_run(tmp_path: 
         [sys.executable, "-c", code], cwd=settings.PROJECT_ROOT, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_only_the_newest_result_versions_are_kept(tmp_path: Path) -> None:
+    for i in range(appcache.KEEP_VERSIONS + 3):
+        appcache.ResultFiles(tmp_path, version=f"v{i}").save("parse", "k", i)
+        time.sleep(0.01)  # distinct modification times
+    kept = sorted(f.name for f in tmp_path.iterdir())
+    assert len(kept) == appcache.KEEP_VERSIONS and f"v{appcache.KEEP_VERSIONS + 2}" in kept
+    assert appcache.ResultFiles(tmp_path, version=f"v{appcache.KEEP_VERSIONS + 2}").load("parse", "k")[0]
+
+
+def test_results_saved_at_setup_spare_even_a_first_start_the_geoparse(
+    empty_caches: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = appcache.ResultFiles(tmp_path, version="test")
+    assert appcache.save_sample_results(files) == files.folder  # what `python -m dashboard.caches` does
+    for cache in appcache.process_caches().values():  # the server is another process
+        cache.clear()
+
+    def fail(*args: object) -> None:
+        raise AssertionError("computed again")
+
+    monkeypatch.setattr(appcache, "compute_parse", fail)
+    monkeypatch.setattr(appcache, "compute_claims", fail)
+    steps = launch.warm_up(files)
+    assert "metrics" in steps  # got through every step
