@@ -100,15 +100,17 @@ def test_a_page_arriving_mid_warm_up_waits_for_the_result_instead_of_computing_i
 ) -> None:
     files = appcache.ResultFiles(tmp_path, version="test")
     calls: list[str] = []
+    started = threading.Event()
 
     def slow() -> str:
         calls.append("warm-up")
+        started.set()
         time.sleep(0.3)
         return "parsed"
 
     warm = threading.Thread(target=appcache.cached, args=("parse", "key", slow, files))
     warm.start()
-    time.sleep(0.05)
+    assert started.wait(30)  # the page arrives while the warm-up is making the entry
     got = appcache.cached("parse", "key", lambda: calls.append("page") or "parsed twice")
     warm.join()
     assert got == "parsed" and calls == ["warm-up"]
