@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import time
+import types
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -13,6 +14,7 @@ from typing import Any
 import folium
 import pandas as pd
 import streamlit as st
+import streamlit_folium
 from streamlit_folium import st_folium
 
 import corpus_view
@@ -305,7 +307,7 @@ def sidebar() -> None:
     # A closure over this run's labels: widgets call it again later, outside the run's session state.
     labels = {k: picker_label(e) for k, e in lib.items()}
     defaults = option_defaults()
-    with st.sidebar:
+    with st.sidebar, st.container(key=PAGE_DONE.removeprefix(".st-key-")):
         st.header("Article")
         st.selectbox("Shown article", keys, key="article", format_func=labels.__getitem__)
         if st.session_state.get("combine"):
@@ -554,30 +556,68 @@ def header(views: list[View]) -> None:
 def main() -> None:
     """The page: global style, then the article view (one article, or several combined)."""
     st.session_state["_timings"] = {}
+    first_paint = "_session_started" not in st.session_state and first_view() == "Article"
+    st.session_state["_session_started"] = True
     st.html(PAGE_CSS)
-    if corpus_view.view_switch() == "Corpus":
+    if first_paint:
+        # Where the view switch goes on the next run; a new page loads no widget before its map.
+        st.sidebar.caption("Loading the options…")
+    elif corpus_view.view_switch() == "Corpus":
         corpus_view.render()
         return
-    article_view()
+    article_view(first_paint=first_paint)
 
 
-def article_view() -> None:
+def first_view() -> str:
+    """The view a new page opens on: the URL's ``?view=`` (the view switch is bound to it), else Article."""
+    view = st.query_params.get(corpus_view.VIEW_KEY)
+    return view if view in corpus_view.VIEWS else "Article"
+
+
+#: A CSS selector of an element only the whole article page has (the sidebar's options): while the page
+#: lacks it, the map reports that it is drawn (:class:`mapview.DrawnReport`), which asks for the rest.
+PAGE_DONE = ".st-key-article_options"
+#: Seconds after a new page's first run before it asks for the rest of the page itself, should the map
+#: never report that it is drawn (its scripts failed to load): the sidebar must come in any case.
+FIRST_PAINT_FALLBACK_S = 4.0
+
+
+def article_view(first_paint: bool = False) -> None:
     """Header, notices, metrics, map, claims, downloads, corrections and tables of the articles; sidebar.
 
-    The map is sent to the browser first: the sidebar's widgets are drawn after it and the header and
-    metrics fill a container above it, so the browser builds the map's frame before spending its time on
-    the other elements (on a new page the browser, not the server, takes most of the time to map).
+    On a new page the browser, not the server, takes most of the time to map: Streamlit's frontend builds
+    every element on the thread that also runs the map's frame. So a session's first run (``first_paint``)
+    sends the header, the metrics and the map only; the map reports when it is drawn, and that rerun sends
+    the rest (claim tiles, downloads, corrections, tables, the sidebar's widgets; their values are read
+    from their defaults until then). On every run the map is sent before the elements below it and before
+    the sidebar's widgets, with the header and metrics filling a container above it, and its arguments are
+    the same on both runs, so the browser keeps the drawn map.
     """
     problems = ingest()
     choose_defaults()
     try:
-        article_page(problems)
+        article_page(problems, first_paint)
     finally:
-        sidebar()
+        if first_paint:
+            first_paint_fallback()
+        else:
+            sidebar()
 
 
-def article_page(problems: list[str]) -> None:
-    """The main area of the article view (see :func:`article_view`)."""
+@st.fragment(run_every=FIRST_PAINT_FALLBACK_S)
+def first_paint_fallback() -> None:
+    """Ask for the whole page (an app rerun) when the map has not done so in time; see :func:`article_view`.
+
+    Runs once in the first run, then on the timer; the frontend stops the timer when the app reruns.
+    """
+    if st.session_state.get("_first_paint_waited"):
+        st.rerun(scope="app")
+    st.session_state["_first_paint_waited"] = True
+
+
+def article_page(problems: list[str], first_paint: bool = False) -> None:
+    """The main area of the article view (see :func:`article_view`); only down to the map's caption on a
+    new page's first run (``first_paint``)."""
     t0 = time.perf_counter()
     entries = [library()[k] for k in chosen_keys()]
     for problem in problems:
@@ -632,6 +672,8 @@ def article_page(problems: list[str]) -> None:
         settings.GEONAMES_ATTRIBUTION
         + " · Boundaries: Natural Earth (public domain) · Outlined in yellow: places in a checked claim"
     )
+    if first_paint:
+        return
     with timed("claims_panel"):
         show_claim_tiles(claims)
         show_claims_table(claims)
@@ -846,29 +888,57 @@ def show_corrections(views: list[View]) -> None:
 
 
 def show_map(shown: Any, places: Any, text: str, text_key: str, highlight: tuple[str, ...]) -> None:
+    """The map: the basemap, one overlay per kind of the shown places, the layer control.
+
+    streamlit-folium's rendering of the map (0.1-0.3 s a run, most of a warm run) is kept per content:
+    a run that shows the same map sends the same arguments without rendering them again.
+    """
     offline = bool(option("offline"))
     basemap = "none" if offline else option("basemap")
     land = land_backdrop() if basemap == "none" else None
-    # Fit (and list in the legend) all places, not only the filtered ones, so a filter change keeps the
-    # map and its view as they are and only swaps layers.
-    m = mapview.base_map(
-        mapview.fit_bounds(places), basemap=basemap, offline=offline, land=land, kinds=places["kind"]
-    )
-    groups = []
+    layers = []
     for kind in mapview.layer_kinds(shown["kind"]):
         rows = shown[shown["kind"] == kind]
         lit = tuple(h for h in highlight if h in set(rows["place_id"]))
-        layer = render_layer(layer_key(rows, text_key, lit), rows, text, lit)
-        groups.append(mapview.feature_group(kind, layer))
-    st_folium(
-        m,
-        key="map",
-        height=560,
-        use_container_width=True,
-        returned_objects=[],
-        feature_group_to_add=groups or None,
-        layer_control=folium.LayerControl(collapsed=False),
-    )
+        layers.append((kind, rows, lit, layer_key(rows, text_key, lit)))
+
+    def make() -> dict[str, Any]:
+        # Fit (and list in the legend) all places, not only the filtered ones, so a filter change keeps
+        # the map and its view as they are and only swaps layers.
+        m = mapview.base_map(
+            mapview.fit_bounds(places), basemap=basemap, offline=offline, land=land, kinds=places["kind"]
+        )
+        groups = [mapview.feature_group(k, render_layer(lk, rows, text, lit)) for k, rows, lit, lk in layers]
+        # On every run, so that the map's script, and so its frame, is the same on the first run and after.
+        mapview.DrawnReport(PAGE_DONE).add_to(m)
+        return st_folium_args(
+            m,
+            key="map",
+            height=560,
+            use_container_width=True,
+            returned_objects=[],
+            feature_group_to_add=groups or None,
+            layer_control=folium.LayerControl(collapsed=False),
+        )
+
+    land_id = land if isinstance(land, str) else land is not None
+    key = digest(text_key, basemap, offline, land_id, [(k, lk) for k, _, _, lk in layers])
+    streamlit_folium._component_func(**cached("map", key, make))
+
+
+def _component_args(**kwargs: Any) -> dict[str, Any]:
+    return kwargs
+
+
+#: streamlit-folium's own ``st_folium`` (the same code), but returning the arguments it would send to its
+#: component instead of sending them: the rendered map, its layers and control, and the component's key.
+#: The page keeps them per map content (:func:`show_map`) and sends them with the component itself.
+st_folium_args: Callable[..., dict[str, Any]] = types.FunctionType(
+    st_folium.__code__,
+    {**st_folium.__globals__, "_component_func": _component_args},
+    "st_folium_args",
+    st_folium.__defaults__,
+)
 
 
 def show_downloads(

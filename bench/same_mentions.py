@@ -19,7 +19,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-EVAL = ROOT.parent / "shared" / "eval"
+# ../shared/eval beside the checkout (or beside the main checkout, for a git worktree under a subfolder).
+EVAL = next(
+    (d / "shared" / "eval" for d in (ROOT.parent, ROOT.parent.parent) if (d / "shared" / "eval").exists()),
+    ROOT.parent / "shared" / "eval",
+)
 DATES = (None, date(1987, 3, 1))
 
 

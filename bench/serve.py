@@ -17,6 +17,9 @@ from tests.e2e.conftest import CHROMIUM, _free_port, _offline_route  # noqa: E40
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 METRIC = "[data-testid='stMetric']"
+#: The dashboard's sidebar options: only the whole page has them (a new page's first run sends the map
+#: without them; streamlit_app.PAGE_DONE).
+PAGE_DONE = "[data-testid='stSidebar'] .st-key-article_options"
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 BROWSER_ARGS += ["--disable-component-update", "--disable-sync", "--no-first-run"]
 

@@ -883,6 +883,46 @@ def base_map(
     return m
 
 
+class DrawnReport(MacroElement):
+    """Tells Streamlit the map is drawn: the map component's value becomes ``{"drawn": true}``, which reruns
+    the script, once the place layers are on the map.
+
+    A new page's first run sends little more than the map; the page asks for the rest this way, so the
+    browser draws the map before it builds the sidebar, the claim tiles and the downloads. Sent only while
+    the page has no element matching ``page_done`` (a CSS selector of something only the whole page has):
+    a map redrawn on a later run (another article) asks for no extra run.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            function report() {
+                var done = false;
+                try { done = !!window.parent.document.querySelector({{ this.page_done|tojson }}); }
+                catch (e) { done = false; }
+                if (!done && window.Streamlit) { window.Streamlit.setComponentValue({drawn: true}); }
+            }
+            // streamlit-folium adds the place layers right after this script, in the same task; the
+            // layers are painted in the next frame, and the rest of the page is asked for once the
+            // browser is idle after that, so that building it does not hold up the map's first paint.
+            setTimeout(function () {
+                requestAnimationFrame(function () {
+                    if (window.requestIdleCallback) { requestIdleCallback(report, {timeout: 500}); }
+                    else { setTimeout(report, 50); }
+                });
+            }, 0);
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, page_done: str) -> None:
+        super().__init__()
+        self._name = "DrawnReport"
+        self.page_done = page_done
+
+
 #: Feature properties used only on the server (to style features), left out of the data sent to the map.
 _SERVER_ONLY: frozenset[str] = frozenset({"style", "types"})
 

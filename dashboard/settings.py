@@ -60,6 +60,8 @@ CACHE_BUDGETS: dict[str, int] = {
     "language": 2 * 2**20,
     # one map layer's styled GeoJSON (geometry, tooltips, popups), per layer content
     "layer": 48 * 2**20,
+    # the map component's arguments (basemap, script, every layer's GeoJSON as script), per map content
+    "map": 16 * 2**20,
     # download files (GeoJSON, CSV), built on click, per content
     "export": 24 * 2**20,
 }

@@ -29,10 +29,50 @@ def sample() -> tuple:
 
 
 def run_app() -> AppTest:
+    """The whole page of a new session: its first run (header, metrics, map) and the run the browser asks
+    for once the map is drawn (everything else)."""
     at = AppTest.from_file(str(settings.PROJECT_ROOT / "streamlit_app.py"), default_timeout=TIMEOUT)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def map_element(at: AppTest):
+    (el,) = [e for e in at.get("component_instance") if "streamlit_folium" in e.proto.component_name]
+    return el
+
+
+def test_a_new_page_sends_the_map_first_and_the_rest_once_it_is_drawn() -> None:
+    at = AppTest.from_file(str(settings.PROJECT_ROOT / "streamlit_app.py"), default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception
+    # The first run: header, metrics and the map; no widget, claim tile or download yet.
+    assert at.title[0].value == "News geo dashboard"
+    assert {m.label for m in at.metric} >= {"Mentions", "Places", "Countries", "Top place"}
+    first = map_element(at).proto
+    assert "setComponentValue({drawn: true})" in json.loads(first.json_args)["script"]
+    assert len(at.sidebar) == 1 and "Loading" in at.sidebar[0].value
+    assert not at.multiselect and not at.text_area and not at.get("download_button")
+    assert not [m for m in at.metric if m.proto.show_border]  # claim tiles
+    at.run()  # what the map's "drawn" asks for
+    assert not at.exception
+    assert at.multiselect(key="kinds").value and at.text_area(key="pasted") is not None
+    assert at.get("download_button") and [m for m in at.metric if m.proto.show_border]
+    # The same map, with the same arguments: the browser keeps the frame it has drawn.
+    again = map_element(at).proto
+    assert (again.json_args, again.id) == (first.json_args, first.id)
+    at.run()  # and every later run is the whole page
+    assert at.multiselect(key="kinds").value and map_element(at).proto.json_args == first.json_args
+
+
+def test_a_corpus_link_opens_the_corpus_view_at_once() -> None:
+    at = AppTest.from_file(str(settings.PROJECT_ROOT / "streamlit_app.py"), default_timeout=TIMEOUT)
+    at.query_params["view"] = "Corpus"
+    at.run()
+    assert not at.exception
+    assert at.sidebar and at.get("button_group")  # the view switch, drawn on the first run
 
 
 def open_tables(at: AppTest) -> None:
@@ -55,8 +95,7 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 def map_script(at: AppTest) -> str:
     """The st_folium element's generated JavaScript (map + feature groups + layer control)."""
-    (el,) = [e for e in at.get("component_instance") if "streamlit_folium" in e.proto.component_name]
-    args = json.loads(el.proto.json_args)
+    args = json.loads(map_element(at).proto.json_args)
     return args["script"] + (args.get("feature_group") or "") + (args.get("layer_control") or "")
 
 

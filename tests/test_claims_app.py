@@ -20,7 +20,7 @@ TEXT = (
 @pytest.fixture(scope="module")
 def app() -> AppTest:
     at = AppTest.from_file(str(settings.PROJECT_ROOT / "streamlit_app.py"), default_timeout=180)
-    at.run()
+    at.run().run()  # a new page's first run is the map; the second, asked for once it is drawn, the rest
     at.text_area(key="pasted").input(TEXT).run()  # a paste replaces the sample
     assert not at.exception
     return at

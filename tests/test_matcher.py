@@ -48,6 +48,14 @@ TEXTS = [
     "Isle of Man, Bosnia and Herzegovina, Trinidad and Tobago, Gulf of Finland.",
     "US$5m went to HK$; Nato countries; Russia's borders; the Baltics.",
     "Paris" * 3 + " Paris_France Paris2 2Paris _Paris",
+    # Lowercase openers at the edges, inside words, capitalised, before punctuation.
+    "east Germany; northeastern Europe; Eastern Europe; (western Europe) east. westernmost south",
+    "southern",
+    # The same phrases in other company: a name cut by a gap, run on, all caps, after non-ASCII characters.
+    "New York; New York City; New  York, N.Y.; NEW YORK CITY; New-York; New. York; New\tYork",
+    "Ünïcødé first: New York City, São Tomé and Príncipe, U.S. Steel, St. Louis, Mo., İzmir.",
+    "U.S.A.; the U.S.-Mexico border; U.S.S.R. and U.S.; x.U.S. and US, Us, us; USA's; U.S.Steel",
+    "Atlanta, Ga., Ga. Tech; Ga Paris, Tenn. Tenn Paris, Tenn",
 ]
 
 
@@ -121,6 +129,23 @@ def _check(parser: Geoparser, text: str, seed: int = 0) -> None:
 @pytest.mark.parametrize("text", TEXTS)
 def test_same_spans_and_tokens(parser, text):
     _check(parser, text)
+
+
+def test_memos_hold_in_any_company(parser):
+    # A fresh matcher's memos (first words, phrases, dotted stretches) are filled by one text and read by
+    # the next, where the same words stand in other company; every text still matches like the reference.
+    fresh = matcher.Matcher(parser.index)
+    texts = [*TEXTS, *reversed(TEXTS)]
+    for k, text in enumerate(texts):
+        want_toks, want_spans = reference(parser, text)
+        toks, spans = fresh.match(text)
+        assert [tuple(sp) for sp in spans] == want_spans, (k, text)
+        assert len(toks) == len(want_toks)
+        for sp in spans:  # read around each span first (the lazy view's steps), then all at once
+            for t in range(max(0, sp.first - 3), min(len(want_toks), sp.last + 4)):
+                assert toks[t] == want_toks[t]
+        assert list(toks) == want_toks
+    assert fresh._first and fresh._phrases and fresh._dotted_memo
 
 
 def test_tokens_behave_like_the_list(parser):

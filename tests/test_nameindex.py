@@ -124,9 +124,12 @@ def test_opening_word_memo_is_bounded(monkeypatch):
 
     p = Geoparser.from_index(nameindex.NameIndex.build(_small_names()))
     monkeypatch.setattr(matcher, "OPENS_CACHE_MAX", 50)
+    monkeypatch.setattr(matcher, "PHRASES_MEMO_MAX", 50)
     for k in range(20):
-        p.parse(" ".join(f"Word{k}x{n}" for n in range(10)) + " in Paris, France.")
-    assert len(p.matcher._keys) <= 50 + 12
+        # New words, and new phrases after "Baltic" (it opens "Baltic republics"): both memos stay bounded.
+        p.parse(" ".join(f"Word{k}x{n} Baltic W{k}x{n}" for n in range(10)) + " in Paris, France.")
+    assert len(p.matcher._first) <= 50 + 12
+    assert 0 < len(p.matcher._phrases) <= 50 + 12
     assert re.search("Paris", "in Paris") and p.parse("in Paris, France.")
 
 
@@ -138,5 +141,6 @@ def test_huge_words_are_not_memoised():
     before = matcher._norm_memo.cache_info().currsize
     got = p.parse(" ".join(words) + " and then Paris, France.")
     assert {m.place_id for m in got} >= {"country:FRA"}
-    assert not any(len(w) > matcher.MEMO_MAX_CHARS for w in p.matcher._keys)
+    assert not any(len(w) > matcher.MEMO_MAX_CHARS for w in p.matcher._first)
+    assert not any(len(w) > matcher.MEMO_MAX_CHARS for w in p.matcher._phrases)
     assert matcher._norm_memo.cache_info().currsize - before < 50

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import time
 from pathlib import Path
 
 import geopandas as gpd
@@ -277,13 +276,6 @@ def test_sea_text_fits_a_shapefile(seas: gpd.GeoDataFrame) -> None:
     # DBF text fields hold 254 bytes; the full limit descriptions live in SEAS_AND_PIPELINES.md.
     for field in ("name", "aliases", "limits"):
         assert seas[field].map(lambda s: len(s.encode("utf-8")) <= 254).all(), field
-
-
-def test_seas_build_fast(land: gpd.GeoDataFrame) -> None:
-    # Budget about 2 s on the shared machine; this guards against an order-of-magnitude regression.
-    start = time.perf_counter()
-    build_seas(land)
-    assert time.perf_counter() - start < 10
 
 
 def test_seas_are_water(seas: gpd.GeoDataFrame, land: gpd.GeoDataFrame) -> None:

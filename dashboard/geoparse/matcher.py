@@ -8,9 +8,14 @@ candidates of an index key. Any matcher with the same output can replace this on
 News is mostly lowercase words, and only a capitalised word (or a lowercase opener like "eastern") can open
 a name. So the text is never tokenized word by word in Python: a one-byte-per-character *shadow* of it (each
 character replaced by its class: upper letter, other letter, other word character, ".", other) is split in C
-at each capitalised run; lowercase openers are found with ``str.find``; dotted abbreviations ("U.S.") are
-tokenized only where "letter.letter" occurs; the tokens before each span are counted with ``bytes.count``,
-so spans keep the token numbers of the whole text. The output equals tokenizing everything with
+at each capitalised run; lowercase openers are found with one Aho-Corasick scan; dotted abbreviations ("U.S.")
+are tokenized only where "letter.letter" occurs; the tokens before each span are counted with ``bytes.count``,
+so spans keep the token numbers of the whole text.
+
+The longest-match loop is memoised: its state after an opening word, per word ("Brazil": its key, its
+candidates, whether a longer key starts with it), and its state after each later token, per phrase ("Brazil
+said": no longer name; the text from the opener to that token decides it). News repeats its words and
+phrases, so a name costs a few dictionary look-ups. The output equals tokenizing everything with
 :data:`dashboard.nameindex.TOKEN` and trying every token (tests/test_matcher.py checks it).
 """
 
@@ -24,6 +29,8 @@ from collections.abc import Iterator
 from itertools import accumulate, compress, filterfalse, repeat
 from typing import Any
 
+from ahocorasick_rs import MATCHKIND_LEFTMOST_LONGEST, AhoCorasick
+
 from dashboard import historic, lexicon, nameindex
 from dashboard.geoparse import features, uslocal
 from dashboard.geoparse.records import Candidate, Span, Token
@@ -35,10 +42,15 @@ MAX_TOKENS = nameindex.MAX_TOKENS
 #: Words remembered as opening (or not) a name before that memo is cleared (bounds a server's memory).
 OPENS_CACHE_MAX = 200_000
 
+#: Phrases (an opener and the words after it) and dotted-abbreviation stretches ("U.S.-led") remembered by
+#: the matcher before those memos are cleared.
+PHRASES_MEMO_MAX = 50_000
+
 #: Places whose facts :meth:`Matcher.info` remembers before that memo is cleared.
 INFO_MEMO_MAX = 50_000
 
-#: Longer words are never memoised (with the entry counts above, the memos stay under ~50 MB).
+#: Longer words and phrases are never memoised. With the entry counts above the memos stay bounded: full,
+#: the first-word memo of words that open names holds ~36 MB, the phrase memo ~17 MB (measured).
 MEMO_MAX_CHARS = 64
 
 #: An all-caps name this short ("US", "UAE") is an abbreviation: the text must be all caps too.
@@ -107,6 +119,49 @@ def shadow(text: str) -> bytes:
 _token = functools.partial(tuple.__new__, Token)
 
 
+_span = functools.partial(tuple.__new__, Span)
+
+
+class _Best:
+    """The longest name read so far from an opener: its last token (0: the opener), key, end (counted from
+    the opener's start), and what its span needs: its candidates, whether only a text in capitals may keep
+    the all-caps ones ("US", not "Us"), whether a final period joins it (a state abbreviation, "Calif.")."""
+
+    __slots__ = ("cands", "caps_only", "end", "key", "last", "state")
+
+    def __init__(
+        self, last: int, key: str, end: int, state: bool, cands: list[Candidate], caps_only: bool
+    ) -> None:
+        self.last = last
+        self.key = key
+        self.end = end
+        self.state = state
+        self.cands = cands
+        self.caps_only = caps_only
+
+
+class _Step:
+    """Where the longest-match loop stands after reading an opener and ``ntoks - 1`` tokens after it: the
+    key so far, whether a longer key starts with it (``more``: read on), whether every word after the opener
+    is capitalised or a connector (``mid_ok``), and the longest name so far (``best``). The text from the
+    opener to the last token read decides all of it, so steps are memoised by that phrase."""
+
+    __slots__ = ("best", "key", "mid_ok", "more", "ntoks")
+
+    def __init__(self, key: str, more: bool, mid_ok: bool, ntoks: int, best: _Best | None) -> None:
+        self.key = key
+        self.more = more
+        self.mid_ok = mid_ok
+        self.ntoks = ntoks
+        self.best = best
+
+
+#: The step of a token that the gap before it keeps out of the name ("Paris; London").
+_BREAK = _Step("", False, False, 0, None)
+#: What the memo of first steps gives for a word not met yet.
+_UNSEEN = _Step("", False, False, 0, None)
+
+
 class Tokens(dict[int, Token]):
     """The tokens of a text (those of :data:`dashboard.nameindex.TOKEN`), found where read.
 
@@ -115,15 +170,16 @@ class Tokens(dict[int, Token]):
     before and after it (every rule reads those): a known token costs a dict look-up (in C); a missing one
     (``__missing__``) is reached by stepping token by token from the nearest known one with ``bytes.find``
     on the text's word bytes, or the whole text is tokenized when ``k`` is far from every span. ``len`` is
-    exact from the start (counted in C). No slicing: slice :meth:`materialise` instead.
+    exact (counted in C by the matcher). No slicing: slice :meth:`materialise` instead.
     """
 
-    def __init__(self, text: str, wordness: bytes, dotted: list[tuple[int, int, int]], n: int) -> None:
-        super().__init__()
+    def __init__(
+        self, text: str, wordness: bytes, dotted: list[tuple[int, int, int]], d_end: dict[int, int], n: int
+    ) -> None:
         self._text = text
         self._w = wordness
         self._dotted = dotted
-        self._d_end = {d[0]: d[1] for d in dotted}
+        self._d_end = d_end  # a dotted abbreviation's end, by its start
         self._n = n
         self._all: list[Token] | None = None
 
@@ -260,13 +316,14 @@ class Matcher:
         self._prefixes.update(nameindex.prefixes_of(extra_keys))
         # Tokens that can open a match: a key of one token, or the first token of a longer one.
         self._openers = {k for k in self._codes if " " not in k} | {k for k in self._prefixes if " " not in k}
-        self._keys: dict[str, str] = {}  # word -> its key when it opens a name, else "" (see opens)
         self._norms: dict[str, str] = {}  # word -> its normalised form, for the words after an opener
-        # Lowercase words that can open a name ("eastern Europe"), searched for with str.find, grouped
-        # under their shortest prefix among them ("east": "east", "eastern"), which is tested first.
+        self._first: dict[str, _Step | None] = {}  # word -> the loop's state after it, None: opens nothing
+        self._phrases: dict[str, _Step] = {}  # opener to a later token -> the loop's state after it
+        self._dotted_memo: dict[str, list[tuple[int, int, int]]] = {}  # stretch -> its "U.S." tokens
+        # Lowercase words that can open a name ("eastern Europe"), found by one Aho-Corasick scan (a few
+        # patterns: built in microseconds, a scan of a news article under a microsecond).
         lower = sorted(w for w in lexicon.LOWERCASE_OPENERS if norm(w) in self._openers)
-        stems = [w for w in lower if not any(w.startswith(x) and x != w for x in lower)]
-        self._lower_stems = [(st, [w for w in lower if w.startswith(st)]) for st in stems]
+        self._lower_openers = AhoCorasick(lower, matchkind=MATCHKIND_LEFTMOST_LONGEST) if lower else None
 
     # -- the index's rows ----------------------------------------------------------------------------------
 
@@ -356,16 +413,10 @@ class Matcher:
     def opens(self, word: str) -> str:
         """A token's key if it can open a name (capitalised or a lowercase opener, and a key's first
         word), else "" (memoised)."""
-        got = self._keys.get(word)
-        if got is None:
-            key = norm(word)
-            ok = (word[0].isupper() or word in lexicon.LOWERCASE_OPENERS) and key in self._openers
-            got = key if ok else ""
-            if len(word) <= MEMO_MAX_CHARS:
-                if len(self._keys) > OPENS_CACHE_MAX:
-                    self._keys.clear()
-                self._keys[word] = got
-        return got
+        st = self._first.get(word, _UNSEEN)
+        if st is _UNSEEN:
+            st = self._first_step(word)
+        return "" if st is None else st.key
 
     def norm(self, word: str) -> str:
         """A token's normalised form (memoised like :meth:`opens`)."""
@@ -388,60 +439,77 @@ class Matcher:
         size = len(text)
         # Word bytes, with a non-word byte past the end so that a run's end is always found.
         wordness = sh.translate(_WORDNESS) + b"-"
-        dotted, inside = _dotted(text, sh)
-        index, prefixes, lower_ok = self._codes, self._prefixes, self.lower_ok
-        gap_ok, find, norms = GAP_OK.fullmatch, wordness.find, self._norms.get
-        n = _count(wordness, dotted)
+        dotted, inside = _dotted(text, sh, self._dotted_memo)
+        find, rfind = wordness.find, wordness.rfind
         count = wordness.count
         runs, upto, merged, d_next = 0, 0, 0, 0  # token numbers: run starts before upto, merges so far
-        tokens = Tokens(text, wordness, dotted, n)
         n_dotted = len(dotted)
-        known = tokens.get
         # Every possible opener's token and key, in C (map over the offsets): a run of word bytes, or a
         # dotted abbreviation; the "S" of "U.S." opens nothing.
         starts = self._opener_starts(text, sh)
         if inside:
             starts = list(filterfalse(inside.__contains__, starts))
-        ends = list(map(find, repeat(b"-"), starts))
-        d_end = {d[0]: d[1] for d in dotted}
-        if d_end:
-            ends = list(map(d_end.get, starts, ends))
-        words = list(map(text.__getitem__, map(slice, starts, ends)))
-        keys: list[Any] = list(map(self._keys.get, words))  # None: not met yet
-        if None in keys:  # words met for the first time
-            keys = [self.opens(w) if k is None else k for w, k in zip(words, keys, strict=True)]
+        # Each opener's word (a run of word bytes, or a dotted abbreviation) and the loop's state after
+        # it (None: it opens nothing), in C.
+        words = list(map(text.__getitem__, map(slice, starts, map(find, repeat(b"-"), starts))))
+        d_end: dict[int, int] = {}
+        d_start: dict[int, int] = {}  # a dotted abbreviation's start, by its end
+        if dotted:
+            d_end = {d[0]: d[1] for d in dotted}
+            d_start = {d[1]: d[0] for d in dotted}
+            for s, e, _runs in dotted:
+                k = bisect.bisect_left(starts, s)
+                if k < len(starts) and starts[k] == s:
+                    words[k] = text[s:e]
+        tokens = Tokens(text, wordness, dotted, d_end, 0)  # (its length is counted at the end)
+        known = tokens.get
+        first = self._first
+        steps: list[Any] = list(map(first.get, words, repeat(_UNSEEN)))
+        if _UNSEEN in steps:  # words met for the first time
+            steps = [self._first_step(w) if st is _UNSEEN else st for w, st in zip(words, steps, strict=True)]
+        phrases = self._phrases
         out: list[Span] = []
         after = 0  # where the last match's last token ends: openers before it are inside that match
-        for p, e, w, key in compress(zip(starts, ends, words, keys, strict=True), keys):
+        for p, w, st in compress(zip(starts, words, steps, strict=True), steps):
             if p < after:
                 continue
-            toks = [_token((p, e, w))]
-            ws = [w]
-            best = None if key not in index or not w[0].isupper() else (0, key)
-            while key in prefixes and len(toks) < MAX_TOKENS:
-                # The next token starts at the next word byte; a gap of more than 3 characters never joins.
-                q = find(b"w", e)
-                if q < 0 or q - e > 3 or ((text[e] != " " or q - e != 1) and not gap_ok(text, e, q)):
-                    break
-                e = d_end.get(q, -1) if d_end else -1
-                if e < 0:
-                    e = find(b"-", q)
-                nt = text[q:e]
-                toks.append(_token((q, e, nt)))
-                ws.append(nt)
-                nk = norms(nt)
-                key = f"{key} {self.norm(nt) if nk is None else nk}"
-                if key in index and (key in lower_ok or caps_ok(ws, 0, len(ws) - 1)):
-                    best = (len(toks) - 1, key)
+            e = p + len(w)
+            q1 = e1 = -1  # the token right after the opener, once found
+            if st.more:
+                # Read on, one token at a time; each step is memoised by its phrase (the text from the
+                # opener to the token's end: it decides the step) unless a dotted abbreviation is in it.
+                plain = not d_end or p not in d_end
+                while True:
+                    q = find(b"w", e)
+                    if q < 0:
+                        break
+                    ne = d_end.get(q, -1) if d_end else -1
+                    if ne < 0:
+                        ne = find(b"-", q)
+                    else:
+                        plain = False
+                    if q1 < 0:
+                        q1, e1 = q, ne
+                    if q - e > 3:  # a gap of more than 3 characters never joins
+                        break
+                    nxt = phrases.get(text[p:ne]) if plain else None
+                    if nxt is None:
+                        nxt = self._next_step(st, text, p, e, q, ne, plain)
+                    if nxt is _BREAK:
+                        break
+                    st, e = nxt, ne
+                    if not st.more:
+                        break
+            best = st.best
             if best is None:
                 continue
-            last, key = best
-            end = after = toks[last].end
+            last = best.last
+            end = after = p + best.end
             # Dotted state abbreviations keep their final period ("Calif.").
-            if end < size and text[end] == "." and text[p:end] + "." in uslocal.STATE_ABBREVIATIONS:
+            if best.state and end < size and text[end] == ".":
                 end += 1
-            cands = self.candidates(key)
-            if key in self._upper_keys and not text[p:end].replace(".", "").isupper():
+            cands = best.cands
+            if best.caps_only:
                 cands = [c for c in cands if not c.upper]
             if not cands:
                 continue
@@ -456,14 +524,82 @@ class Matcher:
                 d_next += 1
             i = runs - merged
             j = i + last
-            # Every token read: the span's and any past it (a longer key that did not match).
-            tokens.update(zip(range(i, i + len(toks)), toks, strict=True))
+            # The tokens every stage reads: the span's and the ones right before and after it.
+            if last:
+                t = _token((p, p + len(w), w))
+                tokens[i] = t
+                for k in range(i + 1, j + 1):
+                    t = tokens[k] = tokens.after(t[1])
+            else:
+                tokens[i] = _token((p, after, w))
             if i > 0 and known(i - 1) is None:
-                tokens[i - 1] = tokens.before(p)
-            if j + 1 < n and len(toks) == last + 1:
-                tokens[j + 1] = tokens.after(after)
-            out.append(Span(i, j, p, end, cands))
+                r = rfind(b"w", 0, p)  # the last word byte before the span...
+                s = d_start.get(r + 2, -1) if d_start else -1  # ...ends a dotted abbreviation ("U.S.")
+                if s >= 0:
+                    tokens[i - 1] = _token((s, r + 2, text[s : r + 2]))
+                else:
+                    s = rfind(b"-", 0, r) + 1
+                    tokens[i - 1] = _token((s, r + 1, text[s : r + 1]))
+            if last == 0 and q1 >= 0:  # found while reading on
+                tokens[j + 1] = _token((q1, e1, text[q1:e1]))
+            else:
+                q = find(b"w", after)
+                if q >= 0:  # (else the span ends the text)
+                    e = d_end.get(q, -1) if d_end else -1
+                    if e < 0:
+                        e = find(b"-", q)
+                    tokens[j + 1] = _token((q, e, text[q:e]))
+            out.append(_span((i, j, p, end, cands)))
+        # The number of tokens: the runs of word bytes not yet counted are those from the last span on.
+        if upto:
+            runs += count(b"-w", upto - 1)
+        else:
+            runs = (wordness[:1] == b"w") + count(b"-w")
+        tokens._n = runs - sum(d[2] - 1 for d in dotted)
         return tokens, out
+
+    def _first_step(self, word: str) -> _Step | None:
+        """The loop's state after reading an opener alone, or None if the word opens no name (memoised)."""
+        key = norm(word)
+        st = None
+        if (word[0].isupper() or word in lexicon.LOWERCASE_OPENERS) and key in self._openers:
+            best = self._best(word, 0, key) if key in self._codes and word[0].isupper() else None
+            st = _Step(key, key in self._prefixes and MAX_TOKENS > 1, True, 1, best)
+        if len(word) <= MEMO_MAX_CHARS:
+            if len(self._first) > OPENS_CACHE_MAX:
+                self._first.clear()
+            self._first[word] = st
+        return st
+
+    def _next_step(self, st: _Step, text: str, p: int, e: int, q: int, ne: int, memo: bool) -> _Step:
+        """The loop's state after reading the token ``text[q:ne]`` on from ``st`` (which ends at ``e``),
+        or :data:`_BREAK` when the gap before it does not join a name; memoised by the phrase
+        ``text[p:ne]`` when ``memo``."""
+        if (text[e] != " " or q - e != 1) and not GAP_OK.fullmatch(text, e, q):
+            nxt = _BREAK
+        else:
+            word = text[q:ne]
+            key = f"{st.key} {self.norm(word)}"
+            c = word[0]
+            capitalised = c.isupper() or c.isdigit()
+            # caps_ok: every word after the first capitalised or a connector, the last capitalised.
+            mid_ok = st.mid_ok and (capitalised or word in lexicon.NAME_CONNECTORS)
+            best = st.best
+            if key in self._codes and (key in self.lower_ok or (mid_ok and capitalised)):
+                best = self._best(text[p:ne], st.ntoks, key)
+            nxt = _Step(key, key in self._prefixes and st.ntoks + 1 < MAX_TOKENS, mid_ok, st.ntoks + 1, best)
+        if memo and ne - p <= MEMO_MAX_CHARS:
+            if len(self._phrases) > PHRASES_MEMO_MAX:
+                self._phrases.clear()
+            self._phrases[text[p:ne]] = nxt
+        return nxt
+
+    def _best(self, surface: str, last: int, key: str) -> _Best:
+        """The match of ``key`` over ``surface`` (the text from the opener to the name's last token)."""
+        cands = self.candidates(key)  # (fills _upper_keys)
+        caps_only = key in self._upper_keys and not surface.replace(".", "").isupper()
+        state = surface + "." in uslocal.STATE_ABBREVIATIONS
+        return _Best(last, key, len(surface), state, cands, caps_only)
 
     def _opener_starts(self, text: str, sh: bytes) -> list[int]:
         """Offsets of the runs that may open a name: capitalised ones and lowercase openers, in order."""
@@ -476,30 +612,28 @@ class Matcher:
         else:
             del starts[0]
         extra = []
-        for stem, words in self._lower_stems:
-            if stem not in text:
-                continue
-            for w in words:
-                at = text.find(w)
-                while at >= 0:
-                    stop = at + len(w)
-                    if (at == 0 or sh[at - 1] in b" .") and sh[stop : stop + 1] not in b"Aa0":
-                        extra.append(at)
-                    at = text.find(w, stop)
+        if self._lower_openers is not None:
+            # Matches are runs of letters: none can hide a word that starts after a non-word character.
+            for _pat, at, stop in self._lower_openers.find_matches_as_indexes(text):
+                if (at == 0 or sh[at - 1] in b" .") and sh[stop : stop + 1] not in b"Aa0":
+                    extra.append(at)
         if extra:
             starts = sorted(starts + extra)
         return starts
 
 
-def _count(wordness: bytes, dotted: list[tuple[int, int, int]]) -> int:
-    """Number of tokens: runs of word bytes (each starts at a "-w" or at the text's start), less the runs
-    dotted abbreviations merge ("U.S." is two runs, one token)."""
-    return wordness.count(b"-w") + (wordness[:1] == b"w") - sum(d[2] - 1 for d in dotted)
+def _chunk_dotted(chunk: str) -> list[tuple[int, int, int]]:
+    """(start, end, runs) of the dotted abbreviations among the tokens of ``chunk`` (a stretch of text
+    between two characters no token crosses)."""
+    return [(m.start(), m.end(), m.group().count(".")) for m in _TOKEN.finditer(chunk) if "." in m.group()]
 
 
-def _dotted(text: str, sh: bytes) -> tuple[list[tuple[int, int, int]], set[int]]:
+def _dotted(
+    text: str, sh: bytes, memo: dict[str, list[tuple[int, int, int]]] | None = None
+) -> tuple[list[tuple[int, int, int]], set[int]]:
     """(start, end, runs) of every dotted-abbreviation token ("U.S.", "W.Va."), by tokenizing only
-    around each "letter.letter"; and the offsets of the runs inside them after their first ("S")."""
+    around each "letter.letter"; and the offsets of the runs inside them after their first ("S").
+    ``memo`` remembers each stretch's abbreviations (news repeats "U.S.")."""
     out: list[tuple[int, int, int]] = []
     inside: set[int] = set()
     if b"." not in sh:
@@ -512,13 +646,21 @@ def _dotted(text: str, sh: bytes) -> tuple[list[tuple[int, int, int]], set[int]]
         hi = sh.find(b" ", at)
         if hi < 0:
             hi = len(sh)
-        for m in _TOKEN.finditer(text, lo):
-            if m.start() >= hi:
-                break
-            t = m.group()
-            if "." in t:
-                start = m.start()
-                out.append((start, m.end(), t.count(".")))
-                inside.update(start + x + 1 for x, c in enumerate(t[:-1]) if c == ".")
+        chunk = text[lo:hi]
+        got = None if memo is None else memo.get(chunk)
+        if got is None:
+            got = _chunk_dotted(chunk)
+            if memo is not None and len(chunk) <= MEMO_MAX_CHARS:
+                if len(memo) > PHRASES_MEMO_MAX:
+                    memo.clear()
+                memo[chunk] = got
+        for s, e, runs in got:
+            start = lo + s
+            out.append((start, lo + e, runs))
+            if runs > 1:  # the runs after the first start after each inner period ("U.S.A.": "S", "A")
+                dot = text.find(".", start)
+                for _ in range(runs - 1):
+                    inside.add(dot + 1)
+                    dot = text.find(".", dot + 1)
         at = letters.find(b"a.a", hi)
     return out, inside

@@ -15,11 +15,15 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 WEB = ROOT / ".cache" / "web"
 RESULTS = ROOT / "test-results"
+# A rerun on a loaded 2-core machine can take several seconds after the click that asked for it (an upload is
+# sent first, then the script reruns): expect() polls for up to 30 s instead of Playwright's 5.
+expect.set_options(timeout=30_000)
 LOCAL_HOSTS = ("http://127.0.0.1", "ws://127.0.0.1", "http://localhost", "ws://localhost")
 
 
@@ -79,6 +83,19 @@ def settled_count(locator, ok, timeout_s: float = 30.0) -> int:
         if ok(n) or time.monotonic() > deadline:
             return n
         time.sleep(0.2)
+
+
+#: The article view's sidebar options: only the whole page has them. A new page's first run sends the
+#: header, metrics and map; the rest comes in the run the map asks for once it is drawn.
+WHOLE_PAGE = "[data-testid='stSidebar'] .st-key-article_options"
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+
+def wait_whole_page(page, timeout_ms: int = 60_000) -> None:
+    """Wait until the whole article page is there (the sidebar's options) and no script run is on."""
+    page.wait_for_selector(WHOLE_PAGE, state="attached", timeout=timeout_ms)
+    page.wait_for_timeout(150)
+    page.wait_for_selector(IDLE, state="attached", timeout=timeout_ms)
 
 
 def _free_port() -> int:

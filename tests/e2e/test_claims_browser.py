@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
+from tests.e2e.conftest import wait_whole_page
+
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 TIMEOUT = 60_000
@@ -22,7 +24,7 @@ def open_app(page: Page, url: str) -> None:
     page.frame_locator(MAP_FRAME).locator(".leaflet-interactive").first.wait_for(
         state="visible", timeout=TIMEOUT
     )
-    wait_idle(page)
+    wait_whole_page(page, TIMEOUT)
 
 
 def test_claim_tiles_show_confidence_and_open_how_it_was_measured(offline_page: Page, server: dict) -> None:

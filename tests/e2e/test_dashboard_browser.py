@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import settled_count
+from tests.e2e.conftest import settled_count, wait_whole_page
 
 RESULTS = Path(__file__).resolve().parents[2] / "test-results"
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
@@ -33,7 +33,7 @@ def open_app(page: Page, url: str) -> float:
     page.goto(url, timeout=TIMEOUT)
     features(page).first.wait_for(state="visible", timeout=TIMEOUT)
     elapsed = time.perf_counter() - t0
-    wait_idle(page)
+    wait_whole_page(page, TIMEOUT)
     return elapsed
 
 
@@ -108,6 +108,38 @@ def test_sample_loads_offline_within_budget(offline_page: Page, server: dict) ->
     assert page.stats["external"] == [], "a request left this machine"
     assert page.stats["dialogs"] == []
     assert payload < MAX_PAYLOAD
+
+
+def test_a_new_page_gets_its_sidebar_and_panels_after_the_map_without_redrawing_it(
+    offline_page: Page, server: dict
+) -> None:
+    page = offline_page
+    page.goto(server["url"], timeout=TIMEOUT)
+    features(page).first.wait_for(state="visible", timeout=TIMEOUT)
+    map_frame = page.frame(url=re.compile("streamlit_folium"))
+    assert map_frame is not None
+    map_frame.evaluate("window.drawnBeforeTheRest = true")
+    # Nobody asks: the map reports that it is drawn, and the rest of the page follows.
+    wait_whole_page(page, TIMEOUT)
+    page.get_by_text("Place kinds").wait_for(timeout=TIMEOUT)
+    expect(page.get_by_role("button", name="Download mentions (CSV)")).to_be_visible()
+    expect(page.get_by_text("How it was measured").first).to_be_visible()  # the claim tiles
+    # The same frame, not a reloaded one, still holding the features it drew.
+    assert page.locator(MAP_FRAME).count() == 1
+    assert map_frame.evaluate("window.drawnBeforeTheRest === true")
+    assert features(page).count() > 0
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_a_map_that_cannot_load_still_gets_the_whole_page(offline_page: Page, server: dict) -> None:
+    page = offline_page
+    # Leaflet fails to load: the map never draws, so never asks for the rest; the page asks by itself.
+    page.route("**/leaflet.js", lambda route: route.abort())
+    page.goto(server["url"], timeout=TIMEOUT)
+    wait_whole_page(page, TIMEOUT)
+    page.get_by_text("Place kinds").wait_for(timeout=TIMEOUT)
+    assert int(metric(page, "Mentions")) > 20
+    assert features(page).count() == 0
 
 
 def test_unchecking_an_overlay_hides_its_features(offline_page: Page, server: dict) -> None:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from playwright.sync_api import Frame, Page, expect
 
+from tests.e2e.conftest import wait_whole_page
+
 RESULTS = Path(__file__).resolve().parents[2] / "test-results"
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
@@ -27,7 +29,7 @@ def open_map(page: Page, url: str) -> Frame:
     page.frame_locator(MAP_FRAME).locator(".leaflet-interactive").first.wait_for(
         state="visible", timeout=TIMEOUT
     )
-    wait_idle(page)
+    wait_whole_page(page, TIMEOUT)
     page.locator(MAP_FRAME).scroll_into_view_if_needed()
     frame = page.frame(url=re.compile("streamlit_folium"))
     assert frame is not None
