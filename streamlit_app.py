@@ -214,12 +214,31 @@ def add(lib: dict[str, Entry], article: Article, origin: str) -> str:
     return key
 
 
+#: Session key set while a new page has had only its first run (header, metrics, map): see article_view.
+AWAITING_WHOLE_PAGE = "_awaiting_whole_page"
+#: Session key of the picker choices a paste or upload made that the sidebar has not drawn yet.
+PENDING = "_pending_choices"
+
+
 def show_article(key: str) -> None:
-    """Make ``key`` the shown article (and, when combining, add it to the combined ones)."""
-    st.session_state["article"] = key
-    combined = list(st.session_state.get("combined") or [])
+    """Make ``key`` the shown article (and, when combining, add it to the combined ones).
+
+    The choice is also kept aside until the sidebar has drawn it (:func:`apply_pending_choices`): a run
+    stopped before that (the reader clicks again, the map asks for the rest of the page) would otherwise
+    lose it, as the browser sends the pickers' old values with the next rerun.
+    """
+    pending = st.session_state.setdefault(PENDING, {})
+    pending["article"] = key
+    combined = list(pending.get("combined") or st.session_state.get("combined") or [])
     if st.session_state.get("combine") and key not in combined:
-        st.session_state["combined"] = [*combined, key]
+        pending["combined"] = [*combined, key]
+    apply_pending_choices()
+
+
+def apply_pending_choices() -> None:
+    """Set the pickers to the choices a paste or upload made (see :func:`show_article`)."""
+    for widget_key, value in st.session_state.get(PENDING, {}).items():
+        st.session_state[widget_key] = value
 
 
 def ingest() -> list[str]:
@@ -229,6 +248,7 @@ def ingest() -> list[str]:
     read once (remembered by content and file id), so reruns neither re-read nor re-select it.
     """
     lib = library()
+    apply_pending_choices()
     seen: dict[str, str] = st.session_state.setdefault("_seen", {})  # paste/upload id -> key or problem
     problems = []
     pasted = st.session_state.get("pasted") or ""
@@ -312,6 +332,8 @@ def sidebar() -> None:
         st.selectbox("Shown article", keys, key="article", format_func=labels.__getitem__)
         if st.session_state.get("combine"):
             st.multiselect("Articles combined", keys, key="combined", format_func=labels.__getitem__)
+        st.session_state.pop(PENDING, None)  # the pickers now show them: the reader's own picks rule again
+        st.session_state.pop(AWAITING_WHOLE_PAGE, None)
         st.toggle(
             "Combine articles",
             key="combine",
@@ -558,6 +580,8 @@ def main() -> None:
     st.session_state["_timings"] = {}
     first_paint = "_session_started" not in st.session_state and first_view() == "Article"
     st.session_state["_session_started"] = True
+    if first_paint:
+        st.session_state[AWAITING_WHOLE_PAGE] = True
     st.html(PAGE_CSS)
     if first_paint:
         # Where the view switch goes on the next run; a new page loads no widget before its map.
@@ -610,6 +634,8 @@ def first_paint_fallback() -> None:
 
     Runs once in the first run, then on the timer; the frontend stops the timer when the app reruns.
     """
+    if AWAITING_WHOLE_PAGE not in st.session_state:  # the whole page came already: no rerun for it
+        return
     if st.session_state.get("_first_paint_waited"):
         st.rerun(scope="app")
     st.session_state["_first_paint_waited"] = True
