@@ -49,10 +49,10 @@ def open_tables(page: Page) -> None:
 
 
 def metric_value(page: Page, label: str):
-    """The value element of the metric whose label is exactly ``label``."""
-    name = page.locator("[data-testid='stMetricLabel']").filter(has_text=re.compile(f"^{re.escape(label)}$"))
-    box = page.locator("[data-testid='stMetric']").filter(has=name).first
-    return box.locator("[data-testid='stMetricValue']")
+    """The value element of the article's figure whose label is exactly ``label`` (the metric row)."""
+    name = page.locator(".metric-label").filter(has_text=re.compile(f"^{re.escape(label)}$"))
+    box = page.locator(".metric-row .metric").filter(has=name).first
+    return box.locator(".metric-value")
 
 
 def metric(page: Page, label: str) -> str:
@@ -292,7 +292,8 @@ def cut_off(page: Page) -> list[str]:
     """Metric values, claim values and buttons whose text is wider than their box (cut off or hidden)."""
     return page.evaluate(
         """() => {
-            const sel = "[data-testid=stMetricValue], [data-testid=stMetricValue] *, "
+            const sel = ".metric-row .metric-value, "
+                + "[data-testid=stMetricValue], [data-testid=stMetricValue] *, "
                 + "[data-testid=stDownloadButton] button, [data-testid=stDownloadButton] button *";
             return [...document.querySelectorAll(sel)]
                 .filter(e => e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1)
