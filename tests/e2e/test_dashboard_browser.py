@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import settled_count, wait_whole_page
+from tests.e2e.conftest import figure_value, settled_count, wait_whole_page
 
 RESULTS = Path(__file__).resolve().parents[2] / "test-results"
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
@@ -50,9 +50,7 @@ def open_tables(page: Page) -> None:
 
 def metric_value(page: Page, label: str):
     """The value element of the article's figure whose label is exactly ``label`` (the metric row)."""
-    name = page.locator(".metric-label").filter(has_text=re.compile(f"^{re.escape(label)}$"))
-    box = page.locator(".metric-row .metric").filter(has=name).first
-    return box.locator(".metric-value")
+    return figure_value(page, label)
 
 
 def metric(page: Page, label: str) -> str:
