@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import html
 import time
 import types
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 import folium
 import pandas as pd
@@ -460,10 +461,14 @@ h1 {font-size: 1.6rem !important; padding: 0 0 .2rem 0 !important;}
   overflow-wrap: break-word;
 }
 [data-testid="stMetricLabel"] * {white-space: normal !important; overflow-wrap: normal;}
-.st-key-metrics [data-testid="stHorizontalBlock"], .st-key-layer_downloads [data-testid="stHorizontalBlock"] {
+.st-key-layer_downloads [data-testid="stHorizontalBlock"] {
   flex-wrap: wrap; row-gap: .4rem;
 }
-.st-key-metrics [data-testid="stColumn"] {min-width: 7.5rem; flex: 1 1 7.5rem;}
+.metric-row {display: flex; flex-wrap: wrap; gap: .4rem 1rem; padding: .1rem 0;}
+.metric-row .metric {flex: 1 1 7.5rem; min-width: 7.5rem; cursor: help;}
+.metric-row .metric-label {font-size: .875rem; opacity: .6;}
+.metric-row .metric-value {font-size: 1.45rem; line-height: 1.25; overflow-wrap: break-word;}
+.metric-row .metric-note {font-size: .875rem; opacity: .6;}
 .st-key-layer_downloads [data-testid="stColumn"] {min-width: 10rem; flex: 1 1 10rem;}
 [data-testid="stDownloadButton"] button, [data-testid="stButton"] button {
   height: auto; min-height: 2.5rem; max-width: 100%;
@@ -475,29 +480,60 @@ h1 {font-size: 1.6rem !important; padding: 0 0 .2rem 0 !important;}
 """
 
 
+class Figure(NamedTuple):
+    """One figure of the metric row: what it counts, its value, an optional note under it, a tooltip."""
+
+    label: str
+    value: str
+    note: str | None
+    help: str
+
+
+def metric_row_html(figures: list[Figure]) -> str:
+    """The metric row as one HTML block in the look of Streamlit's metrics: a label over a large value, a
+    grey note under it, the help on hover. One ``st.html`` (whose module the page's CSS loads anyway)
+    instead of five ``st.metric``: the browser shows the first run's elements, the map's frame among them,
+    only once their element modules are loaded, and the metric's are nine more requests (Metric.js,
+    numbro.js, ...) on that path. Every text is escaped."""
+    cells = []
+    for f in figures:
+        note = f'<div class="metric-note">{html.escape(f.note)}</div>' if f.note else ""
+        cells.append(
+            f'<div class="metric" title="{html.escape(f.help)}">'
+            f'<div class="metric-label">{html.escape(f.label)}</div>'
+            f'<div class="metric-value">{html.escape(f.value)}</div>{note}</div>'
+        )
+    return f'<div class="metric-row">{"".join(cells)}</div>'
+
+
 def show_metrics(summary: report.Summary, filtered: bool) -> None:
     """Figures a reporter would quote; they count what the filters keep (and say so when filtered)."""
     follow = " Follows the sidebar filters." if filtered else ""
-    cols = st.container(key="metrics").columns(5)
-    cols[0].metric("Mentions", f"{summary.mentions:,}", help="Place mentions in the text." + follow)
-    cols[1].metric("Places", f"{summary.places:,}", help="Distinct places mentioned." + follow)
-    cols[2].metric(
-        "Countries", f"{summary.countries:,}", help="Mentioned by name, demonym or capital." + follow
-    )
-    cols[3].metric(
-        "Top place",
-        summary.top_place or "-",
-        report.plural(summary.top_count, "mention") if summary.top_place else None,
-        delta_color="off",
-        delta_arrow="off",
-        help="The place named most often." + follow,
-    )
-    cols[4].metric(
-        "Countries' area",
-        report.format_area(summary.countries_km2),
-        help="Total area of the countries mentioned (geodesic, on the bundled outlines). Seas, continents, "
-        "regions and alliances are not counted." + follow,
-    )
+    top_note = report.plural(summary.top_count, "mention") if summary.top_place else None
+    figures = [
+        Figure("Mentions", f"{summary.mentions:,}", None, "Place mentions in the text." + follow),
+        Figure("Places", f"{summary.places:,}", None, "Distinct places mentioned." + follow),
+        Figure(
+            "Countries",
+            f"{summary.countries:,}",
+            None,
+            "Mentioned by name, demonym or capital." + follow,
+        ),
+        Figure(
+            "Top place",
+            summary.top_place or "-",
+            top_note,
+            "The place named most often." + follow,
+        ),
+        Figure(
+            "Countries' area",
+            report.format_area(summary.countries_km2),
+            None,
+            "Total area of the countries mentioned (geodesic, on the bundled outlines). Seas, continents, "
+            "regions and alliances are not counted." + follow,
+        ),
+    ]
+    st.html(metric_row_html(figures))
     if len(summary.top) > 1:
         top = " · ".join(f"{report.escape_markdown(n)} {c}" for n, c in summary.top)
         st.caption(f"Most mentioned: {top}" + (" (as filtered)" if filtered else ""))

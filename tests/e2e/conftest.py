@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -89,6 +90,12 @@ def settled_count(locator, ok, timeout_s: float = 30.0) -> int:
 #: header, metrics and map; the rest comes in the run the map asks for once it is drawn.
 WHOLE_PAGE = "[data-testid='stSidebar'] .st-key-article_options"
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+
+def figure_value(page, label: str):
+    """The value element of the article view's figure (its metric row) whose label is exactly ``label``."""
+    name = page.locator(".metric-label").filter(has_text=re.compile(f"^{re.escape(label)}$"))
+    return page.locator(".metric-row .metric").filter(has=name).first.locator(".metric-value")
 
 
 def wait_whole_page(page, timeout_ms: int = 60_000) -> None:

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.corpus_store import write_sample_store
-from tests.e2e.conftest import settled_count, streamlit_server
+from tests.e2e.conftest import figure_value, settled_count, streamlit_server
 
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
@@ -230,7 +230,7 @@ def test_article_text_stays_text_and_opens_in_the_article_view(
     features(page).first.wait_for(state="visible", timeout=TIMEOUT)
     wait_idle(page)
     assert "view=Corpus" not in page.url
-    assert int(metric(page, "Mentions")) >= 3  # Poland, Ukraine, Warsaw, Kyiv
+    assert int(figure_value(page, "Mentions").inner_text()) >= 3  # Poland, Ukraine, Warsaw, Kyiv
     assert "Warsaw" in page.locator("body").inner_text()
     assert page.stats["dialogs"] == []
 

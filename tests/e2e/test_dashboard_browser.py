@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import settled_count, wait_whole_page
+from tests.e2e.conftest import figure_value, settled_count, wait_whole_page
 
 RESULTS = Path(__file__).resolve().parents[2] / "test-results"
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
@@ -49,10 +49,8 @@ def open_tables(page: Page) -> None:
 
 
 def metric_value(page: Page, label: str):
-    """The value element of the metric whose label is exactly ``label``."""
-    name = page.locator("[data-testid='stMetricLabel']").filter(has_text=re.compile(f"^{re.escape(label)}$"))
-    box = page.locator("[data-testid='stMetric']").filter(has=name).first
-    return box.locator("[data-testid='stMetricValue']")
+    """The value element of the article's figure whose label is exactly ``label`` (the metric row)."""
+    return figure_value(page, label)
 
 
 def metric(page: Page, label: str) -> str:
@@ -292,7 +290,8 @@ def cut_off(page: Page) -> list[str]:
     """Metric values, claim values and buttons whose text is wider than their box (cut off or hidden)."""
     return page.evaluate(
         """() => {
-            const sel = "[data-testid=stMetricValue], [data-testid=stMetricValue] *, "
+            const sel = ".metric-row .metric-value, "
+                + "[data-testid=stMetricValue], [data-testid=stMetricValue] *, "
                 + "[data-testid=stDownloadButton] button, [data-testid=stDownloadButton] button *";
             return [...document.querySelectorAll(sel)]
                 .filter(e => e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1)
