@@ -7,6 +7,7 @@ or closeness in 0..1). The resolver picks the best score; :func:`best_of` adds t
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -197,6 +198,11 @@ class Scored(NamedTuple):
     share: float
 
 
+# Records built by tuple.__new__ in C: a NamedTuple's own __new__ is a Python function, a call the compiled
+# stages would pay per reading and round.
+_scored = functools.partial(tuple.__new__, Scored)
+
+
 def score(c: Candidate, g: Context, v: Votes, record: list[tuple[str, float]] | None = None) -> Scored:
     """The candidate's score given the article's votes; with ``record``, each feature that adds to it is
     appended as (name, contribution), the prior first."""
@@ -260,7 +266,7 @@ def score(c: Candidate, g: Context, v: Votes, record: list[tuple[str, float]] | 
             s += _W_CAPITAL
             if record is not None:
                 record.append(("capital", _W_CAPITAL))
-    return Scored(s, c, share)
+    return _scored((s, c, share))
 
 
 class Ranked(NamedTuple):
@@ -273,6 +279,8 @@ class Ranked(NamedTuple):
     area_over_town: bool  # the rule area_over_small_town chose it over a better-scored town
 
 
+_ranked = functools.partial(tuple.__new__, Ranked)
+
 #: The margin a span with a single reading is given.
 LONE_MARGIN = 2.0
 
@@ -283,7 +291,7 @@ def best_of(scored: list[Scored]) -> Ranked:
     ("Georgia" is not Georgia, Vermont, pop. 4,500, because a Vermont paper is quoted once)."""
     if len(scored) == 1:  # most spans: one reading, nothing to rank (no area beside a lone town)
         only = scored[0]
-        return Ranked(only.score, only.cand, LONE_MARGIN, None, False)
+        return _ranked((only.score, only.cand, LONE_MARGIN, None, False))
     scored.sort(key=_minus_score)
     best = scored[0]
     swapped = False
@@ -293,7 +301,7 @@ def best_of(scored: list[Scored]) -> Ranked:
             best, swapped = areas[0], True
     second = next((x for x in scored if x.cand.place_id != best.cand.place_id), None)
     margin = best.score - second.score if second is not None else LONE_MARGIN
-    return Ranked(best.score, best.cand, margin, second, swapped)
+    return _ranked((best.score, best.cand, margin, second, swapped))
 
 
 def _minus_score(x: Scored) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -41,6 +42,11 @@ _NEXT_WORDS = re.compile(r"\s(\w+)(?:\s(\w+))?")
 #: Distance (km) within which a city gets the full ``near_other_cities`` closeness; it halves per decade.
 NEAR_FULL_KM = 20.0
 _EARTH_DIAMETER_KM = 12742.0
+
+
+# Contexts built by tuple.__new__ in C: the NamedTuple's own __new__ is a Python function, a call the compiled
+# stage would pay per span.
+_context = functools.partial(tuple.__new__, Context)
 
 
 def metonymic_context(text: str, end: int) -> bool:
@@ -127,7 +133,7 @@ class Resolver:
         surfs = [all_surfs[k] for k in reps]
         inside = uslocal.containment(g_spans, surfs, self.counties, self.coords)
         ctxs = [
-            Context(all_surfs[k], all_apos[k], all_boxes[k], all_lists[k], {}, inside[g])
+            _context((all_surfs[k], all_apos[k], all_boxes[k], all_lists[k], {}, inside[g]))
             for g, k in enumerate(reps)
         ]
         picks = [max(sp.cands, key=_prior) for sp in g_spans]
