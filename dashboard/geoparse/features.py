@@ -8,7 +8,6 @@ or closeness in 0..1). The resolver picks the best score; :func:`best_of` adds t
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -146,7 +145,7 @@ class Votes:
         "total",
     )
 
-    def __init__(self, surfs: Sequence[str], picks: Sequence[Candidate], weights: Sequence[int]) -> None:
+    def __init__(self, surfs: list[str], picks: list[Candidate], weights: list[int]) -> None:
         country: dict[str, int] = {}
         same_country: dict[tuple[str, str], int] = {}
         same_total: dict[str, int] = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -209,7 +209,7 @@ class Resolver:
         return mentions
 
     def proximity(
-        self, spans: Sequence[Span], surfs: Sequence[str], picks: Sequence[Candidate]
+        self, spans: list[Span], surfs: list[str], picks: list[Candidate]
     ) -> list[dict[str, float]]:
         """Per span, each city reading's closeness (0..1) to the article's other cities.
 
@@ -265,8 +265,8 @@ class Resolver:
 def one_sense_per_discourse(
     ranked: list[Ranked],
     source: list[int],
-    surfs: Sequence[str],
-    g_spans: Sequence[Span],
+    surfs: list[str],
+    g_spans: list[Span],
     pinned: frozenset[int],
     fallback: frozenset[int],
 ) -> None:
