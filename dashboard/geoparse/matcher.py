@@ -44,6 +44,9 @@ OPENS_CACHE_MAX = 200_000
 #: the matcher before those memos are cleared.
 PHRASES_MEMO_MAX = 50_000
 
+#: Tokens whose normal form :func:`norm` remembers before that memo is cleared.
+NORMS_MEMO_MAX = 200_000
+
 #: Places whose facts :meth:`Matcher.info` remembers before that memo is cleared.
 INFO_MEMO_MAX = 50_000
 
@@ -249,12 +252,18 @@ class Tokens(dict[int, Token]):
 def norm(token: str) -> str:
     """Case-, accent- and dot-insensitive form of one token (short ones memoised: news repeats its words;
     a hostile text's huge words are not kept, so the memo stays bounded in bytes, not only entries)."""
-    if len(token) > MEMO_MAX_CHARS:
-        return nameindex.norm_token(token)
-    return _norm_memo(token)
+    got = _norms.get(token)
+    if got is None:
+        got = nameindex.norm_token(token)
+        if len(token) <= MEMO_MAX_CHARS:
+            if len(_norms) >= NORMS_MEMO_MAX:
+                _norms.clear()
+            _norms[token] = got
+    return got
 
 
-_norm_memo = functools.lru_cache(maxsize=200_000)(nameindex.norm_token)
+# A dict: compiled callers read it in C, where a functools cache would be a generic call.
+_norms: dict[str, str] = {}
 
 
 def key_of(name: str) -> str:
