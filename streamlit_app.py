@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import time
 import types
 from collections.abc import Callable, Hashable, Iterator
@@ -19,7 +18,8 @@ import streamlit_folium
 from streamlit_folium import st_folium
 
 import corpus_view
-from dashboard import mapview, report, settings
+from dashboard import appcache, mapview, report, settings
+from dashboard.appcache import digest, layer_key
 from dashboard.article import Article, read_article
 from dashboard.errors import DashboardError, InputError
 from dashboard.language import LanguageCheck, check_language
@@ -49,14 +49,14 @@ def local_assets() -> bool:
     return mapview.ensure_local_assets()
 
 
-@st.cache_resource
 def caches() -> dict[str, SizedCache]:
     """The server's caches of per-article work, bounded by bytes (``settings.CACHE_BUDGETS``).
 
-    One per process, shared by every session. They keep the values themselves (``st.cache_data`` would
-    unpickle a copy on every rerun): nothing below mutates what it gets from them.
+    One per process, shared by every session and by the launcher's warm-up (``launch.py``), which fills
+    them for the sample before the first page asks. They keep the values themselves (``st.cache_data``
+    would unpickle a copy on every rerun): nothing below mutates what it gets from them.
     """
-    return {name: SizedCache(name, budget) for name, budget in settings.CACHE_BUDGETS.items()}
+    return appcache.process_caches()
 
 
 def cached(cache: str, key: Hashable, make: Callable[[], Any], spinner: str | None = None) -> Any:
@@ -72,14 +72,10 @@ def parse(text: str, on: date | None) -> tuple[list[Any], Any]:
     """Mentions and the display places frame of one article's text (cached by text and date)."""
 
     def make() -> tuple[list[Any], Any]:
-        from dashboard.geoparse import geoparse, places_frame
-
         gazetteer()
-        # Explained: the popups and tables say why each place was chosen (about 0.5 ms more on the sample).
-        mentions = geoparse(text, on=on, explain=True)
-        return mentions, places_frame(mentions, on=on, display=True, explain=True)
+        return appcache.compute_parse(text, on)
 
-    return cached("parse", digest(text, on), make, "Finding places…")
+    return cached("parse", appcache.parse_key(text, on), make, "Finding places…")
 
 
 def check_claims(text: str, on: date | None, mentions: list[Any], key: str) -> list[dict] | None:
@@ -88,14 +84,7 @@ def check_claims(text: str, on: date | None, mentions: list[Any], key: str) -> l
     ``key`` fingerprints the text, its date and the reader's corrections.
     """
 
-    def make() -> list[dict] | None:
-        try:
-            from dashboard.claims import check_claims as _check
-        except ImportError:
-            return None
-        return [c.to_dict() for c in _check(text, on=on, mentions=mentions)]
-
-    return cached("claims", key, make)
+    return cached("claims", key, lambda: appcache.compute_claims(text, on, mentions))
 
 
 def summarize(key: str, mentions: list[Any], places: Any) -> report.Summary:
@@ -175,24 +164,6 @@ def timed(step: str) -> Iterator[None]:
         yield
     finally:
         st.session_state.setdefault("_timings", {})[step] = round(time.perf_counter() - t0, 4)
-
-
-def digest(*parts: Any) -> str:
-    """A short content fingerprint used as a cache key."""
-    h = hashlib.sha1(usedforsecurity=False)
-    for p in parts:
-        h.update(repr(p).encode("utf-8", "surrogatepass"))
-        h.update(b"\0")
-    return h.hexdigest()[:16]
-
-
-def layer_key(rows: pd.DataFrame, text_key: str, highlight: tuple[str, ...]) -> str:
-    """Fingerprint of what a layer draws: its places, their mentions, their whys and the highlighted ids."""
-    content = [
-        (pid, int(n), tuple((m["start"], m["end"]) for m in ms))
-        for pid, n, ms in zip(rows["place_id"], rows["count"], rows["mentions"], strict=True)
-    ]
-    return digest(text_key, content, highlight, report.place_whys(rows))
 
 
 # --- articles: a library of every article read, one shown at a time -----------------------------------
@@ -741,7 +712,8 @@ def article_page(problems: list[str], first_paint: bool = False) -> None:
 def article_claims(v: View) -> list[dict] | None:
     """The checked claims of one article (cached by its text, date and corrections)."""
     a = v.entry.article
-    return check_claims(a.text, a.date, v.mentions, digest(a.text, a.date, corrections_for(v.entry.key)))
+    key = appcache.claims_key(a.text, a.date, corrections_for(v.entry.key))
+    return check_claims(a.text, a.date, v.mentions, key)
 
 
 def show_tables(parts: list[tuple[View, Any, list[Any]]], combined: bool) -> None:

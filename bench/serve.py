@@ -27,14 +27,27 @@ BROWSER_ARGS += ["--disable-component-update", "--disable-sync", "--no-first-run
 ONE_METRIC_APP = 'import streamlit as st\n\nst.metric("Mentions", 42)\n'
 
 
+#: The dashboard's app script: started as the README's command starts it (``launch.py``, which warms it).
+APP = ROOT / "streamlit_app.py"
+
+
 class Server:
-    """``streamlit run SCRIPT`` on a free local port; ``start_s`` is the time until /_stcore/health."""
+    """``streamlit run SCRIPT`` on a free local port; ``start_s`` is the time until /_stcore/health.
+
+    The dashboard (:data:`APP`) is started by ``launch.py``, as ``scripts/run.sh`` starts it; other scripts
+    (the one-metric reference) by ``streamlit run``.
+    """
 
     def __init__(self, script: Path, log: Path | None = None, env: dict[str, str] | None = None) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        start = (
+            [str(ROOT / "launch.py")]
+            if Path(script).resolve() == APP
+            else ["-m", "streamlit", "run", str(script)]
+        )
         cmd = [
-            sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
+            sys.executable, *start, "--server.headless", "true",
             "--server.port", str(self.port), "--server.address", "127.0.0.1",
             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
         ]  # fmt: skip

@@ -24,6 +24,11 @@ MAX_ARTICLE_BYTES: int = 10 * 1024 * 1024
 #: GeoNames attribution the app must show (CC BY 4.0).
 GEONAMES_ATTRIBUTION: str = "Cities: GeoNames (geonames.org), CC BY 4.0"
 
+#: Results the server's warm-up saves for the bundled sample (parse, claims, map layers), so a restarted
+#: server does not compute them again (``dashboard.appcache.ResultFiles``; one folder per code and geodata
+#: version). ``$NEWS_GEO_RESULTS_DIR`` moves it (the bench times a first start on an empty folder).
+RESULTS_DIR: Path = Path(os.environ.get("NEWS_GEO_RESULTS_DIR") or PROJECT_ROOT / ".cache" / "results")
+
 #: Corpus stores built by ``python -m dashboard batch`` and by the dashboard's corpus view.
 STORES_DIR: Path = PROJECT_ROOT / ".cache" / "stores"
 

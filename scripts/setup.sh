@@ -19,7 +19,8 @@ fi
 .venv/bin/python -m dashboard.native || true
 bash scripts/fetch_web_assets.sh
 bash scripts/fetch_reuters.sh
-# The names index and geometry store in .cache/ (memory-mapped by the CLI and the dashboard; quick when built).
+# The names index and geometry store in .cache/ (memory-mapped by the CLI and the dashboard; quick when built),
+# and the sample's parse and claims in .cache/results/ for the dashboard server's warm-up (launch.py).
 .venv/bin/python -m dashboard.caches || echo "setup: the caches were not built now; the first run builds them"
 # The corpus view's demo store: Reuters-21578 geoparsed by `batch` on a Dask LocalCluster into .cache/stores/reuters
 # (about a minute on 2 cores); rebuilt only when missing or made with other geodata.

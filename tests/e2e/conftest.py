@@ -106,7 +106,8 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def server(delete_output_dir: None) -> Iterator[dict]:
-    """Start ``streamlit run streamlit_app.py`` on a free port; yields its URL and start-up time.
+    """Start the dashboard as the README's command does (``launch.py``: ``streamlit run streamlit_app.py``
+    warming up in the background) on a free port; yields its URL and start-up time.
 
     Depends on pytest-playwright's ``delete_output_dir`` so the server log written to test-results/ is
     not wiped when that fixture empties the folder.
@@ -127,7 +128,7 @@ def streamlit_server(
     RESULTS.mkdir(exist_ok=True)
     log = (RESULTS / log_name).open("w")
     cmd = [
-        sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+        sys.executable, "launch.py",  # what scripts/run.sh runs
         "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]  # fmt: skip
