@@ -138,7 +138,8 @@ def dates_from(table: Any) -> Dates:
 
 
 @functools.cache
-def _dated_places() -> frozenset[str]:
+def dated_places() -> frozenset[str]:
+    """The ids of every place with a dated name or life (read once)."""
     return dates().places
 
 
@@ -157,47 +158,6 @@ def candidates_on(cands: Sequence[Any], day: date, table: Dates | None = None) -
     if not dated or not any(_within(p, day) for p in dated):
         return list(cands) if not isinstance(cands, list) else cands
     return [c for c, p in zip(cands, periods, strict=True) if p is None or _within(p, day)]
-
-
-#: Candidate lists :func:`spans_on` remembers as naming no dated place before that memo is cleared.
-UNDATED_MEMO_MAX = 50_000
-# id of a candidate list -> the list, known to name no dated place. The matcher hands out one list per name,
-# so most names are tested once per process; the list is held, so its id cannot be reused while remembered.
-_undated: dict[int, list[Any]] = {}
-
-
-def spans_on(spans: list[tuple], on: date | None) -> list[tuple]:
-    """Apply :func:`candidates_on` to every span ``(..., candidates)`` naming a dated place; ``spans``
-    itself when none does (most news names no dated place)."""
-    day = as_date(on)  # first: a bad date raises even for a text without names
-    dated = _dated_places()
-    if not dated or not spans:
-        return spans
-    out: list[tuple] | None = None
-    memo: dict[int, list] = {}  # id of a candidate list -> its readings that day (lists repeat per name)
-    undated = _undated
-    for k, sp in enumerate(spans):
-        cands = sp[-1]
-        if undated.get(id(cands)) is cands:
-            got = cands
-        else:
-            got = memo.get(id(cands))
-            if got is None:
-                got = cands
-                if dated.isdisjoint([c.place_id for c in cands]):
-                    if len(undated) >= UNDATED_MEMO_MAX:
-                        undated.clear()
-                    undated[id(cands)] = cands
-                else:
-                    got = candidates_on(cands, day or date.today())
-                memo[id(cands)] = got
-        if got is not cands:
-            if out is None:
-                out = list(spans[:k])
-            sp = (*sp[:-1], got)
-        if out is not None:
-            out.append(sp)
-    return spans if out is None else out
 
 
 def name_on(place_id: str, day: date | None, table: Dates | None = None) -> str | None:
@@ -244,7 +204,7 @@ def on_date(mentions: list[Any], on: date | None) -> list[Any]:
     """Mentions named as on ``on`` (``Mention.name`` "Burma" in 1987); others returned unchanged."""
     import dataclasses
 
-    dated = _dated_places()
+    dated = dated_places()
     out = []
     for m in mentions:
         if m.place_id in dated:

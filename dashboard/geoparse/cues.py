@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from dashboard import lexicon
@@ -23,6 +24,11 @@ ORIGIN_CUE_WORDS: dict[str, tuple[tuple[str, ...], ...]] = {
     last: tuple(tuple(c.split()[:-1]) for c in lexicon.ORIGIN_CUES if c.split()[-1] == last)
     for last in {c.split()[-1] for c in lexicon.ORIGIN_CUES}
 }
+
+
+# SpanCues built by tuple.__new__ in C: the NamedTuple's own __new__ is a Python function, a call the compiled
+# stage would pay per span.
+_span_cues = functools.partial(tuple.__new__, SpanCues)
 
 
 def span_cues(text: str, tokens: TokenSequence, sp: Span, prev_matched: bool, next_matched: bool) -> SpanCues:
@@ -84,44 +90,46 @@ def span_cues(text: str, tokens: TokenSequence, sp: Span, prev_matched: bool, ne
             or (next_word in lexicon.PROVINCE_HEADS and next_raw[0].isupper())
         )
     )
-    # Positional, in the record's field order (keywords cost a third more per span).
-    return SpanCues(
-        key,
-        surface,
-        cands,  # readings
-        single,
-        not prev_adjacent,  # sentence_start
-        prev_word,
-        capitalised_before,
-        prev_proper,
-        next_word,
-        next_cap,
-        next_proper,
-        locative,
-        key in lexicon.PERSON_NAMES,  # personish
-        single and len(surface) <= 4 and surface.isupper(),  # acronym
-        prev_word == "said" and gap_before == " ",  # said_before
-        text.startswith(",", e) and _AGE.match(text, e) is not None,  # age_after
-        gap_after == " " and next_word in lexicon.SPEECH_VERBS,  # speech_after
-        gap_after in (" ", "\u00a0") and next_word in lexicon.PERSON_VERBS,  # verb_after
-        text[e : e + 1] == "$",  # currency_after
+    # Positional, in the record's field order.
+    return _span_cues(
         (
-            prev_word not in lexicon.LOCATIVES
-            and (
-                firm_may_run_on(gap_before, prev_raw)
-                or firm_may_run_on(gap_after, next_raw)
-                or (tokens[j].word if j != i else first_word) in lexicon.CORPORATE_SUFFIXES
-            )
-            and in_company_name(text, tokens, i, j)
-        ),  # in_company
-        province_cue,
-        next_word in lexicon.DISEASE_WORDS,  # disease_after
-        (
-            single and key in lexicon.COMMON_NOUNS and not locative and not APPOSITIVE_GAP.match(text, e)
-        ),  # common_noun
-        text[e : e + 2] in ("'s", "\u2019s"),  # possessive
-        prev_word in ORIGIN_CUE_WORDS and after_origin_cue(tokens, i, prev_word),  # after_origin_cue
-        surface.endswith("."),  # dotted
+            key,
+            surface,
+            cands,  # readings
+            single,
+            not prev_adjacent,  # sentence_start
+            prev_word,
+            capitalised_before,
+            prev_proper,
+            next_word,
+            next_cap,
+            next_proper,
+            locative,
+            key in lexicon.PERSON_NAMES,  # personish
+            single and len(surface) <= 4 and surface.isupper(),  # acronym
+            prev_word == "said" and gap_before == " ",  # said_before
+            text.startswith(",", e) and _AGE.match(text, e) is not None,  # age_after
+            gap_after == " " and next_word in lexicon.SPEECH_VERBS,  # speech_after
+            gap_after in (" ", "\u00a0") and next_word in lexicon.PERSON_VERBS,  # verb_after
+            text[e : e + 1] == "$",  # currency_after
+            (
+                prev_word not in lexicon.LOCATIVES
+                and (
+                    firm_may_run_on(gap_before, prev_raw)
+                    or firm_may_run_on(gap_after, next_raw)
+                    or (tokens[j].word if j != i else first_word) in lexicon.CORPORATE_SUFFIXES
+                )
+                and in_company_name(text, tokens, i, j)
+            ),  # in_company
+            province_cue,
+            next_word in lexicon.DISEASE_WORDS,  # disease_after
+            (
+                single and key in lexicon.COMMON_NOUNS and not locative and not APPOSITIVE_GAP.match(text, e)
+            ),  # common_noun
+            text[e : e + 2] in ("'s", "\u2019s"),  # possessive
+            prev_word in ORIGIN_CUE_WORDS and after_origin_cue(tokens, i, prev_word),  # after_origin_cue
+            surface.endswith("."),  # dotted
+        )
     )
 
 

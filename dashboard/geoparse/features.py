@@ -7,7 +7,7 @@ or closeness in 0..1). The resolver picks the best score; :func:`best_of` adds t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -145,7 +145,7 @@ class Votes:
         "total",
     )
 
-    def __init__(self, surfs: Sequence[str], picks: Sequence[Candidate], weights: Sequence[int]) -> None:
+    def __init__(self, surfs: list[str], picks: list[Candidate], weights: list[int]) -> None:
         country: dict[str, int] = {}
         same_country: dict[tuple[str, str], int] = {}
         same_total: dict[str, int] = {}
@@ -195,6 +195,11 @@ class Scored(NamedTuple):
     score: float
     cand: Candidate
     share: float
+
+
+# Records built by tuple.__new__ in C: a NamedTuple's own __new__ is a Python function, a call the compiled
+# stages would pay per reading and round.
+_scored = functools.partial(tuple.__new__, Scored)
 
 
 def score(c: Candidate, g: Context, v: Votes, record: list[tuple[str, float]] | None = None) -> Scored:
@@ -260,7 +265,7 @@ def score(c: Candidate, g: Context, v: Votes, record: list[tuple[str, float]] | 
             s += _W_CAPITAL
             if record is not None:
                 record.append(("capital", _W_CAPITAL))
-    return Scored(s, c, share)
+    return _scored((s, c, share))
 
 
 class Ranked(NamedTuple):
@@ -273,6 +278,8 @@ class Ranked(NamedTuple):
     area_over_town: bool  # the rule area_over_small_town chose it over a better-scored town
 
 
+_ranked = functools.partial(tuple.__new__, Ranked)
+
 #: The margin a span with a single reading is given.
 LONE_MARGIN = 2.0
 
@@ -283,7 +290,7 @@ def best_of(scored: list[Scored]) -> Ranked:
     ("Georgia" is not Georgia, Vermont, pop. 4,500, because a Vermont paper is quoted once)."""
     if len(scored) == 1:  # most spans: one reading, nothing to rank (no area beside a lone town)
         only = scored[0]
-        return Ranked(only.score, only.cand, LONE_MARGIN, None, False)
+        return _ranked((only.score, only.cand, LONE_MARGIN, None, False))
     scored.sort(key=_minus_score)
     best = scored[0]
     swapped = False
@@ -293,7 +300,7 @@ def best_of(scored: list[Scored]) -> Ranked:
             best, swapped = areas[0], True
     second = next((x for x in scored if x.cand.place_id != best.cand.place_id), None)
     margin = best.score - second.score if second is not None else LONE_MARGIN
-    return Ranked(best.score, best.cand, margin, second, swapped)
+    return _ranked((best.score, best.cand, margin, second, swapped))
 
 
 def _minus_score(x: Scored) -> float:

@@ -7,10 +7,10 @@ candidates of an index key. Any matcher with the same output can replace this on
 
 News is mostly lowercase words, and only a capitalised word (or a lowercase opener like "eastern") can open
 a name. So the text is never tokenized word by word in Python: a one-byte-per-character *shadow* of it (each
-character replaced by its class: upper letter, other letter, other word character, ".", other) is split in C
-at each capitalised run; lowercase openers are found with one Aho-Corasick scan; dotted abbreviations ("U.S.")
-are tokenized only where "letter.letter" occurs; the tokens before each span are counted with ``bytes.count``,
-so spans keep the token numbers of the whole text.
+character replaced by its class: upper letter, other letter, other word character, ".", other) is searched
+with ``bytes.find`` for each capitalised run; lowercase openers are found with one Aho-Corasick scan; dotted
+abbreviations ("U.S.") are tokenized only where "letter.letter" occurs; the tokens before each span are
+counted with ``bytes.count``, so spans keep the token numbers of the whole text.
 
 The longest-match loop is memoised: its state after an opening word, per word ("Brazil": its key, its
 candidates, whether a longer key starts with it), and its state after each later token, per phrase ("Brazil
@@ -26,8 +26,6 @@ import codecs
 import functools
 import re
 from collections.abc import Iterator
-from itertools import accumulate, compress, filterfalse, repeat
-from typing import Any
 
 from ahocorasick_rs import MATCHKIND_LEFTMOST_LONGEST, AhoCorasick
 
@@ -45,6 +43,9 @@ OPENS_CACHE_MAX = 200_000
 #: Phrases (an opener and the words after it) and dotted-abbreviation stretches ("U.S.-led") remembered by
 #: the matcher before those memos are cleared.
 PHRASES_MEMO_MAX = 50_000
+
+#: Tokens whose normal form :func:`norm` remembers before that memo is cleared.
+NORMS_MEMO_MAX = 200_000
 
 #: Places whose facts :meth:`Matcher.info` remembers before that memo is cleared.
 INFO_MEMO_MAX = 50_000
@@ -105,7 +106,6 @@ _FOLD = bytes.maketrans(b"A", b"a")
 # Class bytes -> upper letters ("A"), other word bytes ("w"), the rest ("-"): a capitalised run starts
 # at each "-A".
 _CAPS = bytes.maketrans(b"Aa0. ", b"Aww--")
-_PLUS_2 = (2).__add__
 
 
 def shadow(text: str) -> bytes:
@@ -252,12 +252,18 @@ class Tokens(dict[int, Token]):
 def norm(token: str) -> str:
     """Case-, accent- and dot-insensitive form of one token (short ones memoised: news repeats its words;
     a hostile text's huge words are not kept, so the memo stays bounded in bytes, not only entries)."""
-    if len(token) > MEMO_MAX_CHARS:
-        return nameindex.norm_token(token)
-    return _norm_memo(token)
+    got = _norms.get(token)
+    if got is None:
+        got = nameindex.norm_token(token)
+        if len(token) <= MEMO_MAX_CHARS:
+            if len(_norms) >= NORMS_MEMO_MAX:
+                _norms.clear()
+            _norms[token] = got
+    return got
 
 
-_norm_memo = functools.lru_cache(maxsize=200_000)(nameindex.norm_token)
+# A dict: compiled callers read it in C, where a functools cache would be a generic call.
+_norms: dict[str, str] = {}
 
 
 def key_of(name: str) -> str:
@@ -448,10 +454,10 @@ class Matcher:
         # dotted abbreviation; the "S" of "U.S." opens nothing.
         starts = self._opener_starts(text, sh)
         if inside:
-            starts = list(filterfalse(inside.__contains__, starts))
+            starts = [s for s in starts if s not in inside]
         # Each opener's word (a run of word bytes, or a dotted abbreviation) and the loop's state after
-        # it (None: it opens nothing), in C.
-        words = list(map(text.__getitem__, map(slice, starts, map(find, repeat(b"-"), starts))))
+        # it (None: it opens nothing).
+        words = [text[s : find(b"-", s)] for s in starts]
         d_end: dict[int, int] = {}
         d_start: dict[int, int] = {}  # a dotted abbreviation's start, by its end
         if dotted:
@@ -464,14 +470,16 @@ class Matcher:
         tokens = Tokens(text, wordness, dotted, d_end, 0)  # (its length is counted at the end)
         known = tokens.get
         first = self._first
-        steps: list[Any] = list(map(first.get, words, repeat(_UNSEEN)))
-        if _UNSEEN in steps:  # words met for the first time
-            steps = [self._first_step(w) if st is _UNSEEN else st for w, st in zip(words, steps, strict=True)]
         phrases = self._phrases
         out: list[Span] = []
         after = 0  # where the last match's last token ends: openers before it are inside that match
-        for p, w, st in compress(zip(starts, words, steps, strict=True), steps):
+        for p, w in zip(starts, words, strict=True):
             if p < after:
+                continue
+            st = first.get(w, _UNSEEN)
+            if st is _UNSEEN:  # a word met for the first time
+                st = self._first_step(w)
+            if st is None:
                 continue
             e = p + len(w)
             q1 = e1 = -1  # the token right after the opener, once found
@@ -603,14 +611,13 @@ class Matcher:
 
     def _opener_starts(self, text: str, sh: bytes) -> list[int]:
         """Offsets of the runs that may open a name: capitalised ones and lowercase openers, in order."""
-        # Each "-A" (a non-word byte, then an upper letter) is a capitalised run: split there and add up
-        # the pieces' lengths, in C.
-        parts = sh.translate(_CAPS).split(b"-A")
-        starts = list(accumulate(map(_PLUS_2, map(len, parts[:-1])), initial=-1))
-        if sh[:1] == b"A":
-            starts[0] = 0
-        else:
-            del starts[0]
+        # Each "-A" (a non-word byte, then an upper letter) is a capitalised run.
+        caps = sh.translate(_CAPS)
+        starts = [0] if sh[:1] == b"A" else []
+        at = caps.find(b"-A")
+        while at >= 0:
+            starts.append(at + 1)
+            at = caps.find(b"-A", at + 2)
         extra = []
         if self._lower_openers is not None:
             # Matches are runs of letters: none can hide a word that starts after a non-word character.

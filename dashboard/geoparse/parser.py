@@ -6,7 +6,7 @@ import functools
 import gc
 from collections.abc import Callable, Mapping
 from datetime import date
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from dashboard import historic, nameindex
 from dashboard.geoparse import rules, uslocal
@@ -183,12 +183,47 @@ class Geoparser:
         return got
 
 
+#: Candidate lists :func:`_on_date` remembers as naming no dated place before that memo is cleared.
+UNDATED_MEMO_MAX = 50_000
+# id of a candidate list -> the list, known to name no dated place. The matcher hands out one list per name,
+# so most names are tested once per process; the list is held, so its id cannot be reused while remembered.
+_undated: dict[int, list[Candidate]] = {}
+
+
 def _on_date(spans: list[Span], on: date | None) -> list[Span]:
-    """Among a dated name's readings, those valid on the article's date (see :mod:`dashboard.historic`)."""
-    got = historic.spans_on(cast("list[tuple[Any, ...]]", spans), on)
-    if got is spans:  # no dated place named (most articles)
+    """Among a dated name's readings, those valid on the article's date (see
+    :func:`dashboard.historic.candidates_on`); ``spans`` itself when none names a dated place (most news)."""
+    day = historic.as_date(on)  # first: a bad date raises even for a text without names
+    dated = historic.dated_places()
+    if not dated or not spans:
         return spans
-    return [sp if type(sp) is Span else Span(*sp) for sp in got]
+    out: list[Span] | None = None
+    memo: dict[int, list[Candidate]] = {}  # id of a candidate list -> its readings that day
+    undated = _undated
+    for k, sp in enumerate(spans):
+        cands = sp.cands
+        if undated.get(id(cands)) is cands:
+            got = cands
+        else:
+            memo_got = memo.get(id(cands))
+            if memo_got is None:
+                got = cands
+                if dated.isdisjoint([c.place_id for c in cands]):
+                    if len(undated) >= UNDATED_MEMO_MAX:
+                        undated.clear()
+                    undated[id(cands)] = cands
+                else:
+                    got = historic.candidates_on(cands, day or date.today())
+                memo[id(cands)] = got
+            else:
+                got = memo_got
+        if got is not cands:
+            if out is None:
+                out = spans[:k]
+            sp = sp._replace(cands=got)
+        if out is not None:
+            out.append(sp)
+    return spans if out is None else out
 
 
 def _note_article_rule(

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -41,6 +42,11 @@ _NEXT_WORDS = re.compile(r"\s(\w+)(?:\s(\w+))?")
 #: Distance (km) within which a city gets the full ``near_other_cities`` closeness; it halves per decade.
 NEAR_FULL_KM = 20.0
 _EARTH_DIAMETER_KM = 12742.0
+
+
+# Contexts built by tuple.__new__ in C: the NamedTuple's own __new__ is a Python function, a call the compiled
+# stage would pay per span.
+_context = functools.partial(tuple.__new__, Context)
 
 
 def metonymic_context(text: str, end: int) -> bool:
@@ -127,7 +133,7 @@ class Resolver:
         surfs = [all_surfs[k] for k in reps]
         inside = uslocal.containment(g_spans, surfs, self.counties, self.coords)
         ctxs = [
-            Context(all_surfs[k], all_apos[k], all_boxes[k], all_lists[k], {}, inside[g])
+            _context((all_surfs[k], all_apos[k], all_boxes[k], all_lists[k], {}, inside[g]))
             for g, k in enumerate(reps)
         ]
         picks = [max(sp.cands, key=_prior) for sp in g_spans]
@@ -203,7 +209,7 @@ class Resolver:
         return mentions
 
     def proximity(
-        self, spans: Sequence[Span], surfs: Sequence[str], picks: Sequence[Candidate]
+        self, spans: list[Span], surfs: list[str], picks: list[Candidate]
     ) -> list[dict[str, float]]:
         """Per span, each city reading's closeness (0..1) to the article's other cities.
 
@@ -259,8 +265,8 @@ class Resolver:
 def one_sense_per_discourse(
     ranked: list[Ranked],
     source: list[int],
-    surfs: Sequence[str],
-    g_spans: Sequence[Span],
+    surfs: list[str],
+    g_spans: list[Span],
     pinned: frozenset[int],
     fallback: frozenset[int],
 ) -> None:

@@ -73,7 +73,7 @@ class Discourse:
 
     __slots__ = ("_named", "_spans", "persons", "strong")
 
-    def __init__(self, spans: Sequence[Span]) -> None:
+    def __init__(self, spans: list[Span]) -> None:
         self.persons: set[str] = set()
         self.strong: set[str] = set()
         self._spans = spans
@@ -379,7 +379,7 @@ def apply_rules(
     return cands if len(out) == len(cands) else out
 
 
-def no_reading_can_stay(word: str, cands: Sequence[Candidate], dotted: bool) -> bool:
+def no_reading_can_stay(word: str, cands: list[Candidate], dotted: bool) -> bool:
     """Whether the rules remove every reading of the one-word name ``word`` (as written) whatever the words
     around it: the word is a common word and each reading a literal town, province or region
     (``common_word`` removes it if no rule before it did: "March", "Bank", "Central") or a state's

@@ -73,7 +73,7 @@ def _start(sp: Span) -> int:
     return sp.start
 
 
-def article_state(picks: Sequence[Candidate]) -> str | None:
+def article_state(picks: list[Candidate]) -> str | None:
     """The US state a local article is about: the most voted US province among the picks (a state itself,
     or the state of a town or county)."""
     states: dict[str, int] = {}  # (a dict and max, not a Counter: the same first-counted winner, cheaper)
@@ -90,8 +90,8 @@ def _count(item: tuple[str, int]) -> int:
 
 
 def containment(
-    spans: Sequence[Span],
-    surfs: Sequence[str],
+    spans: list[Span],
+    surfs: list[str],
     counties: Callable[[], Mapping[str, Any]],
     coords: Callable[[], Mapping[str, tuple[float, float]]],
 ) -> list[set[str]]:
