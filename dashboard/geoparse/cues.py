@@ -7,7 +7,7 @@ import re
 
 from dashboard import lexicon
 from dashboard.geoparse.matcher import norm
-from dashboard.geoparse.records import Span, SpanCues, TokenSequence
+from dashboard.geoparse.records import Span, SpanCues, Token, TokenSequence
 from dashboard.geoparse.relations import APPOSITIVE_GAP
 
 # Where a clause ends: a neighbour beyond one of these is no neighbour.
@@ -165,35 +165,34 @@ def in_company_name(text: str, tokens: TokenSequence, i: int, j: int) -> bool:
             _s, prev_end, prev = tokens[i - 1]
             if text[prev_end : first.start] == " " and prev[0].isupper():
                 return True
-    # Every gap a firm's name allows (" ", " & ") has a space at each end: test the one next to a word
-    # before reading the word beyond it (a word past a span is found on demand, "Brazil, said"). Rightwards
-    # from the span's last word, then leftwards from its first.
-    here, k = last, j
+    # Rightwards from the span's last word, then leftwards from its first.
+    return _suffix_ahead(text, tokens, last, j, 1, suffixes) or _suffix_ahead(
+        text, tokens, first, i, -1, suffixes
+    )
+
+
+def _suffix_ahead(
+    text: str, tokens: TokenSequence, here: Token, k: int, step: int, suffixes: frozenset[str]
+) -> bool:
+    """Whether a corporate suffix follows word ``k`` (``here``) within :data:`COMPANY_RUN` words, stepping
+    ``step`` (1: rightwards, -1: leftwards) through capitalised words, "of" and "and" a firm's gap apart."""
     for _ in range(COMPANY_RUN):
-        k += 1
-        if not text.startswith(" ", here.end) or k >= len(tokens):
-            break
+        k += step
+        # Every gap a firm's name allows (" ", " & ") has a space at each end: test the one next to the word
+        # before reading the word beyond it (a word past a span is found on demand, "Brazil, said").
+        if step > 0:
+            if not text.startswith(" ", here.end) or k >= len(tokens):
+                return False
+        elif k < 0 or here.start == 0 or text[here.start - 1] != " ":
+            return False
         nxt = tokens[k]
-        if text[here.end : nxt.start] not in _COMPANY_GAPS:
-            break
+        gap = text[here.end : nxt.start] if step > 0 else text[nxt.end : here.start]
+        if gap not in _COMPANY_GAPS:
+            return False
         w = nxt.word
         if w in suffixes:
             return True
         if not (w[0].isupper() or w in ("of", "and")):
-            break
-        here = nxt
-    here, k = first, i
-    for _ in range(COMPANY_RUN):
-        k -= 1
-        if k < 0 or here.start == 0 or text[here.start - 1] != " ":
-            break
-        nxt = tokens[k]
-        if text[nxt.end : here.start] not in _COMPANY_GAPS:
-            break
-        w = nxt.word
-        if w in suffixes:
-            return True
-        if not (w[0].isupper() or w in ("of", "and")):
-            break
+            return False
         here = nxt
     return False
