@@ -230,8 +230,8 @@ def test_article_text_stays_text_and_opens_in_the_article_view(
     features(page).first.wait_for(state="visible", timeout=TIMEOUT)
     wait_idle(page)
     assert "view=Corpus" not in page.url
+    expect(page.locator("body")).to_contain_text("Warsaw")
     assert int(figure_value(page, "Mentions").inner_text()) >= 3  # Poland, Ukraine, Warsaw, Kyiv
-    assert "Warsaw" in page.locator("body").inner_text()
     assert page.stats["dialogs"] == []
 
 
