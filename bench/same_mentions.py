@@ -19,11 +19,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-# ../shared/eval beside the checkout (or beside the main checkout, for a git worktree under a subfolder).
-EVAL = next(
-    (d / "shared" / "eval" for d in (ROOT.parent, ROOT.parent.parent) if (d / "shared" / "eval").exists()),
-    ROOT.parent / "shared" / "eval",
-)
 DATES = (None, date(1987, 3, 1))
 
 
@@ -32,12 +27,15 @@ def texts(reuters: int) -> list[tuple[str, str]]:
     from bench.bench_geoparse import reuters_bodies
 
     out: list[tuple[str, str]] = []
-    if EVAL.exists():
-        sys.path.insert(0, str(EVAL))
+    from bench.eval_claims import default_eval_dir
+
+    evaluation = default_eval_dir()
+    if evaluation.exists():
+        sys.path.insert(0, str(evaluation))
         import corpora  # type: ignore[import-not-found]
 
         for name in ("lgl.xml", "GeoVirus.xml"):
-            out += [(f"{name}:{d['id']}", d["text"]) for d in corpora.load(EVAL / name)]
+            out += [(f"{name}:{d['id']}", d["text"]) for d in corpora.load(evaluation / name)]
     out += [(f"seed:{p.name}", p.read_text(encoding="utf-8")) for p in sorted((ROOT / "seeds").glob("*.txt"))]
     out += [(f"reuters:{i}", t) for i, t in enumerate(reuters_bodies(reuters))]
     return out

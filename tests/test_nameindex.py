@@ -9,23 +9,7 @@ import pytest
 
 from dashboard import nameindex
 from dashboard.geoparse import Geoparser, default_parser
-
-TEXTS = [
-    "Russian troops massed near the Ukrainian border, the Kremlin said on Monday.",
-    "Officials in Huntsville, Ala., and Walker County, Texas, met in St. Louis on Friday.",
-    "The U.S. and the U.K. joined NATO allies in the Baltic Sea; W.Va. and Calif. sent aid.",
-    "Floods hit eastern Europe and the Baltic states; Nord Stream 2 runs to Germany.",
-    "Sen. Jones (D-Miss.) said Washington Post reporters visited Paris, Tenn., and Paris, France.",
-    "São Paulo, Zürich and Kraków saw protests; Côte d'Ivoire and the Gulf of Finland too.",
-    "NEW YORK, March 3 - Wheat futures rose in Chicago after Kansas and Nebraska reported frost.",
-    "In New York's Central Park, a man from Georgia met a woman from Tbilisi, Georgia.",
-    "",
-    "no capital letters here at all, just words.",
-    "   \n\t  ",
-    "Numbers 1,225 km and 6 % of Russia's borders touch Nato countries; US$5m went to HK$.",
-    "A-B C.D.E. x_y Mixed-Case Words: Isle of Man, Bosnia and Herzegovina, Trinidad and Tobago.",
-    "Baker said Hopkins, 54, moved from Dublin to Dublin, Ohio, and then to the Baltic republics.",
-]
+from tests.test_matcher import TEXTS  # tricky texts: punctuation, all caps, accents, empty
 
 
 @pytest.fixture(scope="module")
@@ -72,9 +56,10 @@ def test_saved_index_parses_like_the_one_built_in_memory(tmp_path, parser):
 
 def test_the_bundled_index_is_mapped_and_equals_a_fresh_build(parser):
     # default_parser maps the saved index; a fresh in-memory build from the gazetteer must agree with it.
-    from dashboard.geoparse import build_index
+    from dashboard.geoparse import build_index, uslocal
 
-    fresh = Geoparser.from_index(build_index())
+    built = build_index()  # as default_parser wires it: the cities' points and the counties too
+    fresh = Geoparser.from_index(built, coords=built.points, counties=uslocal.county_polygons)
     assert parser.index.source != "memory" or not nameindex.cache_enabled()
     for text in TEXTS:
         assert fresh.parse(text) == parser.parse(text)
