@@ -8,9 +8,12 @@ candidates of an index key. Any matcher with the same output can replace this on
 News is mostly lowercase words, and only a capitalised word (or a lowercase opener like "eastern") can open
 a name. So the text is never tokenized word by word in Python: a one-byte-per-character *shadow* of it (each
 character replaced by its class: upper letter, other letter, other word character, ".", other) is searched
-with ``bytes.find`` for each capitalised run; lowercase openers are found with one Aho-Corasick scan; dotted
+with ``str.find`` for each capitalised run; lowercase openers are found with one Aho-Corasick scan; dotted
 abbreviations ("U.S.") are tokenized only where "letter.letter" occurs; the tokens before each span are
-counted with ``bytes.count``, so spans keep the token numbers of the whole text.
+counted with ``str.count``, so spans keep the token numbers of the whole text. The shadow is an ASCII
+``str``, not ``bytes``: compiled (dashboard/native.py), ``str.find`` and ``str.count`` are direct C calls,
+where each ``bytes.find`` parses its arguments from a tuple (a tenth of a microsecond, some 80 times per
+news article).
 
 The longest-match loop is memoised: its state after an opening word, per word ("Brazil": its key, its
 candidates, whether a longer key starts with it), and its state after each later token, per phrase ("Brazil
@@ -108,9 +111,14 @@ _FOLD = bytes.maketrans(b"A", b"a")
 _CAPS = bytes.maketrans(b"Aa0. ", b"Aww--")
 
 
-def shadow(text: str) -> bytes:
-    """One byte per character of ``text``: ``A`` upper letter, ``a`` other letter, ``0`` other word
-    character (digit, "_"), ``.`` and `` `` (space) for everything else."""
+def shadow(text: str) -> str:
+    """One ASCII character per character of ``text``: ``A`` upper letter, ``a`` other letter, ``0`` other
+    word character (digit, "_"), ``.`` and `` `` (space) for everything else."""
+    return _shadow_bytes(text).decode("ascii")
+
+
+def _shadow_bytes(text: str) -> bytes:
+    """:func:`shadow` as bytes (``bytes.translate`` maps it to the other tables above)."""
     return text.encode("ascii", _ERRORS).translate(_CLASSES)
 
 
@@ -174,7 +182,7 @@ class Tokens(dict[int, Token]):
     """
 
     def __init__(
-        self, text: str, wordness: bytes, dotted: list[tuple[int, int, int]], d_end: dict[int, int], n: int
+        self, text: str, wordness: str, dotted: list[tuple[int, int, int]], d_end: dict[int, int], n: int
     ) -> None:
         self._text = text
         self._w = wordness
@@ -228,16 +236,16 @@ class Tokens(dict[int, Token]):
     def after(self, x: int) -> Token:
         """The first token starting at or after offset ``x`` (a token boundary)."""
         w = self._w
-        q = w.find(b"w", x)
+        q = w.find("w", x)
         e = self._d_end.get(q, -1)  # a dotted abbreviation starting there, else the run of word bytes
         if e < 0:
-            e = w.find(b"-", q)  # (the word bytes end with a non-word byte)
+            e = w.find("-", q)  # (the word bytes end with a non-word byte)
         return _token((q, e, self._text[q:e]))
 
     def before(self, x: int) -> Token:
         """The last token ending at or before offset ``x`` (a token boundary)."""
         w = self._w
-        r = w.rfind(b"w", 0, x)  # the last word byte before x...
+        r = w.rfind("w", 0, x)  # the last word byte before x...
         if self._dotted:  # ...unless a dotted abbreviation ends after it
             d = bisect.bisect_right(self._dotted, (x, 0, 0)) - 1
             while d >= 0 and self._dotted[d][1] > x:
@@ -245,7 +253,7 @@ class Tokens(dict[int, Token]):
             if d >= 0 and self._dotted[d][1] > r:
                 s, e, _runs = self._dotted[d]
                 return _token((s, e, self._text[s:e]))
-        s = w.rfind(b"-", 0, r) + 1
+        s = w.rfind("-", 0, r) + 1
         return _token((s, r + 1, self._text[s : r + 1]))
 
 
@@ -441,23 +449,21 @@ class Matcher:
         A span is ``Span(first, last, start, end, cands)`` with ``first``/``last`` the numbers of its first
         and last token among all the text's tokens.
         """
-        sh = shadow(text)
+        raw = _shadow_bytes(text)
         size = len(text)
         # Word bytes, with a non-word byte past the end so that a run's end is always found.
-        wordness = sh.translate(_WORDNESS) + b"-"
-        dotted, inside = _dotted(text, sh, self._dotted_memo)
-        find, rfind = wordness.find, wordness.rfind
-        count = wordness.count
+        wordness = (raw.translate(_WORDNESS) + b"-").decode("ascii")
+        dotted, inside = _dotted(text, raw, self._dotted_memo)
         runs, upto, merged, d_next = 0, 0, 0, 0  # token numbers: run starts before upto, merges so far
         n_dotted = len(dotted)
         # Every possible opener's token and key, in C (map over the offsets): a run of word bytes, or a
         # dotted abbreviation; the "S" of "U.S." opens nothing.
-        starts = self._opener_starts(text, sh)
+        starts = self._opener_starts(text, raw)
         if inside:
             starts = [s for s in starts if s not in inside]
         # Each opener's word (a run of word bytes, or a dotted abbreviation) and the loop's state after
         # it (None: it opens nothing).
-        words = [text[s : find(b"-", s)] for s in starts]
+        words = [text[s : wordness.find("-", s)] for s in starts]
         d_end: dict[int, int] = {}
         d_start: dict[int, int] = {}  # a dotted abbreviation's start, by its end
         if dotted:
@@ -488,12 +494,12 @@ class Matcher:
                 # opener to the token's end: it decides the step) unless a dotted abbreviation is in it.
                 plain = not d_end or p not in d_end
                 while True:
-                    q = find(b"w", e)
+                    q = wordness.find("w", e)
                     if q < 0:
                         break
                     ne = d_end.get(q, -1) if d_end else -1
                     if ne < 0:
-                        ne = find(b"-", q)
+                        ne = wordness.find("-", q)
                     else:
                         plain = False
                     if q1 < 0:
@@ -523,9 +529,9 @@ class Matcher:
                 continue
             # This span's first token number: the runs before it, less those dotted abbreviations merge.
             if upto:
-                runs += count(b"-w", upto - 1, p)
+                runs += wordness.count("-w", upto - 1, p)
             elif p:  # the text's first run has no "-" before it
-                runs += (wordness[:1] == b"w") + count(b"-w", 0, p)
+                runs += (wordness[0] == "w") + wordness.count("-w", 0, p)
             upto = p
             while d_next < n_dotted and dotted[d_next][0] < p:
                 merged += dotted[d_next][2] - 1
@@ -541,28 +547,28 @@ class Matcher:
             else:
                 tokens[i] = _token((p, after, w))
             if i > 0 and known(i - 1) is None:
-                r = rfind(b"w", 0, p)  # the last word byte before the span...
+                r = wordness.rfind("w", 0, p)  # the last word byte before the span...
                 s = d_start.get(r + 2, -1) if d_start else -1  # ...ends a dotted abbreviation ("U.S.")
                 if s >= 0:
                     tokens[i - 1] = _token((s, r + 2, text[s : r + 2]))
                 else:
-                    s = rfind(b"-", 0, r) + 1
+                    s = wordness.rfind("-", 0, r) + 1
                     tokens[i - 1] = _token((s, r + 1, text[s : r + 1]))
             if last == 0 and q1 >= 0:  # found while reading on
                 tokens[j + 1] = _token((q1, e1, text[q1:e1]))
             else:
-                q = find(b"w", after)
+                q = wordness.find("w", after)
                 if q >= 0:  # (else the span ends the text)
                     e = d_end.get(q, -1) if d_end else -1
                     if e < 0:
-                        e = find(b"-", q)
+                        e = wordness.find("-", q)
                     tokens[j + 1] = _token((q, e, text[q:e]))
             out.append(_span((i, j, p, end, cands)))
         # The number of tokens: the runs of word bytes not yet counted are those from the last span on.
         if upto:
-            runs += count(b"-w", upto - 1)
+            runs += wordness.count("-w", upto - 1)
         else:
-            runs = (wordness[:1] == b"w") + count(b"-w")
+            runs = (wordness[0] == "w") + wordness.count("-w")
         tokens._n = runs - sum(d[2] - 1 for d in dotted)
         return tokens, out
 
@@ -609,20 +615,20 @@ class Matcher:
         state = surface + "." in uslocal.STATE_ABBREVIATIONS
         return _Best(last, key, len(surface), state, cands, caps_only)
 
-    def _opener_starts(self, text: str, sh: bytes) -> list[int]:
+    def _opener_starts(self, text: str, raw: bytes) -> list[int]:
         """Offsets of the runs that may open a name: capitalised ones and lowercase openers, in order."""
         # Each "-A" (a non-word byte, then an upper letter) is a capitalised run.
-        caps = sh.translate(_CAPS)
-        starts = [0] if sh[:1] == b"A" else []
-        at = caps.find(b"-A")
+        caps = raw.translate(_CAPS).decode("ascii")
+        starts = [0] if caps.startswith("A") else []
+        at = caps.find("-A")
         while at >= 0:
             starts.append(at + 1)
-            at = caps.find(b"-A", at + 2)
+            at = caps.find("-A", at + 2)
         extra = []
         if self._lower_openers is not None:
             # Matches are runs of letters: none can hide a word that starts after a non-word character.
             for _pat, at, stop in self._lower_openers.find_matches_as_indexes(text):
-                if (at == 0 or sh[at - 1] in b" .") and sh[stop : stop + 1] not in b"Aa0":
+                if (at == 0 or raw[at - 1] in b" .") and raw[stop : stop + 1] not in b"Aa0":
                     extra.append(at)
         if extra:
             starts = sorted(starts + extra)
@@ -636,23 +642,23 @@ def _chunk_dotted(chunk: str) -> list[tuple[int, int, int]]:
 
 
 def _dotted(
-    text: str, sh: bytes, memo: dict[str, list[tuple[int, int, int]]] | None = None
+    text: str, raw: bytes, memo: dict[str, list[tuple[int, int, int]]] | None = None
 ) -> tuple[list[tuple[int, int, int]], set[int]]:
     """(start, end, runs) of every dotted-abbreviation token ("U.S.", "W.Va."), by tokenizing only
     around each "letter.letter"; and the offsets of the runs inside them after their first ("S").
     ``memo`` remembers each stretch's abbreviations (news repeats "U.S.")."""
     out: list[tuple[int, int, int]] = []
     inside: set[int] = set()
-    if b"." not in sh:
+    if b"." not in raw:
         return out, inside
-    letters = sh.translate(_FOLD)
-    at = letters.find(b"a.a")
+    letters = raw.translate(_FOLD).decode("ascii")  # (the shadow with every letter "a")
+    at = letters.find("a.a")
     while at >= 0:
         # From the sync point before it to the one after: no token crosses either.
-        lo = sh.rfind(b" ", 0, at) + 1
-        hi = sh.find(b" ", at)
+        lo = letters.rfind(" ", 0, at) + 1
+        hi = letters.find(" ", at)
         if hi < 0:
-            hi = len(sh)
+            hi = len(letters)
         chunk = text[lo:hi]
         got = None if memo is None else memo.get(chunk)
         if got is None:
@@ -669,5 +675,5 @@ def _dotted(
                 for _ in range(runs - 1):
                     inside.add(dot + 1)
                     dot = text.find(".", dot + 1)
-        at = letters.find(b"a.a", hi)
+        at = letters.find("a.a", hi)
     return out, inside
