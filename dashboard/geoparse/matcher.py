@@ -29,6 +29,7 @@ import codecs
 import functools
 import re
 from collections.abc import Iterator
+from typing import Final
 
 from ahocorasick_rs import MATCHKIND_LEFTMOST_LONGEST, AhoCorasick
 
@@ -64,8 +65,10 @@ UPPER_MAX = 5
 #: span; further away, the whole text is tokenized once (no rule reads that far).
 NEAR = 12
 
-_LITERAL = MentionType.LITERAL
-_ALLIANCE = MentionType.ALLIANCE
+# The private module globals below are Final: compiled, a Final global is a C static, any other one a
+# dictionary look-up at each use (the loop of :meth:`Matcher.match` reads several per name).
+_LITERAL: Final = MentionType.LITERAL
+_ALLIANCE: Final = MentionType.ALLIANCE
 
 _TOKEN = nameindex.TOKEN
 # What may separate the tokens of one multi-word name: spaces, a hyphen, an apostrophe, "St. Louis".
@@ -98,17 +101,17 @@ def _shadow_errors(err: UnicodeError) -> tuple[str, int]:
     return "".join(map(_class_of, err.object[err.start : err.end])), err.end
 
 
-_ERRORS = "dashboard-matcher-shadow"
+_ERRORS: Final = "dashboard-matcher-shadow"
 codecs.register_error(_ERRORS, _shadow_errors)
 # ASCII bytes -> class bytes (non-ASCII characters are classed by the error handler above).
-_CLASSES = bytes(ord(_char_class(chr(b))) if b < 128 else ord(" ") for b in range(256))
+_CLASSES: Final = bytes(ord(_char_class(chr(b))) if b < 128 else ord(" ") for b in range(256))
 # Class bytes -> word ("w") or not ("-"): a token run starts at each "-w".
-_WORDNESS = bytes.maketrans(b"Aa0. ", b"www--")
-# Class bytes -> letters folded to "a": a dotted abbreviation ("U.S.") holds "a.a".
-_FOLD = bytes.maketrans(b"A", b"a")
+_WORDNESS: Final = bytes.maketrans(b"Aa0. ", b"www--")
+# A dotted abbreviation ("U.S.") holds a period between two letters (class bytes).
+_LETTER_CLASSES: Final = frozenset(b"Aa")
 # Class bytes -> upper letters ("A"), other word bytes ("w"), the rest ("-"): a capitalised run starts
 # at each "-A".
-_CAPS = bytes.maketrans(b"Aa0. ", b"Aww--")
+_CAPS: Final = bytes.maketrans(b"Aa0. ", b"Aww--")
 
 
 def shadow(text: str) -> str:
@@ -124,10 +127,10 @@ def _shadow_bytes(text: str) -> bytes:
 
 # Token records built by tuple.__new__ in C (NamedTuple's own __new__ is a Python call: twice the cost, and
 # the matcher builds a few per span).
-_token = functools.partial(tuple.__new__, Token)
+_token: Final = functools.partial(tuple.__new__, Token)
 
 
-_span = functools.partial(tuple.__new__, Span)
+_span: Final = functools.partial(tuple.__new__, Span)
 
 
 class _Best:
@@ -165,9 +168,9 @@ class _Step:
 
 
 #: The step of a token that the gap before it keeps out of the name ("Paris; London").
-_BREAK = _Step("", False, False, 0, None)
+_BREAK: Final = _Step("", False, False, 0, None)
 #: What the memo of first steps gives for a word not met yet.
-_UNSEEN = _Step("", False, False, 0, None)
+_UNSEEN: Final = _Step("", False, False, 0, None)
 
 
 class Tokens(dict[int, Token]):
@@ -474,14 +477,16 @@ class Matcher:
                 if k < len(starts) and starts[k] == s:
                     words[k] = text[s:e]
         tokens = Tokens(text, wordness, dotted, d_end, 0)  # (its length is counted at the end)
-        known = tokens.get
+        filled = -1  # the last token number filled in: the tokens of each span, the ones around it
         first = self._first
         phrases = self._phrases
         out: list[Span] = []
         after = 0  # where the last match's last token ends: openers before it are inside that match
-        for p, w in zip(starts, words, strict=True):
+        for o in range(len(starts)):
+            p = starts[o]
             if p < after:
                 continue
+            w = words[o]
             st = first.get(w, _UNSEEN)
             if st is _UNSEEN:  # a word met for the first time
                 st = self._first_step(w)
@@ -546,7 +551,7 @@ class Matcher:
                     t = tokens[k] = tokens.after(t[1])
             else:
                 tokens[i] = _token((p, after, w))
-            if i > 0 and known(i - 1) is None:
+            if i > 0 and i - 1 > filled:
                 r = wordness.rfind("w", 0, p)  # the last word byte before the span...
                 s = d_start.get(r + 2, -1) if d_start else -1  # ...ends a dotted abbreviation ("U.S.")
                 if s >= 0:
@@ -563,6 +568,7 @@ class Matcher:
                     if e < 0:
                         e = wordness.find("-", q)
                     tokens[j + 1] = _token((q, e, text[q:e]))
+            filled = j + 1
             out.append(_span((i, j, p, end, cands)))
         # The number of tokens: the runs of word bytes not yet counted are those from the last span on.
         if upto:
@@ -646,19 +652,25 @@ def _dotted(
 ) -> tuple[list[tuple[int, int, int]], set[int]]:
     """(start, end, runs) of every dotted-abbreviation token ("U.S.", "W.Va."), by tokenizing only
     around each "letter.letter"; and the offsets of the runs inside them after their first ("S").
-    ``memo`` remembers each stretch's abbreviations (news repeats "U.S.")."""
+    ``raw`` is the text's shadow as bytes; ``memo`` remembers each stretch's abbreviations (news repeats
+    "U.S.")."""
     out: list[tuple[int, int, int]] = []
     inside: set[int] = set()
-    if b"." not in raw:
-        return out, inside
-    letters = raw.translate(_FOLD).decode("ascii")  # (the shadow with every letter "a")
-    at = letters.find("a.a")
-    while at >= 0:
+    size = len(raw)
+    sh = ""  # the shadow as a str, made when a first abbreviation is found (most texts have none)
+    # Each period (found in C) between two letters: a news article has a few periods, mostly sentence ends.
+    dot = text.find(".", 1)
+    while dot > 0:
+        if dot + 1 >= size or raw[dot - 1] not in _LETTER_CLASSES or raw[dot + 1] not in _LETTER_CLASSES:
+            dot = text.find(".", dot + 1)
+            continue
+        if not sh:
+            sh = raw.decode("ascii")
         # From the sync point before it to the one after: no token crosses either.
-        lo = letters.rfind(" ", 0, at) + 1
-        hi = letters.find(" ", at)
+        lo = sh.rfind(" ", 0, dot) + 1
+        hi = sh.find(" ", dot)
         if hi < 0:
-            hi = len(letters)
+            hi = size
         chunk = text[lo:hi]
         got = None if memo is None else memo.get(chunk)
         if got is None:
@@ -675,5 +687,5 @@ def _dotted(
                 for _ in range(runs - 1):
                     inside.add(dot + 1)
                     dot = text.find(".", dot + 1)
-        at = letters.find("a.a", hi)
+        dot = text.find(".", hi + 1)
     return out, inside
