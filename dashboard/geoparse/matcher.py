@@ -135,20 +135,19 @@ _span: Final = functools.partial(tuple.__new__, Span)
 
 class _Best:
     """The longest name read so far from an opener: its last token (0: the opener), key, end (counted from
-    the opener's start), and what its span needs: its candidates, whether only a text in capitals may keep
-    the all-caps ones ("US", not "Us"), whether a final period joins it (a state abbreviation, "Calif.")."""
+    the opener's start), and what its span needs: its candidates (without the all-caps ones unless the text
+    is in capitals too: "US", not "Us"), whether a final period joins it (a state abbreviation, "Calif.").
+    Memoised with the step that holds it, so a name's span gets the same candidate list in every article
+    (the parser's memo of undated lists holds one entry per name, not one per mention)."""
 
-    __slots__ = ("cands", "caps_only", "end", "key", "last", "state")
+    __slots__ = ("cands", "end", "key", "last", "state")
 
-    def __init__(
-        self, last: int, key: str, end: int, state: bool, cands: list[Candidate], caps_only: bool
-    ) -> None:
+    def __init__(self, last: int, key: str, end: int, state: bool, cands: list[Candidate]) -> None:
         self.last = last
         self.key = key
         self.end = end
         self.state = state
         self.cands = cands
-        self.caps_only = caps_only
 
 
 class _Step:
@@ -528,8 +527,6 @@ class Matcher:
             if best.state and end < size and text[end] == ".":
                 end += 1
             cands = best.cands
-            if best.caps_only:
-                cands = [c for c in cands if not c.upper]
             if not cands:
                 continue
             # This span's first token number: the runs before it, less those dotted abbreviations merge.
@@ -617,9 +614,10 @@ class Matcher:
     def _best(self, surface: str, last: int, key: str) -> _Best:
         """The match of ``key`` over ``surface`` (the text from the opener to the name's last token)."""
         cands = self.candidates(key)  # (fills _upper_keys)
-        caps_only = key in self._upper_keys and not surface.replace(".", "").isupper()
+        if key in self._upper_keys and not surface.replace(".", "").isupper():
+            cands = [c for c in cands if not c.upper]
         state = surface + "." in uslocal.STATE_ABBREVIATIONS
-        return _Best(last, key, len(surface), state, cands, caps_only)
+        return _Best(last, key, len(surface), state, cands)
 
     def _opener_starts(self, text: str, raw: bytes) -> list[int]:
         """Offsets of the runs that may open a name: capitalised ones and lowercase openers, in order."""
