@@ -125,12 +125,10 @@ def _shadow_bytes(text: str) -> bytes:
     return text.encode("ascii", _ERRORS).translate(_CLASSES)
 
 
-# Token records built by tuple.__new__ in C (NamedTuple's own __new__ is a Python call: twice the cost, and
-# the matcher builds a few per span).
-_token: Final = functools.partial(tuple.__new__, Token)
-
-
-_span: Final = functools.partial(tuple.__new__, Span)
+# Token and Span records are built by tuple.__new__, in C: a NamedTuple's own __new__ is a Python function
+# (four times the cost compiled), and a functools.partial over tuple.__new__ twice the cost (measured with
+# mypyc). The matcher builds a few per span.
+_new: Final = tuple.__new__
 
 
 class _Best:
@@ -242,7 +240,7 @@ class Tokens(dict[int, Token]):
         e = self._d_end.get(q, -1)  # a dotted abbreviation starting there, else the run of word bytes
         if e < 0:
             e = w.find("-", q)  # (the word bytes end with a non-word byte)
-        return _token((q, e, self._text[q:e]))
+        return _new(Token, (q, e, self._text[q:e]))
 
     def before(self, x: int) -> Token:
         """The last token ending at or before offset ``x`` (a token boundary)."""
@@ -254,9 +252,9 @@ class Tokens(dict[int, Token]):
                 d -= 1
             if d >= 0 and self._dotted[d][1] > r:
                 s, e, _runs = self._dotted[d]
-                return _token((s, e, self._text[s:e]))
+                return _new(Token, (s, e, self._text[s:e]))
         s = w.rfind("-", 0, r) + 1
-        return _token((s, r + 1, self._text[s : r + 1]))
+        return _new(Token, (s, r + 1, self._text[s : r + 1]))
 
 
 def norm(token: str) -> str:
@@ -542,31 +540,31 @@ class Matcher:
             j = i + last
             # The tokens every stage reads: the span's and the ones right before and after it.
             if last:
-                t = _token((p, p + len(w), w))
+                t = _new(Token, (p, p + len(w), w))
                 tokens[i] = t
                 for k in range(i + 1, j + 1):
                     t = tokens[k] = tokens.after(t[1])
             else:
-                tokens[i] = _token((p, after, w))
+                tokens[i] = _new(Token, (p, after, w))
             if i > 0 and i - 1 > filled:
                 r = wordness.rfind("w", 0, p)  # the last word byte before the span...
                 s = d_start.get(r + 2, -1) if d_start else -1  # ...ends a dotted abbreviation ("U.S.")
                 if s >= 0:
-                    tokens[i - 1] = _token((s, r + 2, text[s : r + 2]))
+                    tokens[i - 1] = _new(Token, (s, r + 2, text[s : r + 2]))
                 else:
                     s = wordness.rfind("-", 0, r) + 1
-                    tokens[i - 1] = _token((s, r + 1, text[s : r + 1]))
+                    tokens[i - 1] = _new(Token, (s, r + 1, text[s : r + 1]))
             if last == 0 and q1 >= 0:  # found while reading on
-                tokens[j + 1] = _token((q1, e1, text[q1:e1]))
+                tokens[j + 1] = _new(Token, (q1, e1, text[q1:e1]))
             else:
                 q = wordness.find("w", after)
                 if q >= 0:  # (else the span ends the text)
                     e = d_end.get(q, -1) if d_end else -1
                     if e < 0:
                         e = wordness.find("-", q)
-                    tokens[j + 1] = _token((q, e, text[q:e]))
+                    tokens[j + 1] = _new(Token, (q, e, text[q:e]))
             filled = j + 1
-            out.append(_span((i, j, p, end, cands)))
+            out.append(_new(Span, (i, j, p, end, cands)))
         # The number of tokens: the runs of word bytes not yet counted are those from the last span on.
         if upto:
             runs += wordness.count("-w", upto - 1)

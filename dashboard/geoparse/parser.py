@@ -150,7 +150,7 @@ class Geoparser:
             if got is sp.cands:  # the rules removed nothing
                 kept.append(sp)
             elif got:
-                kept.append(_span((sp.first, sp.last, sp.start, sp.end, got)))
+                kept.append(_new(Span, (sp.first, sp.last, sp.start, sp.end, got)))
         kept = uslocal.add_counties(text, kept)
         cued = frozenset(after_cue)
         container = rules.stated_container(text, kept, cued)
@@ -191,8 +191,9 @@ UNDATED_MEMO_MAX = 50_000
 # (Final: compiled, a C static rather than a look-up in the module's dict at each call.)
 _undated: Final[dict[int, list[Candidate]]] = {}
 
-# A span record built by tuple.__new__ in C (NamedTuple's own __new__ is a Python call: twice the cost).
-_span: Final = functools.partial(tuple.__new__, Span)
+# A span record built by tuple.__new__ in C (NamedTuple's own __new__ is a Python function: four times the
+# cost compiled).
+_new: Final = tuple.__new__
 
 
 def _on_date(spans: list[Span], on: date | None) -> list[Span]:
