@@ -13,9 +13,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.corpus_store import write_sample_store
+from tests.e2e.conftest import CORPUS_MAP_FRAME as MAP_FRAME
 from tests.e2e.conftest import figure_value, settled_count, streamlit_server
 
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 TIMEOUT = 60_000
 

@@ -7,10 +7,9 @@ from pathlib import Path
 
 from playwright.sync_api import Frame, Page, expect
 
-from tests.e2e.conftest import wait_whole_page
+from tests.e2e.conftest import MAP_FRAME, MAP_FRAME_URL, wait_whole_page
 
 RESULTS = Path(__file__).resolve().parents[2] / "test-results"
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 TIMEOUT = 60_000
 #: A point in central Ukraine, outside Crimea and Donbas; inside "Former Soviet Union", "Eastern Europe"
@@ -31,7 +30,7 @@ def open_map(page: Page, url: str) -> Frame:
     )
     wait_whole_page(page, TIMEOUT)
     page.locator(MAP_FRAME).scroll_into_view_if_needed()
-    frame = page.frame(url=re.compile("streamlit_folium"))
+    frame = page.frame(url=MAP_FRAME_URL)
     assert frame is not None
     return frame
 
@@ -232,7 +231,7 @@ def test_layers_switched_off_stay_off_after_a_filter_change(offline_page: Page, 
     assert "Regions" not in legend_rows(frame)  # the legend lists only visible layers
     # A filter change reruns the script and rebuilds every layer.
     _drop_place_kind(page, "Seas")
-    frame = page.frame(url=re.compile("streamlit_folium"))
+    frame = page.frame(url=MAP_FRAME_URL)
     expect(control.get_by_label("Regions")).not_to_be_checked()
     expect(control.get_by_label("Countries")).to_be_checked()
     on_map = kinds_on_map(frame)
@@ -262,7 +261,7 @@ def test_layers_switched_off_stay_off_after_a_filter_change(offline_page: Page, 
     wait_idle(page)
     expect(control.get_by_role("button", name="Layers ▸")).to_be_visible()
     expect(control.locator(".leaflet-control-layers-list")).to_be_hidden()
-    assert "city" not in kinds_on_map(page.frame(url=re.compile("streamlit_folium")))
+    assert "city" not in kinds_on_map(page.frame(url=MAP_FRAME_URL))
 
 
 def test_a_basemap_that_cannot_load_says_so(offline_page: Page, server: dict) -> None:
