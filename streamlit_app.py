@@ -6,19 +6,16 @@ import contextlib
 import functools
 import html
 import time
-import types
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
-import folium
 import pandas as pd
 import streamlit as st
-import streamlit_folium
-from streamlit_folium import st_folium
 
 import corpus_view
+import map_frame
 from dashboard import appcache, mapview, report, settings
 from dashboard.appcache import digest, layer_key
 from dashboard.article import Article, read_article
@@ -952,8 +949,8 @@ def show_corrections(views: list[View]) -> None:
 def show_map(shown: Any, places: Any, text: str, text_key: str, highlight: tuple[str, ...]) -> None:
     """The map: the basemap, one overlay per kind of the shown places, the layer control.
 
-    streamlit-folium's rendering of the map (0.1-0.3 s a run, most of a warm run) is kept per content:
-    a run that shows the same map sends the same arguments without rendering them again.
+    Rendering the map into its component's arguments (0.1-0.3 s a run, most of a warm run) is kept per
+    content: a run that shows the same map sends the same arguments without rendering them again.
     """
     offline = bool(option("offline"))
     basemap = "none" if offline else option("basemap")
@@ -973,34 +970,15 @@ def show_map(shown: Any, places: Any, text: str, text_key: str, highlight: tuple
         groups = [mapview.feature_group(k, render_layer(lk, rows, text, lit)) for k, rows, lit, lk in layers]
         # On every run, so that the map's script, and so its frame, is the same on the first run and after.
         mapview.DrawnReport(PAGE_DONE).add_to(m)
-        return st_folium_args(
-            m,
-            key="map",
-            height=560,
-            use_container_width=True,
-            returned_objects=[],
-            feature_group_to_add=groups or None,
-            layer_control=folium.LayerControl(collapsed=False),
-        )
+        return map_frame.map_args(m, groups, height=MAP_HEIGHT_PX)
 
     land_id = land if isinstance(land, str) else land is not None
     key = digest(text_key, basemap, offline, land_id, [(k, lk) for k, _, _, lk in layers])
-    streamlit_folium._component_func(**cached("map", key, make))
+    map_frame.show(cached("map", key, make))
 
 
-def _component_args(**kwargs: Any) -> dict[str, Any]:
-    return kwargs
-
-
-#: streamlit-folium's own ``st_folium`` (the same code), but returning the arguments it would send to its
-#: component instead of sending them: the rendered map, its layers and control, and the component's key.
-#: The page keeps them per map content (:func:`show_map`) and sends them with the component itself.
-st_folium_args: Callable[..., dict[str, Any]] = types.FunctionType(
-    st_folium.__code__,
-    {**st_folium.__globals__, "_component_func": _component_args},
-    "st_folium_args",
-    st_folium.__defaults__,
-)
+#: The map's height; it takes the page's full width.
+MAP_HEIGHT_PX = 560
 
 
 def show_downloads(

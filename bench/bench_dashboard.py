@@ -54,7 +54,7 @@ def bench_apptest() -> dict:
     t0 = time.perf_counter()
     at.multiselect(key="kinds").set_value([k for k in kinds if k != "sea"]).run()
     filt = time.perf_counter() - t0
-    (el,) = [e for e in at.get("component_instance") if "streamlit_folium" in e.proto.component_name]
+    (el,) = [e for e in at.get("component_instance") if e.proto.component_name == "map_frame.leaflet"]
     return {
         "apptest_cold_run_s": round(cold, 3),
         "apptest_rest_of_page_run_s": round(rest, 3),
@@ -251,7 +251,7 @@ def new_context(browser):
 #: name and script URL); the first matching row counts.
 MAIN_THREAD_ROWS: tuple[tuple[str, str, str], ...] = (
     ("streamlit_render", "FunctionCall", "react-dom"),  # Streamlit's React frontend building elements
-    ("map_frame_scripts", "", "st_folium"),  # streamlit-folium's bundle in the map's frame
+    ("map_frame_scripts", "", "map_frame"),  # the map frame's own page (map_frame.py)
     ("map_frame_scripts", "", "leaflet"),
     ("script_compile", "v8.compile", ""),
     ("script_compile", "v8.evaluateModule", ""),  # Streamlit's lazily loaded element modules

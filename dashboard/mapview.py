@@ -903,9 +903,9 @@ class DrawnReport(MacroElement):
                 catch (e) { done = false; }
                 if (!done && window.Streamlit) { window.Streamlit.setComponentValue({drawn: true}); }
             }
-            // streamlit-folium adds the place layers right after this script, in the same task; the
-            // layers are painted in the next frame, and the rest of the page is asked for once the
-            // browser is idle after that, so that building it does not hold up the map's first paint.
+            // The map's frame (map_frame.py) adds the place layers right after this script, in the same
+            // task; the layers are painted in the next frame, and the rest of the page is asked for once
+            // the browser is idle after that, so that building it does not hold up the map's first paint.
             setTimeout(function () {
                 requestAnimationFrame(function () {
                     if (window.requestIdleCallback) { requestIdleCallback(report, {timeout: 500}); }
@@ -1009,8 +1009,8 @@ def build_map(
 ) -> folium.Map:
     """The whole map as one folium object (for saving as HTML and for tests).
 
-    The app builds the same pieces separately so that streamlit-folium can swap layers without
-    reloading the map.
+    The app builds the same pieces separately so that its map component (``map_frame.py``) can swap layers
+    without reloading the map.
 
     Returns
     -------

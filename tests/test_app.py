@@ -18,6 +18,8 @@ from dashboard.errors import InputError
 
 SEED = sorted(p for p in settings.SEEDS_DIR.iterdir() if p.suffix == ".txt")[0]
 TIMEOUT = 120
+#: The article map's component (map_frame.py), as Streamlit names it.
+MAP_COMPONENT = "map_frame.leaflet"
 
 
 @cache
@@ -42,7 +44,7 @@ def run_app() -> AppTest:
 
 
 def map_element(at: AppTest):
-    (el,) = [e for e in at.get("component_instance") if "streamlit_folium" in e.proto.component_name]
+    (el,) = [e for e in at.get("component_instance") if e.proto.component_name == MAP_COMPONENT]
     return el
 
 
@@ -133,7 +135,7 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 
 def map_script(at: AppTest) -> str:
-    """The st_folium element's generated JavaScript (map + feature groups + layer control)."""
+    """The map element's generated JavaScript (map + feature groups + layer control)."""
     args = json.loads(map_element(at).proto.json_args)
     return args["script"] + (args.get("feature_group") or "") + (args.get("layer_control") or "")
 
@@ -345,16 +347,14 @@ def test_several_articles_combine_with_offsets_into_the_joined_text() -> None:
 
 def test_offline_mode_serves_leaflet_locally_and_online_mode_uses_tiles() -> None:
     at = run_app()
-    (el,) = [e for e in at.get("component_instance") if "streamlit_folium" in e.proto.component_name]
-    args = json.loads(el.proto.json_args)
+    args = json.loads(map_element(at).proto.json_args)
     assert args["js_links"] == ["/app/static/vendor/leaflet/leaflet.js"]
     assert (settings.PROJECT_ROOT / "static/vendor/leaflet/leaflet.js").is_file()
     assert "tileLayer" not in args["script"]
     at.toggle(key="offline").set_value(False).run()
     at.radio(key="basemap").set_value("light").run()
     assert not at.exception
-    (el,) = [e for e in at.get("component_instance") if "streamlit_folium" in e.proto.component_name]
-    args = json.loads(el.proto.json_args)
+    args = json.loads(map_element(at).proto.json_args)
     assert all(u.startswith("https://") for u in args["js_links"])
     assert "basemaps.cartocdn.com" in args["script"]
 
@@ -363,7 +363,7 @@ def test_the_land_backdrop_is_a_static_file_the_map_fetches_not_part_of_every_ma
     """The offline basemap's land (the same for every article) leaves the websocket: the map's script
     names a file under /app/static/ that holds the land's GeoJSON."""
     at = run_app()
-    (el,) = [e for e in at.get("component_instance") if "streamlit_folium" in e.proto.component_name]
+    el = map_element(at)
     args = json.loads(el.proto.json_args)
     (url,) = re.findall(r'fetch\("(/app/static/generated/land-[0-9a-f]+\.json)"\)', args["script"])
     land = json.loads((settings.PROJECT_ROOT / "static" / url.removeprefix("/app/static/")).read_text())

@@ -46,7 +46,7 @@ def test_the_first_page_after_the_warm_up_makes_only_the_map_arguments(
     after = misses()
     assert after.pop("map") - made.pop("map") == 1
     assert after == made
-    (el,) = [e for e in at.get("component_instance") if "streamlit_folium" in e.proto.component_name]
+    (el,) = [e for e in at.get("component_instance") if e.proto.component_name == "map_frame.leaflet"]
     assert "Countries (" in el.proto.json_args  # the layer control's entry
 
 
@@ -127,15 +127,15 @@ def test_app_imports_skip_what_declares_a_component() -> None:
     names = launch.app_imports()
     assert "folium" in names and "folium.plugins" in names  # streamlit_folium's own imports
     assert "dashboard.report" in names  # corpus_view's
-    assert not {"streamlit_folium", "corpus_view"} & {n.split(".")[0] for n in names}
+    assert not {"streamlit_folium", "corpus_view", "map_frame"} & {n.split(".")[0] for n in names}
 
 
 def test_the_warm_up_leaves_component_modules_to_the_first_script_run(tmp_path: Path) -> None:
-    # Imported outside a script run, streamlit_folium would not register its component: a blank map frame.
+    # Imported outside a script run, a module declaring a component would not register it: a blank map frame.
     code = (
         "import sys, launch; from dashboard import appcache; "
         f"launch.warm_up(appcache.ResultFiles(__import__('pathlib').Path({str(tmp_path)!r}), 'test')); "
-        "print(sorted({'streamlit_folium', 'corpus_view'} & set(sys.modules)))"
+        "print(sorted({'streamlit_folium', 'corpus_view', 'map_frame'} & set(sys.modules)))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=settings.PROJECT_ROOT, capture_output=True, text=True, check=True

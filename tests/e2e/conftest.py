@@ -86,6 +86,13 @@ def settled_count(locator, ok, timeout_s: float = 30.0) -> int:
         time.sleep(0.2)
 
 
+#: The article view's map frame (map_frame.py's component, titled with its name) and a pattern of its URL.
+MAP_FRAME = 'iframe[title="map_frame.leaflet"]'
+MAP_FRAME_URL = re.compile(r"/component/map_frame\.leaflet/")
+#: The corpus view's map frame: streamlit-folium's component (corpus_view.py reads clicks back from it).
+CORPUS_MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+
 #: The article view's sidebar options: only the whole page has them. A new page's first run sends the
 #: header, metrics and map; the rest comes in the run the map asks for once it is drawn.
 WHOLE_PAGE = "[data-testid='stSidebar'] .st-key-article_options"

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import wait_whole_page
+from tests.e2e.conftest import MAP_FRAME, wait_whole_page
 
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 TIMEOUT = 60_000
 

@@ -13,9 +13,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.corpus_store import write_sample_store
-from tests.e2e.conftest import figure_value, settled_count, streamlit_server
+from tests.e2e.conftest import CORPUS_MAP_FRAME, MAP_FRAME, figure_value, settled_count, streamlit_server
 
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 TIMEOUT = 60_000
 
@@ -34,7 +33,7 @@ def wait_idle(page: Page) -> None:
 
 
 def features(page: Page):
-    return page.frame_locator(MAP_FRAME).locator(".leaflet-interactive")
+    return page.frame_locator(CORPUS_MAP_FRAME).locator(".leaflet-interactive")
 
 
 def open_corpus(page: Page, url: str) -> None:
@@ -49,7 +48,8 @@ def metric(page: Page, label: str) -> str:
 
 
 def overlay_counts(page: Page) -> dict[str, int]:
-    labels = page.frame_locator(MAP_FRAME).locator(".leaflet-control-layers-overlays label").all_inner_texts()
+    overlays = page.frame_locator(CORPUS_MAP_FRAME).locator(".leaflet-control-layers-overlays label")
+    labels = overlays.all_inner_texts()
     return {m.group(1): int(m.group(2)) for t in labels if (m := re.match(r"\s*(.+?) \((\d+)\)", t))}
 
 
@@ -69,13 +69,13 @@ def narrow_end(page: Page, days: int) -> None:
 
 def click_a_city(page: Page) -> str:
     """Leave only the Cities overlay on, click its first marker; returns the selected place's heading."""
-    frame = page.frame_locator(MAP_FRAME)
+    frame = page.frame_locator(CORPUS_MAP_FRAME)
     for label, n in overlay_counts(page).items():
         if label != "Cities" and n:
             frame.get_by_label(re.compile(rf"^\s*{label} \(")).uncheck()
     markers = features(page)
     expect(markers).to_have_count(overlay_counts(page)["Cities"])
-    page.locator(MAP_FRAME).scroll_into_view_if_needed()
+    page.locator(CORPUS_MAP_FRAME).scroll_into_view_if_needed()
     # The leftmost marker: the layer control and the legend sit on the right. A real mouse click at its
     # centre, as a user's, which st_folium reports back to the app.
     boxes = [b for b in (markers.nth(i).bounding_box() for i in range(markers.count())) if b]
@@ -96,7 +96,8 @@ def test_corpus_view_opens_from_the_front_page_control(offline_page: Page, corpu
     page = offline_page
     page.goto(corpus_server["url"], timeout=TIMEOUT)
     # The front page is the article view: its map first, then the control.
-    features(page).first.wait_for(state="visible", timeout=TIMEOUT)
+    article_map = page.frame_locator(MAP_FRAME).locator(".leaflet-interactive")
+    article_map.first.wait_for(state="visible", timeout=TIMEOUT)
     wait_idle(page)
     page.get_by_role("radio", name="Corpus").click(timeout=TIMEOUT)
     # Until the corpus run ends, the article view's map stays on the page as a stale element beside the

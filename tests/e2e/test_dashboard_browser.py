@@ -12,10 +12,9 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import figure_value, settled_count, wait_whole_page
+from tests.e2e.conftest import MAP_FRAME, MAP_FRAME_URL, figure_value, settled_count, wait_whole_page
 
 RESULTS = Path(__file__).resolve().parents[2] / "test-results"
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 TIMEOUT = 60_000
 MAX_PAYLOAD = 1.5e6
@@ -114,7 +113,7 @@ def test_a_new_page_gets_its_sidebar_and_panels_after_the_map_without_redrawing_
     page = offline_page
     page.goto(server["url"], timeout=TIMEOUT)
     features(page).first.wait_for(state="visible", timeout=TIMEOUT)
-    map_frame = page.frame(url=re.compile("streamlit_folium"))
+    map_frame = page.frame(url=MAP_FRAME_URL)
     assert map_frame is not None
     map_frame.evaluate("window.drawnBeforeTheRest = true")
     # Nobody asks: the map reports that it is drawn, and the rest of the page follows.
@@ -215,7 +214,7 @@ def test_hostile_article_shows_its_html_as_text(offline_page: Page, server: dict
     expect(body).to_contain_text("<script>window.__pwned=1;alert('script')</script>")
     expect(body).to_contain_text("{{ 7*7 }}")
     # Open the popup of the place mentioned in the hostile sentence.
-    frame = page.frame(url=re.compile("streamlit_folium"))
+    frame = page.frame(url=MAP_FRAME_URL)
     assert frame is not None
     features(page).first.wait_for(state="visible", timeout=TIMEOUT)
     names = frame.evaluate(

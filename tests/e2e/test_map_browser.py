@@ -7,10 +7,9 @@ from pathlib import Path
 
 from playwright.sync_api import Frame, Page, expect
 
-from tests.e2e.conftest import wait_whole_page
+from tests.e2e.conftest import MAP_FRAME, MAP_FRAME_URL, wait_whole_page
 
 RESULTS = Path(__file__).resolve().parents[2] / "test-results"
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 TIMEOUT = 60_000
 #: A point in central Ukraine, outside Crimea and Donbas; inside "Former Soviet Union", "Eastern Europe"
@@ -31,7 +30,7 @@ def open_map(page: Page, url: str) -> Frame:
     )
     wait_whole_page(page, TIMEOUT)
     page.locator(MAP_FRAME).scroll_into_view_if_needed()
-    frame = page.frame(url=re.compile("streamlit_folium"))
+    frame = page.frame(url=MAP_FRAME_URL)
     assert frame is not None
     return frame
 
@@ -232,7 +231,7 @@ def test_layers_switched_off_stay_off_after_a_filter_change(offline_page: Page, 
     assert "Regions" not in legend_rows(frame)  # the legend lists only visible layers
     # A filter change reruns the script and rebuilds every layer.
     _drop_place_kind(page, "Seas")
-    frame = page.frame(url=re.compile("streamlit_folium"))
+    frame = page.frame(url=MAP_FRAME_URL)
     expect(control.get_by_label("Regions")).not_to_be_checked()
     expect(control.get_by_label("Countries")).to_be_checked()
     on_map = kinds_on_map(frame)
@@ -262,7 +261,7 @@ def test_layers_switched_off_stay_off_after_a_filter_change(offline_page: Page, 
     wait_idle(page)
     expect(control.get_by_role("button", name="Layers ▸")).to_be_visible()
     expect(control.locator(".leaflet-control-layers-list")).to_be_hidden()
-    assert "city" not in kinds_on_map(page.frame(url=re.compile("streamlit_folium")))
+    assert "city" not in kinds_on_map(page.frame(url=MAP_FRAME_URL))
 
 
 def test_a_basemap_that_cannot_load_says_so(offline_page: Page, server: dict) -> None:
@@ -277,3 +276,34 @@ def test_a_basemap_that_cannot_load_says_so(offline_page: Page, server: dict) ->
     notice = page.frame_locator(MAP_FRAME).locator(".ngd-notice")
     expect(notice).to_be_visible(timeout=TIMEOUT)
     expect(notice).to_contain_text('Choose the basemap "None"')
+
+
+def test_the_map_frame_fetches_its_small_page_leaflet_and_the_land_only(
+    offline_page: Page, server: dict
+) -> None:
+    """The article map's frame is the project's own page (a few KB, no script bundle): what it fetches
+    besides is Leaflet and the land backdrop."""
+    frame = open_map(offline_page, server["url"])
+    page_bytes = frame.evaluate("performance.getEntriesByType('navigation')[0].transferSize")
+    fetched = frame.evaluate("performance.getEntriesByType('resource').map(e => new URL(e.name).pathname)")
+    assert 0 < page_bytes < 10_000
+    names = sorted(p.rsplit("/", 1)[-1] for p in fetched)
+    assert len(names) == 3 and re.fullmatch(r"land-[0-9a-f]+\.json", names[0]), fetched
+    assert names[1:] == ["leaflet.css", "leaflet.js"], fetched
+
+
+def test_the_map_loads_leaflet_from_its_links_when_the_app_has_no_copy(
+    offline_page: Page, server: dict
+) -> None:
+    """Without the app's copy of Leaflet the frame loads the map's own links (here the CDN's, which the test's
+    offline routing serves from the npm package) and draws the places."""
+    page = offline_page
+    page.route(re.compile(r"/app/static/vendor/leaflet/"), lambda route: route.abort())
+    page.goto(server["url"], timeout=TIMEOUT)
+    wait_whole_page(page, TIMEOUT)  # the map cannot draw offline without the copy: the page asks for the rest
+    assert page.frame_locator(MAP_FRAME).locator(".leaflet-interactive").count() == 0
+    page.locator("[data-testid='stSidebar']").get_by_text("Offline mode").click()
+    wait_idle(page)
+    features = page.frame_locator(MAP_FRAME).locator(".leaflet-interactive")
+    expect(features.first).to_be_visible(timeout=TIMEOUT)
+    assert features.count() > 10
