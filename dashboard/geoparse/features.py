@@ -155,7 +155,8 @@ class Votes:
         same_prov: dict[tuple[str, str], int] = {}
         same_prov_total: dict[str, int] = {}
         prov_total = 0
-        for surf, b, w in zip(surfs, picks, weights, strict=True):
+        for i in range(len(picks)):  # (an index loop: compiled, zip(..., strict=True) is no C loop)
+            surf, b, w = surfs[i], picks[i], weights[i]
             if b.country:
                 country[b.country] = country.get(b.country, 0) + w
                 k = (surf, b.country)
@@ -205,6 +206,25 @@ _scored = functools.partial(tuple.__new__, Scored)
 def score(c: Candidate, g: Context, v: Votes, record: list[tuple[str, float]] | None = None) -> Scored:
     """The candidate's score given the article's votes; with ``record``, each feature that adds to it is
     appended as (name, contribution), the prior first."""
+    surf = g.surf
+    denom = v.total - v.same_total.get(surf, 0)
+    pden = v.prov_total - v.same_prov_total.get(surf, 0)
+    return _score(c, g, v, denom, pden, record)
+
+
+def score_all(cands: list[Candidate], g: Context, v: Votes) -> list[Scored]:
+    """:func:`score` of each reading of one span (the votes of the span's own word read once)."""
+    surf = g.surf
+    denom = v.total - v.same_total.get(surf, 0)
+    pden = v.prov_total - v.same_prov_total.get(surf, 0)
+    return [_score(c, g, v, denom, pden, None) for c in cands]
+
+
+def _score(
+    c: Candidate, g: Context, v: Votes, denom: int, pden: int, record: list[tuple[str, float]] | None
+) -> Scored:
+    """:func:`score`, given the votes of the other words: all places (``denom``) and those in a province
+    (``pden``)."""
     s = c.prior
     if record is not None:
         record.append(("prior", s))
@@ -235,7 +255,6 @@ def score(c: Candidate, g: Context, v: Votes, record: list[tuple[str, float]] | 
             record.append(("town_in_named_county", _W_IN_COUNTY))
     share = 0.0
     surf = g.surf
-    denom = v.total - v.same_total.get(surf, 0)
     if denom > 0 and c.country:
         share = (v.country.get(c.country, 0) - v.same_country.get((surf, c.country), 0)) / denom
         x = _W_COUNTRY * share
@@ -255,7 +274,6 @@ def score(c: Candidate, g: Context, v: Votes, record: list[tuple[str, float]] | 
                 s += _W_STATE
                 if record is not None:
                     record.append(("state_named", _W_STATE))
-            pden = v.prov_total - v.same_prov_total.get(surf, 0)
             if pden > 0:
                 x = _W_STATE_SHARE * (v.prov.get(p, 0) - v.same_prov.get((surf, p), 0)) / pden
                 s += x

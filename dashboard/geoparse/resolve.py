@@ -14,7 +14,7 @@ from dashboard import lexicon
 from dashboard.geoparse import explain as explaining
 from dashboard.geoparse import features, relations, uslocal
 from dashboard.geoparse.features import Context, Ranked, Votes
-from dashboard.geoparse.records import Candidate, Mention, Notes, Span
+from dashboard.geoparse.records import Candidate, Mention, Notes, Span, Why
 from dashboard.geoparse.rules import CONTAINER_CONFIDENCE
 from dashboard.placekinds import MentionType
 
@@ -90,6 +90,11 @@ class Resolver:
         self.info = info
         self.coords = coords
         self.counties = counties
+        # Per place id, what every article would ask again (news repeats its places): the name shown, and
+        # a city's point (None: no point). Bounded; the points follow the mapping ``coords()`` returns.
+        self._shown: dict[str, str] = {}
+        self._points: dict[str, tuple[float, float] | None] = {}
+        self._points_of: Mapping[str, tuple[float, float]] | None = None
 
     def resolve(
         self,
@@ -118,10 +123,15 @@ class Resolver:
         gid = []  # per span, its group
         reps: list[int] = []  # per group, its first span
         weights: list[int] = []  # per group, its number of spans
-        for k, (sp, surf, apo, box, listed) in enumerate(
-            zip(spans, all_surfs, all_apos, all_boxes, all_lists, strict=True)
-        ):
-            key = (surf, (apo, box, listed), sp.start in pinned, tuple(map(id, sp.cands)))
+        # (index loops, not zip(..., strict=True): compiled, only a plain zip becomes a C loop)
+        for k in range(len(spans)):
+            sp = spans[k]
+            key = (
+                all_surfs[k],
+                (all_apos[k], all_boxes[k], all_lists[k]),
+                sp.start in pinned,
+                tuple([id(c) for c in sp.cands]),
+            )
             g = groups.setdefault(key, len(groups))
             if g == len(reps):
                 reps.append(k)
@@ -136,13 +146,13 @@ class Resolver:
             _context((all_surfs[k], all_apos[k], all_boxes[k], all_lists[k], {}, inside[g]))
             for g, k in enumerate(reps)
         ]
-        picks = [max(sp.cands, key=_prior) for sp in g_spans]
+        picks = [_best_prior(sp.cands) for sp in g_spans]
+        n = len(g_spans)
         for rnd in range(ROUNDS):
             voted = picks
             votes = Votes(surfs, picks, weights)
             ranked = [
-                features.best_of([features.score(c, g, votes) for c in sp.cands])
-                for sp, g in zip(g_spans, ctxs, strict=True)
+                features.best_of(features.score_all(g_spans[g].cands, ctxs[g], votes)) for g in range(n)
             ]
             new_picks = [r.cand for r in ranked]
             # A round scores from (picks, closeness) alone: once both repeat, later rounds would repeat too.
@@ -152,7 +162,7 @@ class Resolver:
                 near = self.proximity(g_spans, surfs, picks)
                 same = same and not any(near)
                 if any(near):
-                    ctxs = [g._replace(near=n) for g, n in zip(ctxs, near, strict=True)]
+                    ctxs = [ctxs[g]._replace(near=near[g]) for g in range(n)]
             if same:
                 break
         own = list(ranked)  # each group's own result, before one sense per discourse
@@ -162,7 +172,6 @@ class Resolver:
         picks = [ranked[g].cand for g in gid]
         state = uslocal.article_state(picks)
         mentions = []
-        names: dict[str, str] = {}
         explainer = (
             explaining.Explainer(
                 text,
@@ -194,19 +203,31 @@ class Resolver:
             typ = best.type
             if typ == _LITERAL and best.kind == "city" and best.capital and metonymic_context(text, e):
                 typ = MentionType.METONYMIC
-            shown = names.get(best.place_id)
+            shown = self._shown.get(best.place_id)
             if shown is None:
                 info = self.info(best.place_id)
-                shown = names[best.place_id] = info[0] if info else best.name
+                shown = info[0] if info else best.name
+                if len(self._shown) >= MEMO_MAX:
+                    self._shown.clear()
+                self._shown[best.place_id] = shown
             why = None
             if explainer is not None:
                 why = explainer.why(k, s in fallback, s in pinned, typ != best.type)
             mentions.append(
-                Mention(
-                    s, e, text[s:e], best.place_id, shown, best.kind, best.country, typ, round(conf, 3), why
+                _mention(
+                    s, e, text[s:e], best.place_id, shown, best.kind, best.country, typ, _round3(conf), why
                 )
             )
         return mentions
+
+    def _points_memo(
+        self, coords: Mapping[str, tuple[float, float]]
+    ) -> dict[str, tuple[float, float] | None]:
+        """The memo of city points read from ``coords`` (a fresh one for another mapping)."""
+        if coords is not self._points_of:
+            self._points_of = coords
+            self._points = {}
+        return self._points
 
     def proximity(
         self, spans: list[Span], surfs: list[str], picks: list[Candidate]
@@ -217,20 +238,21 @@ class Resolver:
         anchors are the current picks that are cities, never those of the same word.
         """
         out: list[dict[str, float]] = [{} for _ in spans]
-        ambiguous = [
-            k
-            for k, sp in enumerate(spans)
-            if len(sp.cands) > 1 and sum(x.kind == "city" for x in sp.cands) > 1
-        ]
+        ambiguous = [k for k, sp in enumerate(spans) if _several_cities(sp.cands)]
         if not ambiguous:
             return out
         coords = self.coords()
         if not coords:
             return out
+        points = self._points_memo(coords)
+        where: dict[str, tuple[float, float]] = {}  # city id -> its point, for the cities below
         anchors: dict[tuple[str, str], tuple[float, float]] = {}
-        for surf, b in zip(surfs, picks, strict=True):
-            if b.kind == "city" and b.place_id in coords:
-                anchors.setdefault((surf, b.place_id), coords[b.place_id])
+        for a in range(len(picks)):
+            surf, b = surfs[a], picks[a]
+            if b.kind == "city":
+                xy = _point(points, coords, b.place_id)
+                if xy is not None:
+                    anchors.setdefault((surf, b.place_id), xy)
         if not anchors:
             return out
         anchor_surfs = {key[0] for key in anchors}
@@ -241,16 +263,20 @@ class Resolver:
             if len(anchor_surfs) == 1 and surf in anchor_surfs:
                 continue  # every anchor is this same word
             for c in spans[k].cands:
-                if c.kind != "city" or c.place_id not in coords:
+                if c.kind != "city":
                     continue
+                xy = _point(points, coords, c.place_id)
+                if xy is None:
+                    continue
+                where[c.place_id] = xy
                 todo.append((k, c.place_id, rows.setdefault((surf, c.place_id), len(rows))))
         if not rows:
             return out
         h_min: list[float] | np.ndarray
         if len(rows) * len(anchors) <= PAIRS_IN_PYTHON:
-            h_min = _nearest_by_pairs(rows, anchors, coords)
+            h_min = _nearest_by_pairs(rows, anchors, where)
         else:
-            h_min = _nearest_by_arrays(rows, anchors, coords)
+            h_min = _nearest_by_arrays(rows, anchors, where)
         # numpy's arcsin, not math.asin: they differ in the last bit now and then (numpy's gives the same
         # bits for an array as for each element alone).
         closeness = []
@@ -260,6 +286,30 @@ class Resolver:
         for k, pid, r in todo:
             out[k][pid] = closeness[r]
         return out
+
+
+def _several_cities(cands: list[Candidate]) -> bool:
+    """Whether two readings or more are cities (a span :meth:`Resolver.proximity` can tell apart)."""
+    n = 0
+    for c in cands:
+        if c.kind == "city":
+            n += 1
+            if n > 1:
+                return True
+    return False
+
+
+def _point(
+    points: dict[str, tuple[float, float] | None], coords: Mapping[str, tuple[float, float]], pid: str
+) -> tuple[float, float] | None:
+    """A city's point from ``coords`` (None when it has none), remembered in ``points``."""
+    if pid in points:
+        return points[pid]
+    xy = coords.get(pid)
+    if len(points) >= MEMO_MAX:
+        points.clear()
+    points[pid] = xy
+    return xy
 
 
 def one_sense_per_discourse(
@@ -369,5 +419,63 @@ def _surface(t: str) -> str:
     return got
 
 
-def _prior(c: Candidate) -> float:
-    return c.prior
+def _mention(
+    start: int,
+    end: int,
+    text: str,
+    place_id: str,
+    name: str,
+    kind: str,
+    country: str | None,
+    typ: str,
+    conf: float,
+    why: Why | None,
+) -> Mention:
+    """``Mention(start, end, ...)`` without the frozen dataclass's ``__init__`` (ten ``object.__setattr__``
+    calls run as Python, a tenth of resolution): the same fields, in order, in the instance's dict."""
+    m = object.__new__(Mention)
+    object.__setattr__(
+        m,
+        "__dict__",
+        {
+            "start": start,
+            "end": end,
+            "text": text,
+            "place_id": place_id,
+            "name": name,
+            "kind": kind,
+            "country": country,
+            "type": typ,
+            "confidence": conf,
+            "why": why,
+        },
+    )
+    return m
+
+
+def _best_prior(cands: list[Candidate]) -> Candidate:
+    """The first of the readings with the best prior (as ``max(cands, key=prior)``, without a key call per
+    reading)."""
+    best = cands[0]
+    for c in cands:
+        if c.prior > best.prior:
+            best = c
+    return best
+
+
+#: Entries each cross-article memo of this module (rounded confidences, names shown, city points) holds
+#: before it is cleared (bounds a server's memory).
+MEMO_MAX = 50_000
+_rounded: dict[float, float] = {}
+
+
+def _round3(x: float) -> float:
+    """``round(x, 3)``, memoised: Python's float rounding goes through a decimal string (~0.3 µs), and most
+    confidences recur (0.99 for every clear case)."""
+    got = _rounded.get(x)
+    if got is None:
+        got = round(x, 3)
+        if len(_rounded) >= MEMO_MAX:
+            _rounded.clear()
+        _rounded[x] = got
+    return got

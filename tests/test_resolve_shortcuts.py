@@ -1,0 +1,97 @@
+"""The resolver's shortcuts give what the plain code gives: a mention built without its ``__init__``, memoised
+rounding, the best prior without ``max(key=)``, a span's scores in one call, city points remembered."""
+
+from __future__ import annotations
+
+import pickle
+
+from dashboard.geoparse import default_parser, features, resolve
+from dashboard.geoparse.features import Context, Votes
+from dashboard.geoparse.records import Candidate, Contribution, Mention, Span, Why
+from dashboard.geoparse.resolve import Resolver
+from dashboard.placekinds import MentionType
+
+
+def _cand(place_id: str, prior: float, kind: str = "city", country: str = "USA", **kw) -> Candidate:
+    base = {
+        "place_id": place_id,
+        "name": "Athens",
+        "kind": kind,
+        "country": country,
+        "population": 20_000,
+        "primary": True,
+        "type": MentionType.LITERAL,
+        "upper": False,
+        "prior": prior,
+        "province": "province:US-GA" if country == "USA" else None,
+        "capital": False,
+    }
+    base.update(kw)
+    return Candidate(**base)
+
+
+def test_a_mention_built_without_init_equals_one_built_with_it():
+    why = Why("the city", ("title_before_name",), (Contribution("prior", 1.5),), 1.5, None)
+    for fields in (
+        (3, 9, "Athens", "city:1", "Athens", "city", "GRC", "literal", 0.99, None),
+        (0, 5, "Paris", "city:2", "Paris", "city", None, "metonymic", 0.8, why),
+    ):
+        fast, plain = resolve._mention(*fields), Mention(*fields)
+        assert fast == plain and repr(fast) == repr(plain) and vars(fast) == vars(plain)
+        assert list(vars(fast)) == list(vars(plain))  # same field order (pickles, dumps)
+        assert pickle.loads(pickle.dumps(fast)) == plain
+        assert hash(fast) == hash(plain)
+
+
+def test_memoised_rounding_is_round():
+    values = [i / 997 for i in range(2000)] + [0.9995, 0.0005, 0.1235, 0.99, 0.4]
+    for _ in range(2):  # the second pass reads the memo
+        assert [resolve._round3(x) for x in values] == [round(x, 3) for x in values]
+
+
+def test_best_prior_is_the_first_of_the_best_like_max():
+    a, b, c = _cand("city:1", 1.2), _cand("city:2", 1.7), _cand("city:3", 1.7)
+    for cands in ([a], [a, b, c], [c, b, a], [b, a, c]):
+        assert resolve._best_prior(cands) is max(cands, key=lambda x: x.prior)
+
+
+def test_scoring_a_span_at_once_scores_each_reading_alike():
+    town = _cand("city:1", 1.4)
+    state = _cand("province:US-GA", 2.0, kind="province")
+    country = _cand("country:GEO", 2.1, kind="country", country="GEO")
+    tbilisi = _cand("city:9", 1.9, country="GEO", capital=True)
+    votes = Votes(["georgia", "tbilisi", "savannah"], [state, tbilisi, town], [2, 1, 1])
+    ctx = Context("georgia", frozenset(), frozenset(), None, {}, set())
+    cands = [state, country, town]
+    assert features.score_all(cands, ctx, votes) == [features.score(c, ctx, votes) for c in cands]
+
+
+def test_city_points_follow_the_mapping_the_resolver_is_given():
+    town_a = _cand("city:1", 1.4)
+    town_b = _cand("city:2", 1.4, province="province:US-TX")
+    anchor = _cand("city:3", 1.5)
+    maps = [
+        {"city:1": (33.9, -83.4), "city:2": (32.2, -95.9), "city:3": (33.7, -84.4)},  # near city:1
+        {"city:1": (33.9, -83.4), "city:2": (32.2, -95.9), "city:3": (32.3, -95.3)},  # near city:2
+    ]
+    which = iter(maps)
+    current: dict[str, tuple[float, float]] = {}
+
+    def coords() -> dict[str, tuple[float, float]]:
+        return current
+
+    r = Resolver(lambda pid: None, coords, dict)
+    spans = [Span(0, 0, 0, 6, [town_a, town_b]), Span(2, 2, 10, 17, [anchor])]
+    near = []
+    for _ in maps:
+        current = next(which)
+        near.append(r.proximity(spans, ["athens", "atlanta"], [town_a, anchor])[0])
+    assert near[0]["city:1"] > near[0]["city:2"]
+    assert near[1]["city:2"] > near[1]["city:1"]  # the second mapping's points, not the first's
+
+
+def test_a_parse_names_each_place_as_the_index_does():
+    p = default_parser()
+    for _ in range(2):  # the second parse reads the remembered names
+        got = {m.place_id: m.name for m in p.parse("Talks in Tbilisi and Athens, Ga., went on.")}
+        assert got and all(name == p.place_info(pid)[0] for pid, name in got.items())
