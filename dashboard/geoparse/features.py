@@ -8,7 +8,7 @@ or closeness in 0..1). The resolver picks the best score; :func:`best_of` adds t
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 import numpy as np
 
@@ -29,7 +29,7 @@ class Feature(NamedTuple):
 
 #: Every ranking feature and its weight: the one table to tune. Values are 1 when the feature holds unless
 #: the doc says "share" or "closeness" (0..1).
-FEATURES: tuple[Feature, ...] = (
+FEATURES: Final[tuple[Feature, ...]] = (
     Feature("appositive_container", 2.5,
             '"Dublin, Ga.", "Athens, Greece": a reading inside the state or country named right after'),
     Feature("holds_town_before_state", 1.0,
@@ -55,48 +55,48 @@ FEATURES: tuple[Feature, ...] = (
 )  # fmt: skip
 
 #: Feature name -> weight.
-WEIGHTS: dict[str, float] = {f.name: f.weight for f in FEATURES}
+WEIGHTS: Final[dict[str, float]] = {f.name: f.weight for f in FEATURES}
 
 # The weights as module constants for the scoring loop (read once).
-_W_APPOSITIVE = WEIGHTS["appositive_container"]
-_W_HOLDS_STATE = WEIGHTS["holds_town_before_state"]
-_W_HOLDS_COUNTRY = WEIGHTS["holds_town_before_country"]
-_W_LIST = WEIGHTS["list_kind"]
-_W_NEAR = WEIGHTS["near_other_cities"]
-_W_IN_COUNTY = WEIGHTS["town_in_named_county"]
-_W_COUNTRY = WEIGHTS["country_named"]
-_W_STATE = WEIGHTS["state_named"]
-_W_STATE_SHARE = WEIGHTS["state_share"]
-_W_CAPITAL = WEIGHTS["capital"]
-_W_UNSUPPORTED = WEIGHTS["unsupported_small_town"]
+_W_APPOSITIVE: Final = WEIGHTS["appositive_container"]
+_W_HOLDS_STATE: Final = WEIGHTS["holds_town_before_state"]
+_W_HOLDS_COUNTRY: Final = WEIGHTS["holds_town_before_country"]
+_W_LIST: Final = WEIGHTS["list_kind"]
+_W_NEAR: Final = WEIGHTS["near_other_cities"]
+_W_IN_COUNTY: Final = WEIGHTS["town_in_named_county"]
+_W_COUNTRY: Final = WEIGHTS["country_named"]
+_W_STATE: Final = WEIGHTS["state_named"]
+_W_STATE_SHARE: Final = WEIGHTS["state_share"]
+_W_CAPITAL: Final = WEIGHTS["capital"]
+_W_UNSUPPORTED: Final = WEIGHTS["unsupported_small_town"]
 
 #: A town under this population counts as small for ``unsupported_small_town``.
-UNSUPPORTED_TOWN_MAX = 50_000
+UNSUPPORTED_TOWN_MAX: Final = 50_000
 
 #: An area beats a same-named town under :data:`AREA_OVER_TOWN_MAX` unless the town scores this much more
 #: (an appositive "Nevada, Mo." does; the town's state being the article's does not).
-AREA_OVER_TOWN_MARGIN = 1.5
-AREA_OVER_TOWN_MAX = 100_000
+AREA_OVER_TOWN_MARGIN: Final = 1.5
+AREA_OVER_TOWN_MAX: Final = 100_000
 
 #: Kinds that are areas (polygons): "Georgia" the state or country before an obscure town of that name.
-AREA_KINDS = placekinds.kinds_where(geometry="polygon")
+AREA_KINDS: Final = placekinds.kinds_where(geometry="polygon")
 
 # -- priors: a candidate's score before any context --------------------------------------------------------
 
 #: A city's prior is ``CITY_PRIOR_BASE + CITY_PRIOR_PER_DECADE * log10(population)`` (population at least
 #: 1,000): a hamlet of 5,000 ~1.3, a town of 100,000 ~1.7, a city of 3 million ~2.2.
-CITY_PRIOR_BASE = 0.2
-CITY_PRIOR_PER_DECADE = 0.3
+CITY_PRIOR_BASE: Final = 0.2
+CITY_PRIOR_PER_DECADE: Final = 0.3
 #: A city's alternate name ("Kiev" for Kyiv is primary; "Tsaritsyn" is not) weighs this much less.
-CITY_ALTERNATE_PENALTY = 0.4
+CITY_ALTERNATE_PENALTY: Final = 0.4
 #: Any other place's alternate name weighs this much less than its kind's prior.
-ALTERNATE_PENALTY = 0.1
+ALTERNATE_PENALTY: Final = 0.1
 #: A country's prior gains ``COUNTRY_PER_DECADE * log10(population) + COUNTRY_OFFSET``: China (1.4 billion)
 #: +0.07 before Niue (1,600) -0.17, so "Georgia" leans to the more populous reading only slightly.
-COUNTRY_PER_DECADE = 0.04
-COUNTRY_OFFSET = -0.3
+COUNTRY_PER_DECADE: Final = 0.04
+COUNTRY_OFFSET: Final = -0.3
 #: Prior of a historic state's demonym ("Soviet", "East German"), as a country's demonym.
-HISTORIC_DEMONYM_PRIOR = 2.6
+HISTORIC_DEMONYM_PRIOR: Final = 2.6
 
 
 def kind_prior(kind: str) -> float:
@@ -200,7 +200,7 @@ class Scored(NamedTuple):
 
 # Records built by tuple.__new__ in C: a NamedTuple's own __new__ is a Python function, a call the compiled
 # stages would pay per reading and round.
-_scored = functools.partial(tuple.__new__, Scored)
+_scored: Final = functools.partial(tuple.__new__, Scored)
 
 
 def score(c: Candidate, g: Context, v: Votes, record: list[tuple[str, float]] | None = None) -> Scored:
@@ -296,10 +296,10 @@ class Ranked(NamedTuple):
     area_over_town: bool  # the rule area_over_small_town chose it over a better-scored town
 
 
-_ranked = functools.partial(tuple.__new__, Ranked)
+_ranked: Final = functools.partial(tuple.__new__, Ranked)
 
 #: The margin a span with a single reading is given.
-LONE_MARGIN = 2.0
+LONE_MARGIN: Final = 2.0
 
 
 def best_of(scored: list[Scored]) -> Ranked:

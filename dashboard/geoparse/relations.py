@@ -5,24 +5,24 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from dashboard import lexicon
 from dashboard.geoparse.records import Candidate, Span
 from dashboard.placekinds import MentionType
 
-_LITERAL = MentionType.LITERAL
+_LITERAL: Final = MentionType.LITERAL
 
-APPOSITIVE_GAP = re.compile(r",[ \t]{0,2}")
+APPOSITIVE_GAP: Final = re.compile(r",[ \t]{0,2}")
 # Between the items of a list: "A, B", "A and B", "A, and B", "A or B".
-LIST_GAP = re.compile(r",?[ \t]{1,2}(?:and|or)[ \t]{1,2}|,[ \t]{0,2}")
+LIST_GAP: Final = re.compile(r",?[ \t]{1,2}(?:and|or)[ \t]{1,2}|,[ \t]{0,2}")
 # Before the next item of a list, which may open with "the" ("Japan, and the United Kingdom").
-_NEXT_ITEM_GAP = re.compile(r"(?:,?[ \t]{1,2}(?:and|or)[ \t]{1,2}|,[ \t]{0,2})(?:the[ \t]+)?")
-_DIRECTION = "(?:(?:" + "|".join(sorted(lexicon.DIRECTION_WORDS)) + ")[ \t]+)?"
+_NEXT_ITEM_GAP: Final = re.compile(r"(?:,?[ \t]{1,2}(?:and|or)[ \t]{1,2}|,[ \t]{0,2})(?:the[ \t]+)?")
+_DIRECTION: Final = "(?:(?:" + "|".join(sorted(lexicon.DIRECTION_WORDS)) + ")[ \t]+)?"
 # "Hanover in Kansas", "Hanover in northern Kansas": a weak statement of the container.
-_IN_GAP = re.compile(r",?[ \t]{1,2}in[ \t]+" + _DIRECTION)
+_IN_GAP: Final = re.compile(r",?[ \t]{1,2}in[ \t]+" + _DIRECTION)
 # "Hanover, a small town in Kansas": a description stating the container, as strong as an appositive.
-_DESCRIBED_GAP = re.compile(
+_DESCRIBED_GAP: Final = re.compile(
     r",[ \t]{1,2}(?:a|an|the)[ \t]+(?:[a-z-]+[ \t]+){0,2}?(?:"
     + "|".join(sorted(lexicon.CONTAINED_NOUNS))
     + r")[ \t]+(?:in|of)[ \t]+"
@@ -30,7 +30,7 @@ _DESCRIBED_GAP = re.compile(
 )
 
 #: Kinds of readings a stated container can rule out.
-CONTAINED_KINDS = frozenset({"city", "county", "province", "country"})
+CONTAINED_KINDS: Final = frozenset({"city", "county", "province", "country"})
 
 
 class Stated(NamedTuple):

@@ -6,7 +6,7 @@ import functools
 import math
 import re
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 
@@ -18,35 +18,40 @@ from dashboard.geoparse.records import Candidate, Mention, Notes, Span, Why
 from dashboard.geoparse.rules import CONTAINER_CONFIDENCE
 from dashboard.placekinds import MentionType
 
-_LITERAL = MentionType.LITERAL
+_LITERAL: Final = MentionType.LITERAL
+
+# The lexicon's word sets as this module's own Final names: compiled, a Final name is read from a C static,
+# where ``lexicon.X`` is a module and an attribute look-up at every use.
+_METONYMIC_NOUNS: Final = lexicon.METONYMIC_NOUNS
+_METONYMIC_VERBS: Final = lexicon.METONYMIC_VERBS
 
 #: Mentions scoring below this are dropped (a lone hamlet with no support in the article).
-MIN_SCORE = 1.2
+MIN_SCORE: Final = 1.2
 
 #: Rounds of voting at most: the first votes with each span's best prior, the next with the picks before.
-ROUNDS = 3
+ROUNDS: Final = 3
 
 #: Confidence = BASE + PER_SCORE * (score - MIN_SCORE) + PER_MARGIN * min(margin over the runner-up,
 #: MARGIN_CAP), within FLOOR..CEILING: clear cases get 0.99, close calls 0.8-0.9.
-CONFIDENCE_BASE = 0.5
-CONFIDENCE_PER_SCORE = 0.15
-CONFIDENCE_PER_MARGIN = 0.2
-CONFIDENCE_MARGIN_CAP = 1.5
-CONFIDENCE_FLOOR = 0.05
-CONFIDENCE_CEILING = 0.99
+CONFIDENCE_BASE: Final = 0.5
+CONFIDENCE_PER_SCORE: Final = 0.15
+CONFIDENCE_PER_MARGIN: Final = 0.2
+CONFIDENCE_MARGIN_CAP: Final = 1.5
+CONFIDENCE_FLOOR: Final = 0.05
+CONFIDENCE_CEILING: Final = 0.99
 
 # "Dublin" and "Dublin City" are one word for voting: they cannot support each other.
-_FAMILY_SUFFIX = re.compile(r"[ \t]+(?:city|county|parish|township)$")
-_NEXT_WORDS = re.compile(r"\s(\w+)(?:\s(\w+))?")
+_FAMILY_SUFFIX: Final = re.compile(r"[ \t]+(?:city|county|parish|township)$")
+_NEXT_WORDS: Final = re.compile(r"\s(\w+)(?:\s(\w+))?")
 
 #: Distance (km) within which a city gets the full ``near_other_cities`` closeness; it halves per decade.
-NEAR_FULL_KM = 20.0
-_EARTH_DIAMETER_KM = 12742.0
+NEAR_FULL_KM: Final = 20.0
+_EARTH_DIAMETER_KM: Final = 12742.0
 
 
 # Contexts built by tuple.__new__ in C: the NamedTuple's own __new__ is a Python function, a call the compiled
 # stage would pay per span.
-_context = functools.partial(tuple.__new__, Context)
+_context: Final = functools.partial(tuple.__new__, Context)
 
 
 def metonymic_context(text: str, end: int) -> bool:
@@ -59,9 +64,9 @@ def metonymic_context(text: str, end: int) -> bool:
     if not m:
         return False
     first, second = m.group(1), m.group(2)
-    if first in lexicon.METONYMIC_VERBS or first in lexicon.METONYMIC_NOUNS:
+    if first in _METONYMIC_VERBS or first in _METONYMIC_NOUNS:
         return True
-    return bool(first.endswith("ly") and second and second in lexicon.METONYMIC_VERBS)
+    return bool(first.endswith("ly") and second and second in _METONYMIC_VERBS)
 
 
 def confidence(score: float, margin: float) -> float:
@@ -353,7 +358,7 @@ def one_sense_per_discourse(
 #: (:func:`_nearest_by_pairs`); more, in one array computation (:func:`_nearest_by_arrays`): numpy's
 #: per-call overhead (~12 µs) outweighs the arithmetic of an article's few dozen pairs (~0.2 µs each);
 #: the two cost the same near 100 pairs.
-PAIRS_IN_PYTHON = 100
+PAIRS_IN_PYTHON: Final = 100
 
 Anchors = dict[tuple[str, str], tuple[float, float]]
 
@@ -403,8 +408,8 @@ def _nearest_by_arrays(
 
 
 #: Surfaces remembered by :func:`_surface` before that memo is cleared (bounds a server's memory).
-SURFACE_MEMO_MAX = 100_000
-_surfaces: dict[str, str] = {}
+SURFACE_MEMO_MAX: Final = 100_000
+_surfaces: Final[dict[str, str]] = {}
 
 
 def _surface(t: str) -> str:
@@ -465,8 +470,8 @@ def _best_prior(cands: list[Candidate]) -> Candidate:
 
 #: Entries each cross-article memo of this module (rounded confidences, names shown, city points) holds
 #: before it is cleared (bounds a server's memory).
-MEMO_MAX = 50_000
-_rounded: dict[float, float] = {}
+MEMO_MAX: Final = 50_000
+_rounded: Final[dict[float, float]] = {}
 
 
 def _round3(x: float) -> float:
