@@ -76,21 +76,24 @@ def span_cues(text: str, tokens: TokenSequence, sp: Span, prev_matched: bool, ne
     first_word = tokens[i].word
     key = norm(first_word)
     surface = text[s:e]
-    locative = prev_word in _LOCATIVES
+    after = text[e : e + 1]  # the character right after the name ("" at the end)
+    # (each neighbour's case is read once: a method call per use, compiled)
+    prev_upper = has_prev and prev_raw[0].isupper()
+    next_upper = has_next and next_raw[0].isupper()
+    locative_word = prev_word in _LOCATIVES
+    locative = locative_word
     if not locative and has_next and gap_after == " ":
         # "Paris police", "Fargo Mayor": an institution of the place is named, so the place is meant.
         locative = next_word in _PLACE_HEADS
-    capitalised_before = has_prev and gap_before == " " and prev_raw[0].isupper()
+    capitalised_before = prev_upper and gap_before == " "
     prev_proper = (
         prev_adjacent
-        and prev_raw[0].isupper()
+        and prev_upper
         and not prev_matched
         and prev_word not in _COMMON_WORDS
         and prev_word not in _NAME_CONNECTORS
     )
-    next_cap = (
-        has_next and next_raw[0].isupper() and gap_after in (" ", "\u00a0") and next_word not in _PLACE_HEADS
-    )
+    next_cap = next_upper and gap_after in (" ", "\u00a0") and next_word not in _PLACE_HEADS
     next_proper = next_cap and not next_matched and next_word not in _COMMON_WORDS
     province_cue = (
         prev_word == "of"
@@ -102,7 +105,7 @@ def span_cues(text: str, tokens: TokenSequence, sp: Span, prev_matched: bool, ne
         and gap_after in (" ", "\u00a0")
         and (
             (next_word in _PROVINCE_CUES and next_raw[0].islower())
-            or (next_word in _PROVINCE_HEADS and next_raw[0].isupper())
+            or (next_word in _PROVINCE_HEADS and next_upper)
         )
     )
     # Positional, in the record's field order.
@@ -123,12 +126,12 @@ def span_cues(text: str, tokens: TokenSequence, sp: Span, prev_matched: bool, ne
             key in _PERSON_NAMES,  # personish
             single and len(surface) <= 4 and surface.isupper(),  # acronym
             prev_word == "said" and gap_before == " ",  # said_before
-            text.startswith(",", e) and _AGE.match(text, e) is not None,  # age_after
+            after == "," and _AGE.match(text, e) is not None,  # age_after
             gap_after == " " and next_word in _SPEECH_VERBS,  # speech_after
             gap_after in (" ", "\u00a0") and next_word in _PERSON_VERBS,  # verb_after
-            text[e : e + 1] == "$",  # currency_after
+            after == "$",  # currency_after
             (
-                prev_word not in _LOCATIVES
+                not locative_word
                 and (
                     firm_may_run_on(gap_before, prev_raw)
                     or firm_may_run_on(gap_after, next_raw)
@@ -191,12 +194,13 @@ def _suffix_ahead(
 ) -> bool:
     """Whether a corporate suffix follows word ``k`` (``here``) within :data:`COMPANY_RUN` words, stepping
     ``step`` (1: rightwards, -1: leftwards) through capitalised words, "of" and "and" a firm's gap apart."""
+    n = len(tokens) if step > 0 else 0
     for _ in range(COMPANY_RUN):
         k += step
         # Every gap a firm's name allows (" ", " & ") has a space at each end: test the one next to the word
         # before reading the word beyond it (a word past a span is found on demand, "Brazil, said").
         if step > 0:
-            if not text.startswith(" ", here.end) or k >= len(tokens):
+            if text[here.end : here.end + 1] != " " or k >= n:
                 return False
         elif k < 0 or here.start == 0 or text[here.start - 1] != " ":
             return False

@@ -48,8 +48,7 @@ def stated_containers(text: str, spans: list[Span]) -> list[Stated | None]:
     out: list[Stated | None] = [None] * n
     # Cheap first: a comma or " in" right after the name (most names have neither).
     ends = [sp.end for sp in spans]
-    starts_with = text.startswith
-    maybe = [k for k, e in enumerate(ends[:-1]) if text[e : e + 1] == "," or starts_with("in", e + 1)]
+    maybe = [k for k, e in enumerate(ends[:-1]) if text[e : e + 1] == "," or text[e + 1 : e + 3] == "in"]
     for k in maybe:
         e, nxt = ends[k], spans[k + 1]
         ns = nxt.start
