@@ -63,7 +63,24 @@ def test_scoring_a_span_at_once_scores_each_reading_alike():
     votes = Votes(["georgia", "tbilisi", "savannah"], [state, tbilisi, town], [2, 1, 1])
     ctx = Context("georgia", frozenset(), frozenset(), None, {}, set())
     cands = [state, country, town]
-    assert features.score_all(cands, ctx, votes) == [features.score(c, ctx, votes) for c in cands]
+
+    def fields(scored: list[features.Scored]) -> list[tuple[float, Candidate, float]]:
+        return [(x.score, x.cand, x.share) for x in scored]
+
+    assert fields(features.score_all(cands, ctx, votes)) == fields(
+        [features.score(c, ctx, votes) for c in cands]
+    )
+
+
+def test_ranking_sorts_best_first_and_keeps_ties_in_order():
+    a, b, c, d = (_cand(f"city:{k}", 1.0) for k in range(4))
+    scored = [features.Scored(x, cand, 0.0) for x, cand in ((1.0, a), (2.5, b), (1.0, c), (2.5, d))]
+    expected = sorted(scored, key=lambda x: -x.score)
+    features._sort_by_score(scored)
+    assert [x.cand for x in scored] == [x.cand for x in expected] == [b, d, a, c]
+    ranked = features.best_of(scored)
+    assert ranked.cand is b and ranked.runner_up is not None and ranked.runner_up.cand is d
+    assert ranked.margin == 0.0
 
 
 def test_city_points_follow_the_mapping_the_resolver_is_given():

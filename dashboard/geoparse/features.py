@@ -7,7 +7,6 @@ or closeness in 0..1). The resolver picks the best score; :func:`best_of` adds t
 
 from __future__ import annotations
 
-import functools
 from typing import TYPE_CHECKING, Final, NamedTuple
 
 import numpy as np
@@ -190,17 +189,21 @@ class Context(NamedTuple):
     within: set[str]  # ids of its town or county readings paired with a county (town) of the article
 
 
-class Scored(NamedTuple):
+# Scored and Ranked are plain slotted classes, not NamedTuples: compiled, they are native classes, built and
+# read by C calls (a NamedTuple is built through a Python-level __new__ and read back boxed), and they never
+# leave the resolver and its explainer.
+class Scored:
     """A candidate's score, and the share of the article's other places in its country."""
 
-    score: float
-    cand: Candidate
-    share: float
+    __slots__ = ("cand", "score", "share")
 
+    def __init__(self, score: float, cand: Candidate, share: float) -> None:
+        self.score = score
+        self.cand = cand
+        self.share = share
 
-# Records built by tuple.__new__ in C: a NamedTuple's own __new__ is a Python function, a call the compiled
-# stages would pay per reading and round.
-_scored: Final = functools.partial(tuple.__new__, Scored)
+    def __repr__(self) -> str:
+        return f"Scored({self.score!r}, {self.cand.place_id!r}, {self.share!r})"
 
 
 def score(c: Candidate, g: Context, v: Votes, record: list[tuple[str, float]] | None = None) -> Scored:
@@ -283,20 +286,29 @@ def _score(
             s += _W_CAPITAL
             if record is not None:
                 record.append(("capital", _W_CAPITAL))
-    return _scored((s, c, share))
+    return Scored(s, c, share)
 
 
-class Ranked(NamedTuple):
-    """The pick of one span: its score and candidate, the margin over the runner-up, and the runner-up."""
+class Ranked:
+    """The pick of one span: its score and candidate, the margin over the runner-up, the runner-up, and
+    whether the rule area_over_small_town chose it over a better-scored town."""
 
-    score: float
-    cand: Candidate
-    margin: float
-    runner_up: Scored | None
-    area_over_town: bool  # the rule area_over_small_town chose it over a better-scored town
+    __slots__ = ("area_over_town", "cand", "margin", "runner_up", "score")
 
+    def __init__(
+        self, score: float, cand: Candidate, margin: float, runner_up: Scored | None, area_over_town: bool
+    ) -> None:
+        self.score = score
+        self.cand = cand
+        self.margin = margin
+        self.runner_up = runner_up
+        self.area_over_town = (
+            area_over_town  # the rule area_over_small_town chose it over a better-scored town
+        )
 
-_ranked: Final = functools.partial(tuple.__new__, Ranked)
+    def __repr__(self) -> str:
+        return f"Ranked({self.score!r}, {self.cand.place_id!r}, {self.margin!r}, {self.runner_up!r})"
+
 
 #: The margin a span with a single reading is given.
 LONE_MARGIN: Final = 2.0
@@ -308,18 +320,30 @@ def best_of(scored: list[Scored]) -> Ranked:
     ("Georgia" is not Georgia, Vermont, pop. 4,500, because a Vermont paper is quoted once)."""
     if len(scored) == 1:  # most spans: one reading, nothing to rank (no area beside a lone town)
         only = scored[0]
-        return _ranked((only.score, only.cand, LONE_MARGIN, None, False))
-    scored.sort(key=_minus_score)
+        return Ranked(only.score, only.cand, LONE_MARGIN, None, False)
+    _sort_by_score(scored)
     best = scored[0]
     swapped = False
     if best.cand.kind == "city" and best.cand.population < AREA_OVER_TOWN_MAX:
         areas = [x for x in scored if x.cand.kind in AREA_KINDS]
         if areas and areas[0].score > best.score - AREA_OVER_TOWN_MARGIN and areas[0].share >= best.share:
             best, swapped = areas[0], True
-    second = next((x for x in scored if x.cand.place_id != best.cand.place_id), None)
+    second = None
+    for x in scored:
+        if x.cand.place_id != best.cand.place_id:
+            second = x
+            break
     margin = best.score - second.score if second is not None else LONE_MARGIN
-    return _ranked((best.score, best.cand, margin, second, swapped))
+    return Ranked(best.score, best.cand, margin, second, swapped)
 
 
-def _minus_score(x: Scored) -> float:
-    return -x.score
+def _sort_by_score(scored: list[Scored]) -> None:
+    """Sort a span's few scored readings best first, in place, equal scores in their order (stable, as
+    ``sort(key=-score)``, without a key call per reading)."""
+    for k in range(1, len(scored)):
+        x = scored[k]
+        m = k
+        while m > 0 and scored[m - 1].score < x.score:
+            scored[m] = scored[m - 1]
+            m -= 1
+        scored[m] = x
