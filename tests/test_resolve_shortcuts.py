@@ -3,7 +3,10 @@ rounding, the best prior without ``max(key=)``, a span's scores in one call, cit
 
 from __future__ import annotations
 
+import math
 import pickle
+
+import numpy as np
 
 from dashboard.geoparse import default_parser, features, resolve
 from dashboard.geoparse.features import Context, Votes
@@ -112,3 +115,25 @@ def test_a_parse_names_each_place_as_the_index_does():
     for _ in range(2):  # the second parse reads the remembered names
         got = {m.place_id: m.name for m in p.parse("Talks in Tbilisi and Athens, Ga., went on.")}
         assert got and all(name == p.place_info(pid)[0] for pid, name in got.items())
+
+
+def test_remembered_closeness_is_the_computed_one():
+    hs = [1e-8, 2.5e-6, 1e-4, 3e-3, 0.02, 2.5e-6]  # ~1 km to ~1,800 km, one repeated
+    fresh = [
+        max(0.0, min(1.0, 1.0 - math.log10(max(d, resolve.NEAR_FULL_KM) / resolve.NEAR_FULL_KM) / 2.0))
+        for d in (resolve._EARTH_DIAMETER_KM * np.arcsin(np.sqrt(hs))).tolist()
+    ]
+    assert fresh[0] == 1.0 and 0.0 < fresh[3] < 1.0
+    for _ in range(2):  # the second call reads the memo
+        assert resolve._closeness(hs) == fresh
+
+
+def test_the_most_common_list_kind_is_counters():
+    from collections import Counter
+
+    from dashboard.geoparse import relations
+
+    usa, can = ("province", "USA"), ("province", "CAN")
+    country = ("country", "")
+    for items in ([usa], [None, usa], [usa, None], [can, usa, usa, can], [None, country, None], [usa, can]):
+        assert relations._most_common(items) == Counter(items).most_common(1)[0]

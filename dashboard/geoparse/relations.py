@@ -4,7 +4,6 @@ Idaho") and stated containers ("Hanover, a town in Kansas")."""
 from __future__ import annotations
 
 import re
-from collections import Counter
 from typing import Final, NamedTuple
 
 from dashboard import lexicon
@@ -120,7 +119,8 @@ def list_kinds(text: str, spans: list[Span]) -> list[tuple[str, str] | None]:
             gap = LIST_GAP.fullmatch(text, e, ns) if ns - e <= 9 else None
             if not gap:
                 break
-            joined = joined or "," not in gap.group() or "and" in gap.group() or "or" in gap.group()
+            g = gap.group()
+            joined = joined or "," not in g or "and" in g or "or" in g
             m += 1
         # Three items or more, or two joined by "and"/"or" ("Buffalo, New York" is an appositive).
         if m - k >= 2 or (m - k == 1 and joined):
@@ -130,7 +130,7 @@ def list_kinds(text: str, spans: list[Span]) -> list[tuple[str, str] | None]:
                 tops.append((best.kind, best.country or "") if best.kind in ("province", "country") else None)
             for x in range(k, m + 1):
                 others = tops[: x - k] + tops[x - k + 1 :]
-                top, votes = Counter(others).most_common(1)[0]
+                top, votes = _most_common(others)
                 if top is not None and votes * 3 >= len(others) * 2:
                     out[x] = top
         while ci < len(close) and close[ci] <= m:
@@ -139,6 +139,19 @@ def list_kinds(text: str, spans: list[Span]) -> list[tuple[str, str] | None]:
             break
         k = close[ci]
     return out
+
+
+def _most_common(items: list[tuple[str, str] | None]) -> tuple[tuple[str, str] | None, int]:
+    """The most frequent item and its count, the first met among equals (``Counter(items).most_common(1)[0]``,
+    without building a Counter: compiled, a Python-level class)."""
+    counts: dict[tuple[str, str] | None, int] = {}
+    for x in items:
+        counts[x] = counts.get(x, 0) + 1
+    top, most = items[0], 0
+    for x, n in counts.items():
+        if n > most:
+            top, most = x, n
+    return top, most
 
 
 def appositives(text: str, spans: list[Span]) -> tuple[list[frozenset[str | None]], list[frozenset[str]]]:

@@ -282,15 +282,31 @@ class Resolver:
             h_min = _nearest_by_pairs(rows, anchors, where)
         else:
             h_min = _nearest_by_arrays(rows, anchors, where)
-        # numpy's arcsin, not math.asin: they differ in the last bit now and then (numpy's gives the same
-        # bits for an array as for each element alone).
-        closeness = []
-        for d in (_EARTH_DIAMETER_KM * np.arcsin(np.sqrt(h_min))).tolist():
-            # 20 km or closer: full closeness; 200 km: half; 2,000 km: none.
-            closeness.append(max(0.0, min(1.0, 1.0 - math.log10(max(d, NEAR_FULL_KM) / NEAR_FULL_KM) / 2.0)))
+        closeness = _closeness(h_min if isinstance(h_min, list) else h_min.tolist())
         for k, pid, r in todo:
             out[k][pid] = closeness[r]
         return out
+
+
+_closeness_of: Final[dict[float, float]] = {}
+
+
+def _closeness(hs: list[float]) -> list[float]:
+    """Per haversine term ``h`` of a city and its nearest anchor, the closeness of the two (see
+    :data:`NEAR_FULL_KM`); memoised by ``h`` (news pairs the same cities again), the new ones computed in one
+    numpy call."""
+    memo = _closeness_of
+    new = [h for h in hs if h not in memo]
+    if new:
+        if len(memo) + len(new) > MEMO_MAX:
+            memo.clear()
+        # numpy's arcsin, not math.asin: they differ in the last bit now and then (numpy's gives the same
+        # bits for an array as for each element alone, so a remembered value is the one it would compute).
+        km = (_EARTH_DIAMETER_KM * np.arcsin(np.sqrt(new))).tolist()
+        for i in range(len(new)):
+            # 20 km or closer: full closeness; 200 km: half; 2,000 km: none.
+            memo[new[i]] = max(0.0, min(1.0, 1.0 - math.log10(max(km[i], NEAR_FULL_KM) / NEAR_FULL_KM) / 2.0))
+    return [memo[h] for h in hs]
 
 
 def _several_cities(cands: list[Candidate]) -> bool:
