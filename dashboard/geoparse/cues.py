@@ -200,7 +200,14 @@ def _suffix_ahead(
         # Every gap a firm's name allows (" ", " & ") has a space at each end: test the one next to the word
         # before reading the word beyond it (a word past a span is found on demand, "Brazil, said").
         if step > 0:
-            if text[here.end : here.end + 1] != " " or k >= n:
+            e = here.end
+            if text[e : e + 1] != " " or k >= n:
+                return False
+            # The word beyond starts a firm's gap away: its first character is read before the word itself,
+            # which past a span's neighbours is found by tokenizing on demand ("Japan said" stops here: a
+            # lowercase word is no suffix, "of" or "and", and a digit or a sign starts no word of a firm).
+            c = text[e + 1 : e + 2]
+            if not (c.isupper() or c in ("o", "a", "&")):
                 return False
         elif k < 0 or here.start == 0 or text[here.start - 1] != " ":
             return False
