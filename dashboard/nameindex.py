@@ -333,25 +333,50 @@ class NameIndex:
         return Points(self)
 
 
+#: Places whose point (or its absence) :class:`Points` remembers before that memo is cleared.
+POINTS_MEMO_MAX = 50_000
+
+# What the memo of points gives for a place not looked up yet (None: a place without a point).
+_NOT_READ = (math.nan, math.nan)
+
+
 class Points(Mapping):
     """A read-only mapping place id -> (lat, lon) over a :class:`NameIndex` (places without a point are
-    absent); no dict of 140,000 cities is built."""
+    absent); no dict of 140,000 cities is built, only a memo of the places looked up (the resolver asks
+    for the same few cities in article after article: a dict look-up, not two reads of the mapped arrays)."""
 
     def __init__(self, index: NameIndex) -> None:
         self._index = index
         self._where = index.pid_index
         self._n: int | None = None
+        self._memo: dict[str, tuple[float, float] | None] = {}
 
     def __getitem__(self, pid: str) -> tuple[float, float]:
-        i = self._where[pid]
-        lat = float(self._index.lat[i])
-        if lat != lat:  # NaN: no point
+        got = self._memo.get(pid, _NOT_READ)
+        if got is _NOT_READ:
+            got = self._read(pid)
+        if got is None:
             raise KeyError(pid)
-        return lat, float(self._index.lon[i])
+        return got
 
     def __contains__(self, pid: object) -> bool:
-        i = self._where.get(pid)  # type: ignore[call-overload]
-        return i is not None and not math.isnan(self._index.lat[i])
+        got = self._memo.get(pid, _NOT_READ)  # type: ignore[call-overload]
+        if got is _NOT_READ:
+            got = self._read(pid)  # type: ignore[arg-type]
+        return got is not None
+
+    def _read(self, pid: str) -> tuple[float, float] | None:
+        """A place's point from the arrays (None: unknown or without one), remembered."""
+        i = self._where.get(pid)
+        got = None
+        if i is not None:
+            lat = float(self._index.lat[i])
+            if lat == lat:  # not NaN
+                got = (lat, float(self._index.lon[i]))
+        if len(self._memo) >= POINTS_MEMO_MAX:
+            self._memo.clear()
+        self._memo[pid] = got
+        return got
 
     def __iter__(self) -> Iterator[str]:
         for i in np.flatnonzero(~np.isnan(self._index.lat)).tolist():

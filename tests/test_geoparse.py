@@ -216,3 +216,31 @@ def test_capital_standing_for_its_government_is_metonymic(sentence: str, capital
     found = [m for m in geoparse(sentence) if m.text == capital]
     assert found, f"{capital} not found in {sentence!r}"
     assert found[0].type == expected
+
+
+def test_mention_record_sets_every_field_and_stays_frozen():
+    # Mention writes its fields in its own __init__ (faster than the generated one): every dataclass field
+    # must be set from its argument, by position or keyword, with the same default.
+    import dataclasses
+    import pickle
+
+    from dashboard.geoparse.records import Mention, Why
+
+    why = Why("the city", ("title_before_name",), (), 0.5, None)
+    given = {"start": 3, "end": 8, "text": "Paris", "place_id": "city:2988507", "name": "Paris"}
+    given |= {"kind": "city", "country": "FRA", "type": "literal", "confidence": 0.75, "why": why}
+    fields = dataclasses.fields(Mention)
+    values = {f.name: given[f.name] for f in fields}
+    by_keyword = Mention(**values)
+    by_position = Mention(*values.values())
+    assert {f.name: getattr(by_keyword, f.name) for f in fields} == values
+    assert {f.name: getattr(by_position, f.name) for f in fields} == values
+    assert by_keyword == by_position and hash(by_keyword) == hash(by_position)
+    defaults = {f.name: f.default for f in fields if f.default is not dataclasses.MISSING}
+    short = Mention(*[v for k, v in values.items() if k not in defaults])
+    assert all(getattr(short, k) == d for k, d in defaults.items())
+    renamed = dataclasses.replace(by_keyword, name="Burma")
+    assert renamed.name == "Burma" and renamed.place_id == values["place_id"]
+    assert pickle.loads(pickle.dumps(renamed)) == renamed
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        by_keyword.name = "x"  # type: ignore[misc]

@@ -54,6 +54,21 @@ def test_saved_index_parses_like_the_one_built_in_memory(tmp_path, parser):
     assert mapped.points()["city:1"] == (48.85, 2.35) and "country:FRA" not in mapped.points()
 
 
+def test_points_answer_the_same_when_remembered_and_stay_bounded(monkeypatch):
+    index = nameindex.NameIndex.build(_small_names(), coords={"city:1": (48.85, 2.35)})
+    monkeypatch.setattr(nameindex, "POINTS_MEMO_MAX", 2)
+    points = index.points()
+    for _ in range(2):  # read from the arrays, then from the memo
+        assert points["city:1"] == (48.85, 2.35) and "city:1" in points
+        assert "city:2" not in points and "country:FRA" not in points and "nowhere" not in points
+        with pytest.raises(KeyError):
+            points["city:2"]  # a city without a point
+        with pytest.raises(KeyError):
+            points["nowhere"]
+    assert len(points._memo) <= 2
+    assert dict(points) == {"city:1": (48.85, 2.35)}
+
+
 def test_the_bundled_index_is_mapped_and_equals_a_fresh_build(parser):
     # default_parser maps the saved index; a fresh in-memory build from the gazetteer must agree with it.
     from dashboard.geoparse import build_index, uslocal

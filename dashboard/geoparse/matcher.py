@@ -8,9 +8,12 @@ candidates of an index key. Any matcher with the same output can replace this on
 News is mostly lowercase words, and only a capitalised word (or a lowercase opener like "eastern") can open
 a name. So the text is never tokenized word by word in Python: a one-byte-per-character *shadow* of it (each
 character replaced by its class: upper letter, other letter, other word character, ".", other) is searched
-with ``bytes.find`` for each capitalised run; lowercase openers are found with one Aho-Corasick scan; dotted
+with ``str.find`` for each capitalised run; lowercase openers are found with one Aho-Corasick scan; dotted
 abbreviations ("U.S.") are tokenized only where "letter.letter" occurs; the tokens before each span are
-counted with ``bytes.count``, so spans keep the token numbers of the whole text.
+counted with ``str.count``, so spans keep the token numbers of the whole text. The shadow is an ASCII
+``str``, not ``bytes``: compiled (dashboard/native.py), ``str.find`` and ``str.count`` are direct C calls,
+where each ``bytes.find`` parses its arguments from a tuple (a tenth of a microsecond, some 80 times per
+news article).
 
 The longest-match loop is memoised: its state after an opening word, per word ("Brazil": its key, its
 candidates, whether a longer key starts with it), and its state after each later token, per phrase ("Brazil
@@ -26,6 +29,7 @@ import codecs
 import functools
 import re
 from collections.abc import Iterator
+from typing import Final
 
 from ahocorasick_rs import MATCHKIND_LEFTMOST_LONGEST, AhoCorasick
 
@@ -61,8 +65,10 @@ UPPER_MAX = 5
 #: span; further away, the whole text is tokenized once (no rule reads that far).
 NEAR = 12
 
-_LITERAL = MentionType.LITERAL
-_ALLIANCE = MentionType.ALLIANCE
+# The private module globals below are Final: compiled, a Final global is a C static, any other one a
+# dictionary look-up at each use (the loop of :meth:`Matcher.match` reads several per name).
+_LITERAL: Final = MentionType.LITERAL
+_ALLIANCE: Final = MentionType.ALLIANCE
 
 _TOKEN = nameindex.TOKEN
 # What may separate the tokens of one multi-word name: spaces, a hyphen, an apostrophe, "St. Louis".
@@ -95,49 +101,51 @@ def _shadow_errors(err: UnicodeError) -> tuple[str, int]:
     return "".join(map(_class_of, err.object[err.start : err.end])), err.end
 
 
-_ERRORS = "dashboard-matcher-shadow"
+_ERRORS: Final = "dashboard-matcher-shadow"
 codecs.register_error(_ERRORS, _shadow_errors)
 # ASCII bytes -> class bytes (non-ASCII characters are classed by the error handler above).
-_CLASSES = bytes(ord(_char_class(chr(b))) if b < 128 else ord(" ") for b in range(256))
+_CLASSES: Final = bytes(ord(_char_class(chr(b))) if b < 128 else ord(" ") for b in range(256))
 # Class bytes -> word ("w") or not ("-"): a token run starts at each "-w".
-_WORDNESS = bytes.maketrans(b"Aa0. ", b"www--")
-# Class bytes -> letters folded to "a": a dotted abbreviation ("U.S.") holds "a.a".
-_FOLD = bytes.maketrans(b"A", b"a")
+_WORDNESS: Final = bytes.maketrans(b"Aa0. ", b"www--")
+# A dotted abbreviation ("U.S.") holds a period between two letters (class bytes).
+_LETTER_CLASSES: Final = frozenset(b"Aa")
 # Class bytes -> upper letters ("A"), other word bytes ("w"), the rest ("-"): a capitalised run starts
 # at each "-A".
-_CAPS = bytes.maketrans(b"Aa0. ", b"Aww--")
+_CAPS: Final = bytes.maketrans(b"Aa0. ", b"Aww--")
 
 
-def shadow(text: str) -> bytes:
-    """One byte per character of ``text``: ``A`` upper letter, ``a`` other letter, ``0`` other word
-    character (digit, "_"), ``.`` and `` `` (space) for everything else."""
+def shadow(text: str) -> str:
+    """One ASCII character per character of ``text``: ``A`` upper letter, ``a`` other letter, ``0`` other
+    word character (digit, "_"), ``.`` and `` `` (space) for everything else."""
+    return _shadow_bytes(text).decode("ascii")
+
+
+def _shadow_bytes(text: str) -> bytes:
+    """:func:`shadow` as bytes (``bytes.translate`` maps it to the other tables above)."""
     return text.encode("ascii", _ERRORS).translate(_CLASSES)
 
 
-# Token records built by tuple.__new__ in C (NamedTuple's own __new__ is a Python call: twice the cost, and
-# the matcher builds a few per span).
-_token = functools.partial(tuple.__new__, Token)
-
-
-_span = functools.partial(tuple.__new__, Span)
+# Token and Span records are built by tuple.__new__, in C: a NamedTuple's own __new__ is a Python function
+# (four times the cost compiled), and a functools.partial over tuple.__new__ twice the cost (measured with
+# mypyc). The matcher builds a few per span.
+_new: Final = tuple.__new__
 
 
 class _Best:
     """The longest name read so far from an opener: its last token (0: the opener), key, end (counted from
-    the opener's start), and what its span needs: its candidates, whether only a text in capitals may keep
-    the all-caps ones ("US", not "Us"), whether a final period joins it (a state abbreviation, "Calif.")."""
+    the opener's start), and what its span needs: its candidates (without the all-caps ones unless the text
+    is in capitals too: "US", not "Us"), whether a final period joins it (a state abbreviation, "Calif.").
+    Memoised with the step that holds it, so a name's span gets the same candidate list in every article
+    (the parser's memo of undated lists holds one entry per name, not one per mention)."""
 
-    __slots__ = ("cands", "caps_only", "end", "key", "last", "state")
+    __slots__ = ("cands", "end", "key", "last", "state")
 
-    def __init__(
-        self, last: int, key: str, end: int, state: bool, cands: list[Candidate], caps_only: bool
-    ) -> None:
+    def __init__(self, last: int, key: str, end: int, state: bool, cands: list[Candidate]) -> None:
         self.last = last
         self.key = key
         self.end = end
         self.state = state
         self.cands = cands
-        self.caps_only = caps_only
 
 
 class _Step:
@@ -157,9 +165,9 @@ class _Step:
 
 
 #: The step of a token that the gap before it keeps out of the name ("Paris; London").
-_BREAK = _Step("", False, False, 0, None)
+_BREAK: Final = _Step("", False, False, 0, None)
 #: What the memo of first steps gives for a word not met yet.
-_UNSEEN = _Step("", False, False, 0, None)
+_UNSEEN: Final = _Step("", False, False, 0, None)
 
 
 class Tokens(dict[int, Token]):
@@ -174,7 +182,7 @@ class Tokens(dict[int, Token]):
     """
 
     def __init__(
-        self, text: str, wordness: bytes, dotted: list[tuple[int, int, int]], d_end: dict[int, int], n: int
+        self, text: str, wordness: str, dotted: list[tuple[int, int, int]], d_end: dict[int, int], n: int
     ) -> None:
         self._text = text
         self._w = wordness
@@ -228,25 +236,25 @@ class Tokens(dict[int, Token]):
     def after(self, x: int) -> Token:
         """The first token starting at or after offset ``x`` (a token boundary)."""
         w = self._w
-        q = w.find(b"w", x)
+        q = w.find("w", x)
         e = self._d_end.get(q, -1)  # a dotted abbreviation starting there, else the run of word bytes
         if e < 0:
-            e = w.find(b"-", q)  # (the word bytes end with a non-word byte)
-        return _token((q, e, self._text[q:e]))
+            e = w.find("-", q)  # (the word bytes end with a non-word byte)
+        return _new(Token, (q, e, self._text[q:e]))
 
     def before(self, x: int) -> Token:
         """The last token ending at or before offset ``x`` (a token boundary)."""
         w = self._w
-        r = w.rfind(b"w", 0, x)  # the last word byte before x...
+        r = w.rfind("w", 0, x)  # the last word byte before x...
         if self._dotted:  # ...unless a dotted abbreviation ends after it
             d = bisect.bisect_right(self._dotted, (x, 0, 0)) - 1
             while d >= 0 and self._dotted[d][1] > x:
                 d -= 1
             if d >= 0 and self._dotted[d][1] > r:
                 s, e, _runs = self._dotted[d]
-                return _token((s, e, self._text[s:e]))
-        s = w.rfind(b"-", 0, r) + 1
-        return _token((s, r + 1, self._text[s : r + 1]))
+                return _new(Token, (s, e, self._text[s:e]))
+        s = w.rfind("-", 0, r) + 1
+        return _new(Token, (s, r + 1, self._text[s : r + 1]))
 
 
 def norm(token: str) -> str:
@@ -441,23 +449,21 @@ class Matcher:
         A span is ``Span(first, last, start, end, cands)`` with ``first``/``last`` the numbers of its first
         and last token among all the text's tokens.
         """
-        sh = shadow(text)
+        raw = _shadow_bytes(text)
         size = len(text)
         # Word bytes, with a non-word byte past the end so that a run's end is always found.
-        wordness = sh.translate(_WORDNESS) + b"-"
-        dotted, inside = _dotted(text, sh, self._dotted_memo)
-        find, rfind = wordness.find, wordness.rfind
-        count = wordness.count
+        wordness = (raw.translate(_WORDNESS) + b"-").decode("ascii")
+        dotted, inside = _dotted(text, raw, self._dotted_memo)
         runs, upto, merged, d_next = 0, 0, 0, 0  # token numbers: run starts before upto, merges so far
         n_dotted = len(dotted)
         # Every possible opener's token and key, in C (map over the offsets): a run of word bytes, or a
         # dotted abbreviation; the "S" of "U.S." opens nothing.
-        starts = self._opener_starts(text, sh)
+        starts = self._opener_starts(text, raw)
         if inside:
             starts = [s for s in starts if s not in inside]
         # Each opener's word (a run of word bytes, or a dotted abbreviation) and the loop's state after
         # it (None: it opens nothing).
-        words = [text[s : find(b"-", s)] for s in starts]
+        words = [text[s : wordness.find("-", s)] for s in starts]
         d_end: dict[int, int] = {}
         d_start: dict[int, int] = {}  # a dotted abbreviation's start, by its end
         if dotted:
@@ -468,14 +474,16 @@ class Matcher:
                 if k < len(starts) and starts[k] == s:
                     words[k] = text[s:e]
         tokens = Tokens(text, wordness, dotted, d_end, 0)  # (its length is counted at the end)
-        known = tokens.get
+        filled = -1  # the last token number filled in: the tokens of each span, the ones around it
         first = self._first
         phrases = self._phrases
         out: list[Span] = []
         after = 0  # where the last match's last token ends: openers before it are inside that match
-        for p, w in zip(starts, words, strict=True):
+        for o in range(len(starts)):
+            p = starts[o]
             if p < after:
                 continue
+            w = words[o]
             st = first.get(w, _UNSEEN)
             if st is _UNSEEN:  # a word met for the first time
                 st = self._first_step(w)
@@ -488,12 +496,12 @@ class Matcher:
                 # opener to the token's end: it decides the step) unless a dotted abbreviation is in it.
                 plain = not d_end or p not in d_end
                 while True:
-                    q = find(b"w", e)
+                    q = wordness.find("w", e)
                     if q < 0:
                         break
                     ne = d_end.get(q, -1) if d_end else -1
                     if ne < 0:
-                        ne = find(b"-", q)
+                        ne = wordness.find("-", q)
                     else:
                         plain = False
                     if q1 < 0:
@@ -517,15 +525,13 @@ class Matcher:
             if best.state and end < size and text[end] == ".":
                 end += 1
             cands = best.cands
-            if best.caps_only:
-                cands = [c for c in cands if not c.upper]
             if not cands:
                 continue
             # This span's first token number: the runs before it, less those dotted abbreviations merge.
             if upto:
-                runs += count(b"-w", upto - 1, p)
+                runs += wordness.count("-w", upto - 1, p)
             elif p:  # the text's first run has no "-" before it
-                runs += (wordness[:1] == b"w") + count(b"-w", 0, p)
+                runs += (wordness[0] == "w") + wordness.count("-w", 0, p)
             upto = p
             while d_next < n_dotted and dotted[d_next][0] < p:
                 merged += dotted[d_next][2] - 1
@@ -534,35 +540,36 @@ class Matcher:
             j = i + last
             # The tokens every stage reads: the span's and the ones right before and after it.
             if last:
-                t = _token((p, p + len(w), w))
+                t = _new(Token, (p, p + len(w), w))
                 tokens[i] = t
                 for k in range(i + 1, j + 1):
                     t = tokens[k] = tokens.after(t[1])
             else:
-                tokens[i] = _token((p, after, w))
-            if i > 0 and known(i - 1) is None:
-                r = rfind(b"w", 0, p)  # the last word byte before the span...
+                tokens[i] = _new(Token, (p, after, w))
+            if i > 0 and i - 1 > filled:
+                r = wordness.rfind("w", 0, p)  # the last word byte before the span...
                 s = d_start.get(r + 2, -1) if d_start else -1  # ...ends a dotted abbreviation ("U.S.")
                 if s >= 0:
-                    tokens[i - 1] = _token((s, r + 2, text[s : r + 2]))
+                    tokens[i - 1] = _new(Token, (s, r + 2, text[s : r + 2]))
                 else:
-                    s = rfind(b"-", 0, r) + 1
-                    tokens[i - 1] = _token((s, r + 1, text[s : r + 1]))
+                    s = wordness.rfind("-", 0, r) + 1
+                    tokens[i - 1] = _new(Token, (s, r + 1, text[s : r + 1]))
             if last == 0 and q1 >= 0:  # found while reading on
-                tokens[j + 1] = _token((q1, e1, text[q1:e1]))
+                tokens[j + 1] = _new(Token, (q1, e1, text[q1:e1]))
             else:
-                q = find(b"w", after)
+                q = wordness.find("w", after)
                 if q >= 0:  # (else the span ends the text)
                     e = d_end.get(q, -1) if d_end else -1
                     if e < 0:
-                        e = find(b"-", q)
-                    tokens[j + 1] = _token((q, e, text[q:e]))
-            out.append(_span((i, j, p, end, cands)))
+                        e = wordness.find("-", q)
+                    tokens[j + 1] = _new(Token, (q, e, text[q:e]))
+            filled = j + 1
+            out.append(_new(Span, (i, j, p, end, cands)))
         # The number of tokens: the runs of word bytes not yet counted are those from the last span on.
         if upto:
-            runs += count(b"-w", upto - 1)
+            runs += wordness.count("-w", upto - 1)
         else:
-            runs = (wordness[:1] == b"w") + count(b"-w")
+            runs = (wordness[0] == "w") + wordness.count("-w")
         tokens._n = runs - sum(d[2] - 1 for d in dotted)
         return tokens, out
 
@@ -605,24 +612,25 @@ class Matcher:
     def _best(self, surface: str, last: int, key: str) -> _Best:
         """The match of ``key`` over ``surface`` (the text from the opener to the name's last token)."""
         cands = self.candidates(key)  # (fills _upper_keys)
-        caps_only = key in self._upper_keys and not surface.replace(".", "").isupper()
+        if key in self._upper_keys and not surface.replace(".", "").isupper():
+            cands = [c for c in cands if not c.upper]
         state = surface + "." in uslocal.STATE_ABBREVIATIONS
-        return _Best(last, key, len(surface), state, cands, caps_only)
+        return _Best(last, key, len(surface), state, cands)
 
-    def _opener_starts(self, text: str, sh: bytes) -> list[int]:
+    def _opener_starts(self, text: str, raw: bytes) -> list[int]:
         """Offsets of the runs that may open a name: capitalised ones and lowercase openers, in order."""
         # Each "-A" (a non-word byte, then an upper letter) is a capitalised run.
-        caps = sh.translate(_CAPS)
-        starts = [0] if sh[:1] == b"A" else []
-        at = caps.find(b"-A")
+        caps = raw.translate(_CAPS).decode("ascii")
+        starts = [0] if caps.startswith("A") else []
+        at = caps.find("-A")
         while at >= 0:
             starts.append(at + 1)
-            at = caps.find(b"-A", at + 2)
+            at = caps.find("-A", at + 2)
         extra = []
         if self._lower_openers is not None:
             # Matches are runs of letters: none can hide a word that starts after a non-word character.
             for _pat, at, stop in self._lower_openers.find_matches_as_indexes(text):
-                if (at == 0 or sh[at - 1] in b" .") and sh[stop : stop + 1] not in b"Aa0":
+                if (at == 0 or raw[at - 1] in b" .") and raw[stop : stop + 1] not in b"Aa0":
                     extra.append(at)
         if extra:
             starts = sorted(starts + extra)
@@ -636,23 +644,29 @@ def _chunk_dotted(chunk: str) -> list[tuple[int, int, int]]:
 
 
 def _dotted(
-    text: str, sh: bytes, memo: dict[str, list[tuple[int, int, int]]] | None = None
+    text: str, raw: bytes, memo: dict[str, list[tuple[int, int, int]]] | None = None
 ) -> tuple[list[tuple[int, int, int]], set[int]]:
     """(start, end, runs) of every dotted-abbreviation token ("U.S.", "W.Va."), by tokenizing only
     around each "letter.letter"; and the offsets of the runs inside them after their first ("S").
-    ``memo`` remembers each stretch's abbreviations (news repeats "U.S.")."""
+    ``raw`` is the text's shadow as bytes; ``memo`` remembers each stretch's abbreviations (news repeats
+    "U.S.")."""
     out: list[tuple[int, int, int]] = []
     inside: set[int] = set()
-    if b"." not in sh:
-        return out, inside
-    letters = sh.translate(_FOLD)
-    at = letters.find(b"a.a")
-    while at >= 0:
+    size = len(raw)
+    sh = ""  # the shadow as a str, made when a first abbreviation is found (most texts have none)
+    # Each period (found in C) between two letters: a news article has a few periods, mostly sentence ends.
+    dot = text.find(".", 1)
+    while dot > 0:
+        if dot + 1 >= size or raw[dot - 1] not in _LETTER_CLASSES or raw[dot + 1] not in _LETTER_CLASSES:
+            dot = text.find(".", dot + 1)
+            continue
+        if not sh:
+            sh = raw.decode("ascii")
         # From the sync point before it to the one after: no token crosses either.
-        lo = sh.rfind(b" ", 0, at) + 1
-        hi = sh.find(b" ", at)
+        lo = sh.rfind(" ", 0, dot) + 1
+        hi = sh.find(" ", dot)
         if hi < 0:
-            hi = len(sh)
+            hi = size
         chunk = text[lo:hi]
         got = None if memo is None else memo.get(chunk)
         if got is None:
@@ -669,5 +683,5 @@ def _dotted(
                 for _ in range(runs - 1):
                     inside.add(dot + 1)
                     dot = text.find(".", dot + 1)
-        at = letters.find(b"a.a", hi)
+        dot = text.find(".", hi + 1)
     return out, inside

@@ -6,7 +6,7 @@ import functools
 import gc
 from collections.abc import Callable, Mapping
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from dashboard import historic, nameindex
 from dashboard.geoparse import rules, uslocal
@@ -143,13 +143,14 @@ class Geoparser:
         # before that ("Ivins" in the headline).
         kept = []
         persons = discourse.persons
-        for sp, cu, got in zip(spans, cues, first, strict=True):
+        for k in range(n):
+            sp, cu, got = spans[k], cues[k], first[k]
             if persons and cu is not None and cu.single and cu.key in persons:  # only these can change
                 got = self._apply(cu, sp, discourse, removed)
             if got is sp.cands:  # the rules removed nothing
                 kept.append(sp)
             elif got:
-                kept.append(Span(sp.first, sp.last, sp.start, sp.end, got))  # (faster than _replace)
+                kept.append(_new(Span, (sp.first, sp.last, sp.start, sp.end, got)))
         kept = uslocal.add_counties(text, kept)
         cued = frozenset(after_cue)
         container = rules.stated_container(text, kept, cued)
@@ -187,7 +188,12 @@ class Geoparser:
 UNDATED_MEMO_MAX = 50_000
 # id of a candidate list -> the list, known to name no dated place. The matcher hands out one list per name,
 # so most names are tested once per process; the list is held, so its id cannot be reused while remembered.
-_undated: dict[int, list[Candidate]] = {}
+# (Final: compiled, a C static rather than a look-up in the module's dict at each call.)
+_undated: Final[dict[int, list[Candidate]]] = {}
+
+# A span record built by tuple.__new__ in C (NamedTuple's own __new__ is a Python function: four times the
+# cost compiled).
+_new: Final = tuple.__new__
 
 
 def _on_date(spans: list[Span], on: date | None) -> list[Span]:
