@@ -1,16 +1,15 @@
-"""The resolver's shortcuts give what the plain code gives: a mention built without its ``__init__``, memoised
-rounding, the best prior without ``max(key=)``, a span's scores in one call, city points remembered."""
+"""The resolver's shortcuts give what the plain code gives: memoised rounding, the best prior without
+``max(key=)``, a span's scores in one call, stable ranking, remembered closeness and city points."""
 
 from __future__ import annotations
 
 import math
-import pickle
 
 import numpy as np
 
 from dashboard.geoparse import default_parser, features, resolve
 from dashboard.geoparse.features import Context, Votes
-from dashboard.geoparse.records import Candidate, Contribution, Mention, Span, Why
+from dashboard.geoparse.records import Candidate, Span
 from dashboard.geoparse.resolve import Resolver
 from dashboard.placekinds import MentionType
 
@@ -31,19 +30,6 @@ def _cand(place_id: str, prior: float, kind: str = "city", country: str = "USA",
     }
     base.update(kw)
     return Candidate(**base)
-
-
-def test_a_mention_built_without_init_equals_one_built_with_it():
-    why = Why("the city", ("title_before_name",), (Contribution("prior", 1.5),), 1.5, None)
-    for fields in (
-        (3, 9, "Athens", "city:1", "Athens", "city", "GRC", "literal", 0.99, None),
-        (0, 5, "Paris", "city:2", "Paris", "city", None, "metonymic", 0.8, why),
-    ):
-        fast, plain = resolve._mention(*fields), Mention(*fields)
-        assert fast == plain and repr(fast) == repr(plain) and vars(fast) == vars(plain)
-        assert list(vars(fast)) == list(vars(plain))  # same field order (pickles, dumps)
-        assert pickle.loads(pickle.dumps(fast)) == plain
-        assert hash(fast) == hash(plain)
 
 
 def test_memoised_rounding_is_round():

@@ -14,7 +14,7 @@ from dashboard import lexicon
 from dashboard.geoparse import explain as explaining
 from dashboard.geoparse import features, relations, uslocal
 from dashboard.geoparse.features import Context, Ranked, Votes
-from dashboard.geoparse.records import Candidate, Mention, Notes, Span, Why
+from dashboard.geoparse.records import Candidate, Mention, Notes, Span
 from dashboard.geoparse.rules import CONTAINER_CONFIDENCE
 from dashboard.placekinds import MentionType
 
@@ -219,7 +219,7 @@ class Resolver:
             if explainer is not None:
                 why = explainer.why(k, s in fallback, s in pinned, typ != best.type)
             mentions.append(
-                _mention(
+                Mention(
                     s, e, text[s:e], best.place_id, shown, best.kind, best.country, typ, _round3(conf), why
                 )
             )
@@ -438,40 +438,6 @@ def _surface(t: str) -> str:
             _surfaces.clear()
         _surfaces[t] = got
     return got
-
-
-def _mention(
-    start: int,
-    end: int,
-    text: str,
-    place_id: str,
-    name: str,
-    kind: str,
-    country: str | None,
-    typ: str,
-    conf: float,
-    why: Why | None,
-) -> Mention:
-    """``Mention(start, end, ...)`` without the frozen dataclass's ``__init__`` (ten ``object.__setattr__``
-    calls run as Python, a tenth of resolution): the same fields, in order, in the instance's dict."""
-    m = object.__new__(Mention)
-    object.__setattr__(
-        m,
-        "__dict__",
-        {
-            "start": start,
-            "end": end,
-            "text": text,
-            "place_id": place_id,
-            "name": name,
-            "kind": kind,
-            "country": country,
-            "type": typ,
-            "confidence": conf,
-            "why": why,
-        },
-    )
-    return m
 
 
 def _best_prior(cands: list[Candidate]) -> Candidate:
