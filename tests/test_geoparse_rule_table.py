@@ -319,3 +319,40 @@ def test_a_firms_name_runs_only_through_a_neighbour_that_can_carry_it():
             assert may or not inside, text[sp.start : sp.end]
             firms += inside
     assert firms >= 4
+
+
+def test_the_direct_rule_calls_follow_the_tables():
+    # apply_rules calls each table's tests by name (a C call when compiled): row k must be the test of row k.
+    source = settings.PROJECT_ROOT / "dashboard" / "geoparse" / "rules.py"
+    tree = ast.parse(source.read_text(encoding="utf-8"))
+    funcs = {f.name: f for f in tree.body if isinstance(f, ast.FunctionDef)}
+    for fn, table in (("_span_rule_holds", rules.SPAN_RULES), ("_candidate_verdict", rules.CANDIDATE_RULES)):
+        called = {}
+        for node in funcs[fn].body:
+            if isinstance(node, ast.If):
+                row = node.test.comparators[0].value
+                called[row] = node.body[0].value.func.id
+        assert called == {k: rule.test.__name__ for k, rule in enumerate(table)}, fn
+
+
+def test_the_direct_rule_calls_give_the_tables_verdicts():
+    from dashboard.geoparse.cues import span_cues
+
+    parser = default_parser()
+    texts = [p.read_text(encoding="utf-8") for p in sorted(settings.SEEDS_DIR.glob("*.txt"))]
+    texts += [t for ex in RULE_EXAMPLES.values() for t in (ex[0], ex[2]) if t]
+    fired = 0
+    for text in texts:
+        tokens, spans = parser.matcher.match(text)
+        d = rules.Discourse(spans)
+        d.remember("wilson", True)
+        for sp in spans:
+            cues = span_cues(text, tokens, sp, False, False)
+            for k, span_rule in enumerate(rules.SPAN_RULES):
+                assert rules._span_rule_holds(k, cues, sp.cands) == span_rule.test(cues, sp.cands)
+            for c in sp.cands:
+                for k, rule in enumerate(rules.CANDIDATE_RULES):
+                    got = rules._candidate_verdict(k, cues, c, d)
+                    assert got is rule.test(cues, c, d), rule.name
+                    fired += got is not None
+    assert fired > 20

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import Final
 
 from dashboard import lexicon
 from dashboard.geoparse.matcher import norm
@@ -11,24 +12,41 @@ from dashboard.geoparse.records import Span, SpanCues, Token, TokenSequence
 from dashboard.geoparse.relations import APPOSITIVE_GAP
 
 # Where a clause ends: a neighbour beyond one of these is no neighbour.
-_SENTENCE_BREAK = re.compile(r"[.!?:;\n\"\u201c\u201d\u2022|()\[\]]")
+_SENTENCE_BREAK: Final = re.compile(r"[.!?:;\n\"\u201c\u201d\u2022|()\[\]]")
 # ", 54," after a name: a person's age.
-_AGE = re.compile(r",[ \t]\d{1,3}\b")
+_AGE: Final = re.compile(r",[ \t]\d{1,3}\b")
 
 #: How many capitalised words (or "of"/"and") a firm's name may run on either side of a place in it.
-COMPANY_RUN = 4
-_COMPANY_GAPS = frozenset({" ", " & "})
+COMPANY_RUN: Final = 4
+_COMPANY_GAPS: Final = frozenset({" ", " & "})
 
 # Origin cues by their last word: the words before it ({"of": [["native"], ["natives"]], "from": [[]]}).
-ORIGIN_CUE_WORDS: dict[str, tuple[tuple[str, ...], ...]] = {
+ORIGIN_CUE_WORDS: Final[dict[str, tuple[tuple[str, ...], ...]]] = {
     last: tuple(tuple(c.split()[:-1]) for c in lexicon.ORIGIN_CUES if c.split()[-1] == last)
     for last in {c.split()[-1] for c in lexicon.ORIGIN_CUES}
 }
 
 
+# The lexicon's word sets as this module's own Final names: compiled, a Final name is read from a C static,
+# where ``lexicon.X`` is a module and an attribute look-up at every use (a span reads a dozen).
+_COMMON_NOUNS: Final = lexicon.COMMON_NOUNS
+_COMMON_WORDS: Final = lexicon.COMMON_WORDS
+_CORPORATE_SUFFIXES: Final = lexicon.CORPORATE_SUFFIXES
+_DISEASE_WORDS: Final = lexicon.DISEASE_WORDS
+_LOCATIVES: Final = lexicon.LOCATIVES
+_NAME_CONNECTORS: Final = lexicon.NAME_CONNECTORS
+_PERSON_NAMES: Final = lexicon.PERSON_NAMES
+_PERSON_VERBS: Final = lexicon.PERSON_VERBS
+_PLACE_HEADS: Final = lexicon.PLACE_HEADS
+_PROVINCE_CUES: Final = lexicon.PROVINCE_CUES
+_PROVINCE_HEADS: Final = lexicon.PROVINCE_HEADS
+_SPEECH_VERBS: Final = lexicon.SPEECH_VERBS
+_TITLES: Final = lexicon.TITLES
+
+
 # SpanCues built by tuple.__new__ in C: the NamedTuple's own __new__ is a Python function, a call the compiled
 # stage would pay per span.
-_span_cues = functools.partial(tuple.__new__, SpanCues)
+_span_cues: Final = functools.partial(tuple.__new__, SpanCues)
 
 
 def span_cues(text: str, tokens: TokenSequence, sp: Span, prev_matched: bool, next_matched: bool) -> SpanCues:
@@ -44,7 +62,7 @@ def span_cues(text: str, tokens: TokenSequence, sp: Span, prev_matched: bool, ne
         if not prev_adjacent and gap_before in (". ", "."):
             # "Sen. Jones", "John A. Jones": a title or an initial with its period still qualifies the name.
             initial = len(prev_raw) == 1 and prev_raw.isupper()
-            prev_adjacent = initial or prev_raw.casefold() in lexicon.TITLES
+            prev_adjacent = initial or prev_raw.casefold() in _TITLES
     else:
         gap_before, prev_raw, prev_adjacent = "", "", False
     prev_word = prev_raw.casefold() if prev_adjacent else ""
@@ -58,36 +76,36 @@ def span_cues(text: str, tokens: TokenSequence, sp: Span, prev_matched: bool, ne
     first_word = tokens[i].word
     key = norm(first_word)
     surface = text[s:e]
-    locative = prev_word in lexicon.LOCATIVES
+    after = text[e : e + 1]  # the character right after the name ("" at the end)
+    # (each neighbour's case is read once: a method call per use, compiled)
+    prev_upper = has_prev and prev_raw[0].isupper()
+    next_upper = has_next and next_raw[0].isupper()
+    locative_word = prev_word in _LOCATIVES
+    locative = locative_word
     if not locative and has_next and gap_after == " ":
         # "Paris police", "Fargo Mayor": an institution of the place is named, so the place is meant.
-        locative = next_word in lexicon.PLACE_HEADS
-    capitalised_before = has_prev and gap_before == " " and prev_raw[0].isupper()
+        locative = next_word in _PLACE_HEADS
+    capitalised_before = prev_upper and gap_before == " "
     prev_proper = (
         prev_adjacent
-        and prev_raw[0].isupper()
+        and prev_upper
         and not prev_matched
-        and prev_word not in lexicon.COMMON_WORDS
-        and prev_word not in lexicon.NAME_CONNECTORS
+        and prev_word not in _COMMON_WORDS
+        and prev_word not in _NAME_CONNECTORS
     )
-    next_cap = (
-        has_next
-        and next_raw[0].isupper()
-        and gap_after in (" ", "\u00a0")
-        and next_word not in lexicon.PLACE_HEADS
-    )
-    next_proper = next_cap and not next_matched and next_word not in lexicon.COMMON_WORDS
+    next_cap = next_upper and gap_after in (" ", "\u00a0") and next_word not in _PLACE_HEADS
+    next_proper = next_cap and not next_matched and next_word not in _COMMON_WORDS
     province_cue = (
         prev_word == "of"
         and i > 1
-        and tokens[i - 2].word.casefold() in lexicon.PROVINCE_CUES
+        and tokens[i - 2].word.casefold() in _PROVINCE_CUES
         and text[tokens[i - 2].end : tokens[i - 1].start] == " "
     ) or (
         has_next
         and gap_after in (" ", "\u00a0")
         and (
-            (next_word in lexicon.PROVINCE_CUES and next_raw[0].islower())
-            or (next_word in lexicon.PROVINCE_HEADS and next_raw[0].isupper())
+            (next_word in _PROVINCE_CUES and next_raw[0].islower())
+            or (next_word in _PROVINCE_HEADS and next_upper)
         )
     )
     # Positional, in the record's field order.
@@ -105,26 +123,26 @@ def span_cues(text: str, tokens: TokenSequence, sp: Span, prev_matched: bool, ne
             next_cap,
             next_proper,
             locative,
-            key in lexicon.PERSON_NAMES,  # personish
+            key in _PERSON_NAMES,  # personish
             single and len(surface) <= 4 and surface.isupper(),  # acronym
             prev_word == "said" and gap_before == " ",  # said_before
-            text.startswith(",", e) and _AGE.match(text, e) is not None,  # age_after
-            gap_after == " " and next_word in lexicon.SPEECH_VERBS,  # speech_after
-            gap_after in (" ", "\u00a0") and next_word in lexicon.PERSON_VERBS,  # verb_after
-            text[e : e + 1] == "$",  # currency_after
+            after == "," and _AGE.match(text, e) is not None,  # age_after
+            gap_after == " " and next_word in _SPEECH_VERBS,  # speech_after
+            gap_after in (" ", "\u00a0") and next_word in _PERSON_VERBS,  # verb_after
+            after == "$",  # currency_after
             (
-                prev_word not in lexicon.LOCATIVES
+                not locative_word
                 and (
                     firm_may_run_on(gap_before, prev_raw)
                     or firm_may_run_on(gap_after, next_raw)
-                    or (tokens[j].word if j != i else first_word) in lexicon.CORPORATE_SUFFIXES
+                    or (tokens[j].word if j != i else first_word) in _CORPORATE_SUFFIXES
                 )
                 and in_company_name(text, tokens, i, j)
             ),  # in_company
             province_cue,
-            next_word in lexicon.DISEASE_WORDS,  # disease_after
+            next_word in _DISEASE_WORDS,  # disease_after
             (
-                single and key in lexicon.COMMON_NOUNS and not locative and not APPOSITIVE_GAP.match(text, e)
+                single and key in _COMMON_NOUNS and not locative and not APPOSITIVE_GAP.match(text, e)
             ),  # common_noun
             text[e : e + 2] in ("'s", "\u2019s"),  # possessive
             prev_word in ORIGIN_CUE_WORDS and after_origin_cue(tokens, i, prev_word),  # after_origin_cue
@@ -155,7 +173,7 @@ def in_company_name(text: str, tokens: TokenSequence, i: int, j: int) -> bool:
     """Words ``i..j`` lie in a run of capitalised words (with "of", "and", "&") that holds a corporate
     suffix: "BP America Inc", "Aluminum Co of America", "Orion Royal Pacific Ltd"; or the span ends in a
     suffix after a capitalised word ("Phillips Petroleum Co", not Petroleum County), or is one ("Cos")."""
-    suffixes = lexicon.CORPORATE_SUFFIXES
+    suffixes = _CORPORATE_SUFFIXES
     first = tokens[i]
     last = first if i == j else tokens[j]
     if last.word in suffixes:
@@ -176,12 +194,20 @@ def _suffix_ahead(
 ) -> bool:
     """Whether a corporate suffix follows word ``k`` (``here``) within :data:`COMPANY_RUN` words, stepping
     ``step`` (1: rightwards, -1: leftwards) through capitalised words, "of" and "and" a firm's gap apart."""
+    n = len(tokens) if step > 0 else 0
     for _ in range(COMPANY_RUN):
         k += step
         # Every gap a firm's name allows (" ", " & ") has a space at each end: test the one next to the word
         # before reading the word beyond it (a word past a span is found on demand, "Brazil, said").
         if step > 0:
-            if not text.startswith(" ", here.end) or k >= len(tokens):
+            e = here.end
+            if text[e : e + 1] != " " or k >= n:
+                return False
+            # The word beyond starts a firm's gap away: its first character is read before the word itself,
+            # which past a span's neighbours is found by tokenizing on demand ("Japan said" stops here: a
+            # lowercase word is no suffix, "of" or "and", and a digit or a sign starts no word of a firm).
+            c = text[e + 1 : e + 2]
+            if not (c.isupper() or c in ("o", "a", "&")):
                 return False
         elif k < 0 or here.start == 0 or text[here.start - 1] != " ":
             return False

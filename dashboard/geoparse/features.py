@@ -7,8 +7,7 @@ or closeness in 0..1). The resolver picks the best score; :func:`best_of` adds t
 
 from __future__ import annotations
 
-import functools
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 import numpy as np
 
@@ -29,7 +28,7 @@ class Feature(NamedTuple):
 
 #: Every ranking feature and its weight: the one table to tune. Values are 1 when the feature holds unless
 #: the doc says "share" or "closeness" (0..1).
-FEATURES: tuple[Feature, ...] = (
+FEATURES: Final[tuple[Feature, ...]] = (
     Feature("appositive_container", 2.5,
             '"Dublin, Ga.", "Athens, Greece": a reading inside the state or country named right after'),
     Feature("holds_town_before_state", 1.0,
@@ -55,48 +54,48 @@ FEATURES: tuple[Feature, ...] = (
 )  # fmt: skip
 
 #: Feature name -> weight.
-WEIGHTS: dict[str, float] = {f.name: f.weight for f in FEATURES}
+WEIGHTS: Final[dict[str, float]] = {f.name: f.weight for f in FEATURES}
 
 # The weights as module constants for the scoring loop (read once).
-_W_APPOSITIVE = WEIGHTS["appositive_container"]
-_W_HOLDS_STATE = WEIGHTS["holds_town_before_state"]
-_W_HOLDS_COUNTRY = WEIGHTS["holds_town_before_country"]
-_W_LIST = WEIGHTS["list_kind"]
-_W_NEAR = WEIGHTS["near_other_cities"]
-_W_IN_COUNTY = WEIGHTS["town_in_named_county"]
-_W_COUNTRY = WEIGHTS["country_named"]
-_W_STATE = WEIGHTS["state_named"]
-_W_STATE_SHARE = WEIGHTS["state_share"]
-_W_CAPITAL = WEIGHTS["capital"]
-_W_UNSUPPORTED = WEIGHTS["unsupported_small_town"]
+_W_APPOSITIVE: Final = WEIGHTS["appositive_container"]
+_W_HOLDS_STATE: Final = WEIGHTS["holds_town_before_state"]
+_W_HOLDS_COUNTRY: Final = WEIGHTS["holds_town_before_country"]
+_W_LIST: Final = WEIGHTS["list_kind"]
+_W_NEAR: Final = WEIGHTS["near_other_cities"]
+_W_IN_COUNTY: Final = WEIGHTS["town_in_named_county"]
+_W_COUNTRY: Final = WEIGHTS["country_named"]
+_W_STATE: Final = WEIGHTS["state_named"]
+_W_STATE_SHARE: Final = WEIGHTS["state_share"]
+_W_CAPITAL: Final = WEIGHTS["capital"]
+_W_UNSUPPORTED: Final = WEIGHTS["unsupported_small_town"]
 
 #: A town under this population counts as small for ``unsupported_small_town``.
-UNSUPPORTED_TOWN_MAX = 50_000
+UNSUPPORTED_TOWN_MAX: Final = 50_000
 
 #: An area beats a same-named town under :data:`AREA_OVER_TOWN_MAX` unless the town scores this much more
 #: (an appositive "Nevada, Mo." does; the town's state being the article's does not).
-AREA_OVER_TOWN_MARGIN = 1.5
-AREA_OVER_TOWN_MAX = 100_000
+AREA_OVER_TOWN_MARGIN: Final = 1.5
+AREA_OVER_TOWN_MAX: Final = 100_000
 
 #: Kinds that are areas (polygons): "Georgia" the state or country before an obscure town of that name.
-AREA_KINDS = placekinds.kinds_where(geometry="polygon")
+AREA_KINDS: Final = placekinds.kinds_where(geometry="polygon")
 
 # -- priors: a candidate's score before any context --------------------------------------------------------
 
 #: A city's prior is ``CITY_PRIOR_BASE + CITY_PRIOR_PER_DECADE * log10(population)`` (population at least
 #: 1,000): a hamlet of 5,000 ~1.3, a town of 100,000 ~1.7, a city of 3 million ~2.2.
-CITY_PRIOR_BASE = 0.2
-CITY_PRIOR_PER_DECADE = 0.3
+CITY_PRIOR_BASE: Final = 0.2
+CITY_PRIOR_PER_DECADE: Final = 0.3
 #: A city's alternate name ("Kiev" for Kyiv is primary; "Tsaritsyn" is not) weighs this much less.
-CITY_ALTERNATE_PENALTY = 0.4
+CITY_ALTERNATE_PENALTY: Final = 0.4
 #: Any other place's alternate name weighs this much less than its kind's prior.
-ALTERNATE_PENALTY = 0.1
+ALTERNATE_PENALTY: Final = 0.1
 #: A country's prior gains ``COUNTRY_PER_DECADE * log10(population) + COUNTRY_OFFSET``: China (1.4 billion)
 #: +0.07 before Niue (1,600) -0.17, so "Georgia" leans to the more populous reading only slightly.
-COUNTRY_PER_DECADE = 0.04
-COUNTRY_OFFSET = -0.3
+COUNTRY_PER_DECADE: Final = 0.04
+COUNTRY_OFFSET: Final = -0.3
 #: Prior of a historic state's demonym ("Soviet", "East German"), as a country's demonym.
-HISTORIC_DEMONYM_PRIOR = 2.6
+HISTORIC_DEMONYM_PRIOR: Final = 2.6
 
 
 def kind_prior(kind: str) -> float:
@@ -155,7 +154,8 @@ class Votes:
         same_prov: dict[tuple[str, str], int] = {}
         same_prov_total: dict[str, int] = {}
         prov_total = 0
-        for surf, b, w in zip(surfs, picks, weights, strict=True):
+        for i in range(len(picks)):  # (an index loop: compiled, zip(..., strict=True) is no C loop)
+            surf, b, w = surfs[i], picks[i], weights[i]
             if b.country:
                 country[b.country] = country.get(b.country, 0) + w
                 k = (surf, b.country)
@@ -189,22 +189,45 @@ class Context(NamedTuple):
     within: set[str]  # ids of its town or county readings paired with a county (town) of the article
 
 
-class Scored(NamedTuple):
+# Scored and Ranked are plain slotted classes, not NamedTuples: compiled, they are native classes, built and
+# read by C calls (a NamedTuple is built through a Python-level __new__ and read back boxed), and they never
+# leave the resolver and its explainer.
+class Scored:
     """A candidate's score, and the share of the article's other places in its country."""
 
-    score: float
-    cand: Candidate
-    share: float
+    __slots__ = ("cand", "score", "share")
 
+    def __init__(self, score: float, cand: Candidate, share: float) -> None:
+        self.score = score
+        self.cand = cand
+        self.share = share
 
-# Records built by tuple.__new__ in C: a NamedTuple's own __new__ is a Python function, a call the compiled
-# stages would pay per reading and round.
-_scored = functools.partial(tuple.__new__, Scored)
+    def __repr__(self) -> str:
+        return f"Scored({self.score!r}, {self.cand.place_id!r}, {self.share!r})"
 
 
 def score(c: Candidate, g: Context, v: Votes, record: list[tuple[str, float]] | None = None) -> Scored:
     """The candidate's score given the article's votes; with ``record``, each feature that adds to it is
     appended as (name, contribution), the prior first."""
+    surf = g.surf
+    denom = v.total - v.same_total.get(surf, 0)
+    pden = v.prov_total - v.same_prov_total.get(surf, 0)
+    return _score(c, g, v, denom, pden, record)
+
+
+def score_all(cands: list[Candidate], g: Context, v: Votes) -> list[Scored]:
+    """:func:`score` of each reading of one span (the votes of the span's own word read once)."""
+    surf = g.surf
+    denom = v.total - v.same_total.get(surf, 0)
+    pden = v.prov_total - v.same_prov_total.get(surf, 0)
+    return [_score(c, g, v, denom, pden, None) for c in cands]
+
+
+def _score(
+    c: Candidate, g: Context, v: Votes, denom: int, pden: int, record: list[tuple[str, float]] | None
+) -> Scored:
+    """:func:`score`, given the votes of the other words: all places (``denom``) and those in a province
+    (``pden``)."""
     s = c.prior
     if record is not None:
         record.append(("prior", s))
@@ -235,7 +258,6 @@ def score(c: Candidate, g: Context, v: Votes, record: list[tuple[str, float]] | 
             record.append(("town_in_named_county", _W_IN_COUNTY))
     share = 0.0
     surf = g.surf
-    denom = v.total - v.same_total.get(surf, 0)
     if denom > 0 and c.country:
         share = (v.country.get(c.country, 0) - v.same_country.get((surf, c.country), 0)) / denom
         x = _W_COUNTRY * share
@@ -255,7 +277,6 @@ def score(c: Candidate, g: Context, v: Votes, record: list[tuple[str, float]] | 
                 s += _W_STATE
                 if record is not None:
                     record.append(("state_named", _W_STATE))
-            pden = v.prov_total - v.same_prov_total.get(surf, 0)
             if pden > 0:
                 x = _W_STATE_SHARE * (v.prov.get(p, 0) - v.same_prov.get((surf, p), 0)) / pden
                 s += x
@@ -265,23 +286,32 @@ def score(c: Candidate, g: Context, v: Votes, record: list[tuple[str, float]] | 
             s += _W_CAPITAL
             if record is not None:
                 record.append(("capital", _W_CAPITAL))
-    return _scored((s, c, share))
+    return Scored(s, c, share)
 
 
-class Ranked(NamedTuple):
-    """The pick of one span: its score and candidate, the margin over the runner-up, and the runner-up."""
+class Ranked:
+    """The pick of one span: its score and candidate, the margin over the runner-up, the runner-up, and
+    whether the rule area_over_small_town chose it over a better-scored town."""
 
-    score: float
-    cand: Candidate
-    margin: float
-    runner_up: Scored | None
-    area_over_town: bool  # the rule area_over_small_town chose it over a better-scored town
+    __slots__ = ("area_over_town", "cand", "margin", "runner_up", "score")
 
+    def __init__(
+        self, score: float, cand: Candidate, margin: float, runner_up: Scored | None, area_over_town: bool
+    ) -> None:
+        self.score = score
+        self.cand = cand
+        self.margin = margin
+        self.runner_up = runner_up
+        self.area_over_town = (
+            area_over_town  # the rule area_over_small_town chose it over a better-scored town
+        )
 
-_ranked = functools.partial(tuple.__new__, Ranked)
+    def __repr__(self) -> str:
+        return f"Ranked({self.score!r}, {self.cand.place_id!r}, {self.margin!r}, {self.runner_up!r})"
+
 
 #: The margin a span with a single reading is given.
-LONE_MARGIN = 2.0
+LONE_MARGIN: Final = 2.0
 
 
 def best_of(scored: list[Scored]) -> Ranked:
@@ -290,18 +320,30 @@ def best_of(scored: list[Scored]) -> Ranked:
     ("Georgia" is not Georgia, Vermont, pop. 4,500, because a Vermont paper is quoted once)."""
     if len(scored) == 1:  # most spans: one reading, nothing to rank (no area beside a lone town)
         only = scored[0]
-        return _ranked((only.score, only.cand, LONE_MARGIN, None, False))
-    scored.sort(key=_minus_score)
+        return Ranked(only.score, only.cand, LONE_MARGIN, None, False)
+    _sort_by_score(scored)
     best = scored[0]
     swapped = False
     if best.cand.kind == "city" and best.cand.population < AREA_OVER_TOWN_MAX:
         areas = [x for x in scored if x.cand.kind in AREA_KINDS]
         if areas and areas[0].score > best.score - AREA_OVER_TOWN_MARGIN and areas[0].share >= best.share:
             best, swapped = areas[0], True
-    second = next((x for x in scored if x.cand.place_id != best.cand.place_id), None)
+    second = None
+    for x in scored:
+        if x.cand.place_id != best.cand.place_id:
+            second = x
+            break
     margin = best.score - second.score if second is not None else LONE_MARGIN
-    return _ranked((best.score, best.cand, margin, second, swapped))
+    return Ranked(best.score, best.cand, margin, second, swapped)
 
 
-def _minus_score(x: Scored) -> float:
-    return -x.score
+def _sort_by_score(scored: list[Scored]) -> None:
+    """Sort a span's few scored readings best first, in place, equal scores in their order (stable, as
+    ``sort(key=-score)``, without a key call per reading)."""
+    for k in range(1, len(scored)):
+        x = scored[k]
+        m = k
+        while m > 0 and scored[m - 1].score < x.score:
+            scored[m] = scored[m - 1]
+            m -= 1
+        scored[m] = x

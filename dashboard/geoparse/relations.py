@@ -4,25 +4,24 @@ Idaho") and stated containers ("Hanover, a town in Kansas")."""
 from __future__ import annotations
 
 import re
-from collections import Counter
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from dashboard import lexicon
 from dashboard.geoparse.records import Candidate, Span
 from dashboard.placekinds import MentionType
 
-_LITERAL = MentionType.LITERAL
+_LITERAL: Final = MentionType.LITERAL
 
-APPOSITIVE_GAP = re.compile(r",[ \t]{0,2}")
+APPOSITIVE_GAP: Final = re.compile(r",[ \t]{0,2}")
 # Between the items of a list: "A, B", "A and B", "A, and B", "A or B".
-LIST_GAP = re.compile(r",?[ \t]{1,2}(?:and|or)[ \t]{1,2}|,[ \t]{0,2}")
+LIST_GAP: Final = re.compile(r",?[ \t]{1,2}(?:and|or)[ \t]{1,2}|,[ \t]{0,2}")
 # Before the next item of a list, which may open with "the" ("Japan, and the United Kingdom").
-_NEXT_ITEM_GAP = re.compile(r"(?:,?[ \t]{1,2}(?:and|or)[ \t]{1,2}|,[ \t]{0,2})(?:the[ \t]+)?")
-_DIRECTION = "(?:(?:" + "|".join(sorted(lexicon.DIRECTION_WORDS)) + ")[ \t]+)?"
+_NEXT_ITEM_GAP: Final = re.compile(r"(?:,?[ \t]{1,2}(?:and|or)[ \t]{1,2}|,[ \t]{0,2})(?:the[ \t]+)?")
+_DIRECTION: Final = "(?:(?:" + "|".join(sorted(lexicon.DIRECTION_WORDS)) + ")[ \t]+)?"
 # "Hanover in Kansas", "Hanover in northern Kansas": a weak statement of the container.
-_IN_GAP = re.compile(r",?[ \t]{1,2}in[ \t]+" + _DIRECTION)
+_IN_GAP: Final = re.compile(r",?[ \t]{1,2}in[ \t]+" + _DIRECTION)
 # "Hanover, a small town in Kansas": a description stating the container, as strong as an appositive.
-_DESCRIBED_GAP = re.compile(
+_DESCRIBED_GAP: Final = re.compile(
     r",[ \t]{1,2}(?:a|an|the)[ \t]+(?:[a-z-]+[ \t]+){0,2}?(?:"
     + "|".join(sorted(lexicon.CONTAINED_NOUNS))
     + r")[ \t]+(?:in|of)[ \t]+"
@@ -30,7 +29,7 @@ _DESCRIBED_GAP = re.compile(
 )
 
 #: Kinds of readings a stated container can rule out.
-CONTAINED_KINDS = frozenset({"city", "county", "province", "country"})
+CONTAINED_KINDS: Final = frozenset({"city", "county", "province", "country"})
 
 
 class Stated(NamedTuple):
@@ -48,8 +47,7 @@ def stated_containers(text: str, spans: list[Span]) -> list[Stated | None]:
     out: list[Stated | None] = [None] * n
     # Cheap first: a comma or " in" right after the name (most names have neither).
     ends = [sp.end for sp in spans]
-    starts_with = text.startswith
-    maybe = [k for k, e in enumerate(ends[:-1]) if text[e : e + 1] == "," or starts_with("in", e + 1)]
+    maybe = [k for k, e in enumerate(ends[:-1]) if text[e : e + 1] == "," or text[e + 1 : e + 3] == "in"]
     for k in maybe:
         e, nxt = ends[k], spans[k + 1]
         ns = nxt.start
@@ -121,7 +119,8 @@ def list_kinds(text: str, spans: list[Span]) -> list[tuple[str, str] | None]:
             gap = LIST_GAP.fullmatch(text, e, ns) if ns - e <= 9 else None
             if not gap:
                 break
-            joined = joined or "," not in gap.group() or "and" in gap.group() or "or" in gap.group()
+            g = gap.group()
+            joined = joined or "," not in g or "and" in g or "or" in g
             m += 1
         # Three items or more, or two joined by "and"/"or" ("Buffalo, New York" is an appositive).
         if m - k >= 2 or (m - k == 1 and joined):
@@ -131,7 +130,7 @@ def list_kinds(text: str, spans: list[Span]) -> list[tuple[str, str] | None]:
                 tops.append((best.kind, best.country or "") if best.kind in ("province", "country") else None)
             for x in range(k, m + 1):
                 others = tops[: x - k] + tops[x - k + 1 :]
-                top, votes = Counter(others).most_common(1)[0]
+                top, votes = _most_common(others)
                 if top is not None and votes * 3 >= len(others) * 2:
                     out[x] = top
         while ci < len(close) and close[ci] <= m:
@@ -140,6 +139,19 @@ def list_kinds(text: str, spans: list[Span]) -> list[tuple[str, str] | None]:
             break
         k = close[ci]
     return out
+
+
+def _most_common(items: list[tuple[str, str] | None]) -> tuple[tuple[str, str] | None, int]:
+    """The most frequent item and its count, the first met among equals (``Counter(items).most_common(1)[0]``,
+    without building a Counter: compiled, a Python-level class)."""
+    counts: dict[tuple[str, str] | None, int] = {}
+    for x in items:
+        counts[x] = counts.get(x, 0) + 1
+    top, most = items[0], 0
+    for x, n in counts.items():
+        if n > most:
+            top, most = x, n
+    return top, most
 
 
 def appositives(text: str, spans: list[Span]) -> tuple[list[frozenset[str | None]], list[frozenset[str]]]:

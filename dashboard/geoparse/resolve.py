@@ -6,7 +6,7 @@ import functools
 import math
 import re
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 
@@ -18,35 +18,40 @@ from dashboard.geoparse.records import Candidate, Mention, Notes, Span
 from dashboard.geoparse.rules import CONTAINER_CONFIDENCE
 from dashboard.placekinds import MentionType
 
-_LITERAL = MentionType.LITERAL
+_LITERAL: Final = MentionType.LITERAL
+
+# The lexicon's word sets as this module's own Final names: compiled, a Final name is read from a C static,
+# where ``lexicon.X`` is a module and an attribute look-up at every use.
+_METONYMIC_NOUNS: Final = lexicon.METONYMIC_NOUNS
+_METONYMIC_VERBS: Final = lexicon.METONYMIC_VERBS
 
 #: Mentions scoring below this are dropped (a lone hamlet with no support in the article).
-MIN_SCORE = 1.2
+MIN_SCORE: Final = 1.2
 
 #: Rounds of voting at most: the first votes with each span's best prior, the next with the picks before.
-ROUNDS = 3
+ROUNDS: Final = 3
 
 #: Confidence = BASE + PER_SCORE * (score - MIN_SCORE) + PER_MARGIN * min(margin over the runner-up,
 #: MARGIN_CAP), within FLOOR..CEILING: clear cases get 0.99, close calls 0.8-0.9.
-CONFIDENCE_BASE = 0.5
-CONFIDENCE_PER_SCORE = 0.15
-CONFIDENCE_PER_MARGIN = 0.2
-CONFIDENCE_MARGIN_CAP = 1.5
-CONFIDENCE_FLOOR = 0.05
-CONFIDENCE_CEILING = 0.99
+CONFIDENCE_BASE: Final = 0.5
+CONFIDENCE_PER_SCORE: Final = 0.15
+CONFIDENCE_PER_MARGIN: Final = 0.2
+CONFIDENCE_MARGIN_CAP: Final = 1.5
+CONFIDENCE_FLOOR: Final = 0.05
+CONFIDENCE_CEILING: Final = 0.99
 
 # "Dublin" and "Dublin City" are one word for voting: they cannot support each other.
-_FAMILY_SUFFIX = re.compile(r"[ \t]+(?:city|county|parish|township)$")
-_NEXT_WORDS = re.compile(r"\s(\w+)(?:\s(\w+))?")
+_FAMILY_SUFFIX: Final = re.compile(r"[ \t]+(?:city|county|parish|township)$")
+_NEXT_WORDS: Final = re.compile(r"\s(\w+)(?:\s(\w+))?")
 
 #: Distance (km) within which a city gets the full ``near_other_cities`` closeness; it halves per decade.
-NEAR_FULL_KM = 20.0
-_EARTH_DIAMETER_KM = 12742.0
+NEAR_FULL_KM: Final = 20.0
+_EARTH_DIAMETER_KM: Final = 12742.0
 
 
 # Contexts built by tuple.__new__ in C: the NamedTuple's own __new__ is a Python function, a call the compiled
 # stage would pay per span.
-_context = functools.partial(tuple.__new__, Context)
+_context: Final = functools.partial(tuple.__new__, Context)
 
 
 def metonymic_context(text: str, end: int) -> bool:
@@ -59,9 +64,9 @@ def metonymic_context(text: str, end: int) -> bool:
     if not m:
         return False
     first, second = m.group(1), m.group(2)
-    if first in lexicon.METONYMIC_VERBS or first in lexicon.METONYMIC_NOUNS:
+    if first in _METONYMIC_VERBS or first in _METONYMIC_NOUNS:
         return True
-    return bool(first.endswith("ly") and second and second in lexicon.METONYMIC_VERBS)
+    return bool(first.endswith("ly") and second and second in _METONYMIC_VERBS)
 
 
 def confidence(score: float, margin: float) -> float:
@@ -90,6 +95,11 @@ class Resolver:
         self.info = info
         self.coords = coords
         self.counties = counties
+        # Per place id, what every article would ask again (news repeats its places): the name shown, and
+        # a city's point (None: no point). Bounded; the points follow the mapping ``coords()`` returns.
+        self._shown: dict[str, str] = {}
+        self._points: dict[str, tuple[float, float] | None] = {}
+        self._points_of: Mapping[str, tuple[float, float]] | None = None
 
     def resolve(
         self,
@@ -118,10 +128,15 @@ class Resolver:
         gid = []  # per span, its group
         reps: list[int] = []  # per group, its first span
         weights: list[int] = []  # per group, its number of spans
-        for k, (sp, surf, apo, box, listed) in enumerate(
-            zip(spans, all_surfs, all_apos, all_boxes, all_lists, strict=True)
-        ):
-            key = (surf, (apo, box, listed), sp.start in pinned, tuple(map(id, sp.cands)))
+        # (index loops, not zip(..., strict=True): compiled, only a plain zip becomes a C loop)
+        for k in range(len(spans)):
+            sp = spans[k]
+            key = (
+                all_surfs[k],
+                (all_apos[k], all_boxes[k], all_lists[k]),
+                sp.start in pinned,
+                tuple([id(c) for c in sp.cands]),
+            )
             g = groups.setdefault(key, len(groups))
             if g == len(reps):
                 reps.append(k)
@@ -136,13 +151,13 @@ class Resolver:
             _context((all_surfs[k], all_apos[k], all_boxes[k], all_lists[k], {}, inside[g]))
             for g, k in enumerate(reps)
         ]
-        picks = [max(sp.cands, key=_prior) for sp in g_spans]
+        picks = [_best_prior(sp.cands) for sp in g_spans]
+        n = len(g_spans)
         for rnd in range(ROUNDS):
             voted = picks
             votes = Votes(surfs, picks, weights)
             ranked = [
-                features.best_of([features.score(c, g, votes) for c in sp.cands])
-                for sp, g in zip(g_spans, ctxs, strict=True)
+                features.best_of(features.score_all(g_spans[g].cands, ctxs[g], votes)) for g in range(n)
             ]
             new_picks = [r.cand for r in ranked]
             # A round scores from (picks, closeness) alone: once both repeat, later rounds would repeat too.
@@ -152,7 +167,7 @@ class Resolver:
                 near = self.proximity(g_spans, surfs, picks)
                 same = same and not any(near)
                 if any(near):
-                    ctxs = [g._replace(near=n) for g, n in zip(ctxs, near, strict=True)]
+                    ctxs = [ctxs[g]._replace(near=near[g]) for g in range(n)]
             if same:
                 break
         own = list(ranked)  # each group's own result, before one sense per discourse
@@ -162,7 +177,6 @@ class Resolver:
         picks = [ranked[g].cand for g in gid]
         state = uslocal.article_state(picks)
         mentions = []
-        names: dict[str, str] = {}
         explainer = (
             explaining.Explainer(
                 text,
@@ -194,19 +208,31 @@ class Resolver:
             typ = best.type
             if typ == _LITERAL and best.kind == "city" and best.capital and metonymic_context(text, e):
                 typ = MentionType.METONYMIC
-            shown = names.get(best.place_id)
+            shown = self._shown.get(best.place_id)
             if shown is None:
                 info = self.info(best.place_id)
-                shown = names[best.place_id] = info[0] if info else best.name
+                shown = info[0] if info else best.name
+                if len(self._shown) >= MEMO_MAX:
+                    self._shown.clear()
+                self._shown[best.place_id] = shown
             why = None
             if explainer is not None:
                 why = explainer.why(k, s in fallback, s in pinned, typ != best.type)
             mentions.append(
                 Mention(
-                    s, e, text[s:e], best.place_id, shown, best.kind, best.country, typ, round(conf, 3), why
+                    s, e, text[s:e], best.place_id, shown, best.kind, best.country, typ, _round3(conf), why
                 )
             )
         return mentions
+
+    def _points_memo(
+        self, coords: Mapping[str, tuple[float, float]]
+    ) -> dict[str, tuple[float, float] | None]:
+        """The memo of city points read from ``coords`` (a fresh one for another mapping)."""
+        if coords is not self._points_of:
+            self._points_of = coords
+            self._points = {}
+        return self._points
 
     def proximity(
         self, spans: list[Span], surfs: list[str], picks: list[Candidate]
@@ -217,20 +243,21 @@ class Resolver:
         anchors are the current picks that are cities, never those of the same word.
         """
         out: list[dict[str, float]] = [{} for _ in spans]
-        ambiguous = [
-            k
-            for k, sp in enumerate(spans)
-            if len(sp.cands) > 1 and sum(x.kind == "city" for x in sp.cands) > 1
-        ]
+        ambiguous = [k for k, sp in enumerate(spans) if _several_cities(sp.cands)]
         if not ambiguous:
             return out
         coords = self.coords()
         if not coords:
             return out
+        points = self._points_memo(coords)
+        where: dict[str, tuple[float, float]] = {}  # city id -> its point, for the cities below
         anchors: dict[tuple[str, str], tuple[float, float]] = {}
-        for surf, b in zip(surfs, picks, strict=True):
-            if b.kind == "city" and b.place_id in coords:
-                anchors.setdefault((surf, b.place_id), coords[b.place_id])
+        for a in range(len(picks)):
+            surf, b = surfs[a], picks[a]
+            if b.kind == "city":
+                xy = _point(points, coords, b.place_id)
+                if xy is not None:
+                    anchors.setdefault((surf, b.place_id), xy)
         if not anchors:
             return out
         anchor_surfs = {key[0] for key in anchors}
@@ -241,25 +268,69 @@ class Resolver:
             if len(anchor_surfs) == 1 and surf in anchor_surfs:
                 continue  # every anchor is this same word
             for c in spans[k].cands:
-                if c.kind != "city" or c.place_id not in coords:
+                if c.kind != "city":
                     continue
+                xy = _point(points, coords, c.place_id)
+                if xy is None:
+                    continue
+                where[c.place_id] = xy
                 todo.append((k, c.place_id, rows.setdefault((surf, c.place_id), len(rows))))
         if not rows:
             return out
         h_min: list[float] | np.ndarray
         if len(rows) * len(anchors) <= PAIRS_IN_PYTHON:
-            h_min = _nearest_by_pairs(rows, anchors, coords)
+            h_min = _nearest_by_pairs(rows, anchors, where)
         else:
-            h_min = _nearest_by_arrays(rows, anchors, coords)
-        # numpy's arcsin, not math.asin: they differ in the last bit now and then (numpy's gives the same
-        # bits for an array as for each element alone).
-        closeness = []
-        for d in (_EARTH_DIAMETER_KM * np.arcsin(np.sqrt(h_min))).tolist():
-            # 20 km or closer: full closeness; 200 km: half; 2,000 km: none.
-            closeness.append(max(0.0, min(1.0, 1.0 - math.log10(max(d, NEAR_FULL_KM) / NEAR_FULL_KM) / 2.0)))
+            h_min = _nearest_by_arrays(rows, anchors, where)
+        closeness = _closeness(h_min if isinstance(h_min, list) else h_min.tolist())
         for k, pid, r in todo:
             out[k][pid] = closeness[r]
         return out
+
+
+_closeness_of: Final[dict[float, float]] = {}
+
+
+def _closeness(hs: list[float]) -> list[float]:
+    """Per haversine term ``h`` of a city and its nearest anchor, the closeness of the two (see
+    :data:`NEAR_FULL_KM`); memoised by ``h`` (news pairs the same cities again), the new ones computed in one
+    numpy call."""
+    memo = _closeness_of
+    new = [h for h in hs if h not in memo]
+    if new:
+        if len(memo) + len(new) > MEMO_MAX:
+            memo.clear()
+        # numpy's arcsin, not math.asin: they differ in the last bit now and then (numpy's gives the same
+        # bits for an array as for each element alone, so a remembered value is the one it would compute).
+        km = (_EARTH_DIAMETER_KM * np.arcsin(np.sqrt(new))).tolist()
+        for i in range(len(new)):
+            # 20 km or closer: full closeness; 200 km: half; 2,000 km: none.
+            memo[new[i]] = max(0.0, min(1.0, 1.0 - math.log10(max(km[i], NEAR_FULL_KM) / NEAR_FULL_KM) / 2.0))
+    return [memo[h] for h in hs]
+
+
+def _several_cities(cands: list[Candidate]) -> bool:
+    """Whether two readings or more are cities (a span :meth:`Resolver.proximity` can tell apart)."""
+    n = 0
+    for c in cands:
+        if c.kind == "city":
+            n += 1
+            if n > 1:
+                return True
+    return False
+
+
+def _point(
+    points: dict[str, tuple[float, float] | None], coords: Mapping[str, tuple[float, float]], pid: str
+) -> tuple[float, float] | None:
+    """A city's point from ``coords`` (None when it has none), remembered in ``points``."""
+    if pid in points:
+        return points[pid]
+    xy = coords.get(pid)
+    if len(points) >= MEMO_MAX:
+        points.clear()
+    points[pid] = xy
+    return xy
 
 
 def one_sense_per_discourse(
@@ -303,7 +374,7 @@ def one_sense_per_discourse(
 #: (:func:`_nearest_by_pairs`); more, in one array computation (:func:`_nearest_by_arrays`): numpy's
 #: per-call overhead (~12 µs) outweighs the arithmetic of an article's few dozen pairs (~0.2 µs each);
 #: the two cost the same near 100 pairs.
-PAIRS_IN_PYTHON = 100
+PAIRS_IN_PYTHON: Final = 100
 
 Anchors = dict[tuple[str, str], tuple[float, float]]
 
@@ -353,8 +424,8 @@ def _nearest_by_arrays(
 
 
 #: Surfaces remembered by :func:`_surface` before that memo is cleared (bounds a server's memory).
-SURFACE_MEMO_MAX = 100_000
-_surfaces: dict[str, str] = {}
+SURFACE_MEMO_MAX: Final = 100_000
+_surfaces: Final[dict[str, str]] = {}
 
 
 def _surface(t: str) -> str:
@@ -369,5 +440,29 @@ def _surface(t: str) -> str:
     return got
 
 
-def _prior(c: Candidate) -> float:
-    return c.prior
+def _best_prior(cands: list[Candidate]) -> Candidate:
+    """The first of the readings with the best prior (as ``max(cands, key=prior)``, without a key call per
+    reading)."""
+    best = cands[0]
+    for c in cands:
+        if c.prior > best.prior:
+            best = c
+    return best
+
+
+#: Entries each cross-article memo of this module (rounded confidences, names shown, city points) holds
+#: before it is cleared (bounds a server's memory).
+MEMO_MAX: Final = 50_000
+_rounded: Final[dict[float, float]] = {}
+
+
+def _round3(x: float) -> float:
+    """``round(x, 3)``, memoised: Python's float rounding goes through a decimal string (~0.3 µs), and most
+    confidences recur (0.99 for every clear case)."""
+    got = _rounded.get(x)
+    if got is None:
+        got = round(x, 3)
+        if len(_rounded) >= MEMO_MAX:
+            _rounded.clear()
+        _rounded[x] = got
+    return got

@@ -17,7 +17,7 @@ import bisect
 import re
 from collections.abc import Callable, Sequence
 from enum import Enum
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from dashboard import lexicon, placekinds
 from dashboard.geoparse import relations, uslocal
@@ -25,32 +25,42 @@ from dashboard.geoparse.matcher import norm
 from dashboard.geoparse.records import Candidate, Span, SpanCues
 from dashboard.placekinds import MentionType
 
-_LITERAL = MentionType.LITERAL
-_DEMONYM = MentionType.DEMONYM
+_LITERAL: Final = MentionType.LITERAL
+_DEMONYM: Final = MentionType.DEMONYM
 
 #: A city this populous is not taken for a surname next to a capitalised word ("Metropolitan Denver").
-BIG_CITY = 300_000
+BIG_CITY: Final = 300_000
 
 #: A town smaller than this named in the possessive ("Moody's") is taken for a firm or a person.
-POSSESSIVE_TOWN_MAX = 20_000
+POSSESSIVE_TOWN_MAX: Final = 20_000
 
 #: A town smaller than this named by a common noun ("Justice", "Reserve") needs support.
-COMMON_NOUN_TOWN_MAX = 50_000
+COMMON_NOUN_TOWN_MAX: Final = 50_000
 
 #: A name whose every literal reading is a town smaller than this can be a person speaking ("Baker said").
-SPEAKER_TOWN_MAX = 100_000
+SPEAKER_TOWN_MAX: Final = 100_000
 
 #: An alternate name of a city smaller than this is not trusted as a sentence's first word.
-ALTERNATE_NAME_CITY_MAX = 1_000_000
+ALTERNATE_NAME_CITY_MAX: Final = 1_000_000
 
 #: A town under this population yields to a same-named country after an origin cue ("a native of Jordan").
-SMALL_TOWN = 100_000
+SMALL_TOWN: Final = 100_000
 
 #: Confidence of a mention resolved to its stated container because the gazetteer lacks the town there.
-CONTAINER_CONFIDENCE = 0.4
+CONTAINER_CONFIDENCE: Final = 0.4
 
-_PERSON_KINDS = frozenset({"city", "province"})
-_COMMON_WORD_KINDS = frozenset({"city", "province", "region"})
+# The lexicon's word sets as this module's own Final names: compiled, a Final name is read from a C static,
+# where ``lexicon.X`` is a module and an attribute look-up at every use.
+_COMMON_NOUNS: Final = lexicon.COMMON_NOUNS
+_COMMON_WORDS: Final = lexicon.COMMON_WORDS
+_FIRST_NAMES: Final = lexicon.FIRST_NAMES
+_NEWSPAPER_WORDS: Final = lexicon.NEWSPAPER_WORDS
+_NOT_PLACES: Final = lexicon.NOT_PLACES
+_PLACE_HEADS: Final = lexicon.PLACE_HEADS
+_TITLES: Final = lexicon.TITLES
+
+_PERSON_KINDS: Final = frozenset({"city", "province"})
+_COMMON_WORD_KINDS: Final = frozenset({"city", "province", "region"})
 
 
 class Verdict(Enum):
@@ -62,9 +72,9 @@ class Verdict(Enum):
     PERSON_STRONG = "person_strong"
 
 
-_NOT_PLACE = Verdict.NOT_PLACE
-_PERSON = Verdict.PERSON
-_PERSON_STRONG = Verdict.PERSON_STRONG
+_NOT_PLACE: Final = Verdict.NOT_PLACE
+_PERSON: Final = Verdict.PERSON
+_PERSON_STRONG: Final = Verdict.PERSON_STRONG
 
 
 class Discourse:
@@ -101,12 +111,12 @@ class Discourse:
 def title_before_name(cues: SpanCues, cands: Sequence[Candidate]) -> bool:
     """A title right before a name: "President Lincoln", "Mr Georgia", "Secretary-General Jens ..." name a
     person; only demonym readings stay."""
-    return cues.prev_word in lexicon.TITLES
+    return cues.prev_word in _TITLES
 
 
 def not_a_place_word(cues: SpanCues, cands: Sequence[Candidate]) -> bool:
     """A word the lexicon knows is never a place by itself ("Bill", "Man")."""
-    return cues.single and cues.key in lexicon.NOT_PLACES
+    return cues.single and cues.key in _NOT_PLACES
 
 
 def currency_sign(cues: SpanCues, cands: Sequence[Candidate]) -> bool:
@@ -122,7 +132,7 @@ def company_name(cues: SpanCues, cands: Sequence[Candidate]) -> bool:
 
 def newspaper_name(cues: SpanCues, cands: Sequence[Candidate]) -> bool:
     """ "Washington Post", "New York Times": a newspaper, not a mention of the place."""
-    return cues.next_cap and cues.next_word in lexicon.NEWSPAPER_WORDS
+    return cues.next_cap and cues.next_word in _NEWSPAPER_WORDS
 
 
 def state_cue(cues: SpanCues, cands: Sequence[Candidate]) -> bool:
@@ -153,7 +163,7 @@ class SpanRule(NamedTuple):
 
 
 #: The span rules, in the order they are tried.
-SPAN_RULES: tuple[SpanRule, ...] = (
+SPAN_RULES: Final[tuple[SpanRule, ...]] = (
     SpanRule("title_before_name", title_before_name, _is_demonym),
     SpanRule("not_a_place_word", not_a_place_word, None),
     SpanRule("currency_sign", currency_sign, None),
@@ -175,7 +185,7 @@ def acronym(cues: SpanCues, c: Candidate, d: Discourse) -> Verdict | None:
 
 def given_name_before(cues: SpanCues, c: Candidate, d: Discourse) -> Verdict | None:
     """A given name right before a town's name: "Gary Wilson", "Andrew Trapani" (a person, strongly)."""
-    if c.kind in _PERSON_KINDS and cues.capitalised_before and cues.prev_word in lexicon.FIRST_NAMES:
+    if c.kind in _PERSON_KINDS and cues.capitalised_before and cues.prev_word in _FIRST_NAMES:
         return _PERSON_STRONG
     return None
 
@@ -185,8 +195,8 @@ def given_name_then_surname(cues: SpanCues, c: Candidate, d: Discourse) -> Verdi
     if (
         c.kind in _PERSON_KINDS
         and cues.next_cap
-        and cues.key in lexicon.FIRST_NAMES
-        and cues.next_word not in lexicon.COMMON_WORDS
+        and cues.key in _FIRST_NAMES
+        and cues.next_word not in _COMMON_WORDS
     ):
         return _NOT_PLACE
     return None
@@ -221,7 +231,7 @@ def person_before_verb(cues: SpanCues, c: Candidate, d: Discourse) -> Verdict | 
 
 def common_word(cues: SpanCues, c: Candidate, d: Discourse) -> Verdict | None:
     """A common English word that names a town, province or region: "March", "Reading", "Mobile"."""
-    if c.kind in _COMMON_WORD_KINDS and cues.key in lexicon.COMMON_WORDS:
+    if c.kind in _COMMON_WORD_KINDS and cues.key in _COMMON_WORDS:
         return _NOT_PLACE
     return None
 
@@ -246,7 +256,7 @@ def organisation_head(cues: SpanCues, c: Candidate, d: Discourse) -> Verdict | N
         c.kind == "city"
         and c.population < COMMON_NOUN_TOWN_MAX
         and cues.capitalised_before
-        and cues.key in lexicon.COMMON_NOUNS
+        and cues.key in _COMMON_NOUNS
     ):
         return _NOT_PLACE
     return None
@@ -302,11 +312,11 @@ class CandidateRule(NamedTuple):
     kinds: frozenset[str] | None
 
 
-_CITY = frozenset({"city"})
+_CITY: Final = frozenset({"city"})
 
 #: The candidate rules, in the order they are tried on each literal reading of a one-word name (a reading
 #: of a multi-word name, a demonym, a metonym or an all-caps abbreviation is never doubted by them).
-CANDIDATE_RULES: tuple[CandidateRule, ...] = (
+CANDIDATE_RULES: Final[tuple[CandidateRule, ...]] = (
     CandidateRule("acronym", acronym, None),
     CandidateRule("given_name_before", given_name_before, _PERSON_KINDS),
     CandidateRule("given_name_then_surname", given_name_then_surname, _PERSON_KINDS),
@@ -322,17 +332,72 @@ CANDIDATE_RULES: tuple[CandidateRule, ...] = (
     CandidateRule("alternate_name_at_sentence_start", alternate_name_at_sentence_start, _CITY),
 )
 
-_CANDIDATE_TESTS = tuple(rule.test for rule in CANDIDATE_RULES)
-_RULE_NAMES = {rule.test: rule.name for rule in CANDIDATE_RULES}
-# Per kind of reading, the tests that can act on it, in table order (a kind not listed gets them all).
-_TESTS_BY_KIND = {
-    kind: tuple(r.test for r in CANDIDATE_RULES if r.kinds is None or kind in r.kinds)
+# Per kind of reading, the rows of the candidate rules that can act on it, in table order (a kind not listed
+# gets them all).
+_ALL_RULES: Final = tuple(range(len(CANDIDATE_RULES)))
+_RULES_BY_KIND: Final = {
+    kind: tuple(k for k, r in enumerate(CANDIDATE_RULES) if r.kinds is None or kind in r.kinds)
     for kind in placekinds.BY_NAME
 }
 
+
+# The two functions below call the tables' tests by name. Compiled, such a call is a C call, where a call
+# through a row's function object is a Python call (its arguments parsed and checked, ~50 ns, and an
+# article makes ~90 of them). tests/test_geoparse_rule_table.py checks that they follow the tables; a row
+# they do not know yet is still called, through the table.
+def _span_rule_holds(k: int, cues: SpanCues, cands: Sequence[Candidate]) -> bool:
+    """``SPAN_RULES[k].test(cues, cands)``."""
+    if k == 0:
+        return title_before_name(cues, cands)
+    if k == 1:
+        return not_a_place_word(cues, cands)
+    if k == 2:
+        return currency_sign(cues, cands)
+    if k == 3:
+        return company_name(cues, cands)
+    if k == 4:
+        return newspaper_name(cues, cands)
+    if k == 5:
+        return state_cue(cues, cands)
+    if k == 6:
+        return disease_name(cues, cands)
+    return SPAN_RULES[k].test(cues, cands)
+
+
+def _candidate_verdict(k: int, cues: SpanCues, c: Candidate, d: Discourse) -> Verdict | None:
+    """``CANDIDATE_RULES[k].test(cues, c, d)``."""
+    if k == 0:
+        return acronym(cues, c, d)
+    if k == 1:
+        return given_name_before(cues, c, d)
+    if k == 2:
+        return given_name_then_surname(cues, c, d)
+    if k == 3:
+        return person_speaking(cues, c, d)
+    if k == 4:
+        return person_before_verb(cues, c, d)
+    if k == 5:
+        return common_word(cues, c, d)
+    if k == 6:
+        return common_noun_town(cues, c, d)
+    if k == 7:
+        return organisation_head(cues, c, d)
+    if k == 8:
+        return possessive_small_town(cues, c, d)
+    if k == 9:
+        return part_of_person_name(cues, c, d)
+    if k == 10:
+        return known_person(cues, c, d)
+    if k == 11:
+        return person_name_at_sentence_start(cues, c, d)
+    if k == 12:
+        return alternate_name_at_sentence_start(cues, c, d)
+    return CANDIDATE_RULES[k].test(cues, c, d)
+
+
 #: The one candidate rule tried on every reading: "Miss" is not Mississippi, "Miss." is.
-STATE_ABBREVIATION_WITHOUT_PERIOD = "state_abbreviation_without_period"
-_STATE_ABBREVIATIONS = uslocal.STATE_ABBREVIATIONS
+STATE_ABBREVIATION_WITHOUT_PERIOD: Final = "state_abbreviation_without_period"
+_STATE_ABBREVIATIONS: Final = uslocal.STATE_ABBREVIATIONS
 
 
 def apply_rules(
@@ -343,8 +408,9 @@ def apply_rules(
 ) -> list[Candidate]:
     """The readings of one span that the span and candidate rules leave (``cands`` itself when they remove
     none); with ``fired``, each reading a rule removed is appended as (rule name, reading)."""
-    for name, holds, keep in SPAN_RULES:
-        if holds(cues, cands):
+    for k in range(len(SPAN_RULES)):
+        if _span_rule_holds(k, cues, cands):
+            name, _test, keep = SPAN_RULES[k]
             if keep is None:
                 if fired is not None:
                     fired.extend((name, c) for c in cands)
@@ -366,13 +432,13 @@ def apply_rules(
         if not single or c.type != _LITERAL or c.upper:
             out.append(c)
             continue
-        for test in _TESTS_BY_KIND.get(c.kind, _CANDIDATE_TESTS):
-            verdict = test(cues, c, d)
+        for k in _RULES_BY_KIND.get(c.kind, _ALL_RULES):
+            verdict = _candidate_verdict(k, cues, c, d)
             if verdict is not None:
                 if verdict is not _NOT_PLACE:
                     d.remember(cues.key, verdict is _PERSON_STRONG)
                 if fired is not None:
-                    fired.append((_RULE_NAMES[test], c))
+                    fired.append((CANDIDATE_RULES[k].name, c))
                 break
         else:
             out.append(c)
@@ -391,7 +457,7 @@ def no_reading_can_stay(word: str, cands: list[Candidate], dotted: bool) -> bool
             continue
         if c.type != _LITERAL or c.upper or c.kind not in _COMMON_WORD_KINDS:
             return False
-    return norm(word) in lexicon.COMMON_WORDS
+    return norm(word) in _COMMON_WORDS
 
 
 # -- article rules: the spans together ------------------------------------------------------------------
@@ -487,11 +553,11 @@ def _within_container(cands: list[Candidate], st: relations.Stated) -> tuple[lis
 
 
 # "a native of", "born in", "from" ending right before a name (searched in a short window before it).
-_ORIGIN_CUE = re.compile(
+_ORIGIN_CUE: Final = re.compile(
     r"\b(?:" + "|".join(r"[ \t]+".join(map(re.escape, c.split())) for c in lexicon.ORIGIN_CUES) + r")[ \t]+$",
     re.IGNORECASE,
 )
-_NEXT_WORD = re.compile(r"\s(\w+)")
+_NEXT_WORD: Final = re.compile(r"\s(\w+)")
 
 
 def origin_country(text: str, spans: list[Span], pinned: frozenset[int], cued: frozenset[int]) -> Decided:
@@ -513,7 +579,7 @@ def origin_country(text: str, spans: list[Span], pinned: frozenset[int], cued: f
         if not towns or not _ORIGIN_CUE.search(text[max(0, s - 24) : s]):
             continue
         head = _NEXT_WORD.match(text, e, e + 32)
-        if head and text[e] == " " and head.group(1).casefold() in lexicon.PLACE_HEADS:
+        if head and text[e] == " " and head.group(1).casefold() in _PLACE_HEADS:
             continue
         if out is spans:
             out = list(spans)
@@ -527,4 +593,4 @@ def _start(sp: Span) -> int:
 
 
 #: The article rules, by name (applied in this order by the parser).
-ARTICLE_RULES = ("stated_container", "origin_country")
+ARTICLE_RULES: Final = ("stated_container", "origin_country")

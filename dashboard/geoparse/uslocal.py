@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 
@@ -13,16 +13,16 @@ from dashboard.geoparse.records import Candidate, Span
 from dashboard.placekinds import MentionType
 
 # "Henry County", "Rapides Parish": a county the gazetteer lacks resolves to its state.
-_COUNTY = re.compile(r"\b((?:[A-Z][\w'\u2019.-]*[ \t]){1,3})(County|Parish)\b")
+_COUNTY: Final = re.compile(r"\b((?:[A-Z][\w'\u2019.-]*[ \t]){1,3})(County|Parish)\b")
 
 #: Confidence of an "X County" the gazetteer lacks, resolved to the article's US state.
-COUNTY_AS_STATE_CONFIDENCE = 0.4
+COUNTY_AS_STATE_CONFIDENCE: Final = 0.4
 
 #: Display polygons are simplified: a town on a county's border may fall this far (degrees) outside.
-COUNTY_TOLERANCE_DEG = 0.03
+COUNTY_TOLERANCE_DEG: Final = 0.03
 
 #: The stand-in reading of an "X County" span the gazetteer lacks (resolved to the article's US state).
-COUNTY_PLACEHOLDER = Candidate(
+COUNTY_PLACEHOLDER: Final = Candidate(
     place_id="county:",
     name="",
     kind="county",
@@ -43,7 +43,7 @@ def is_placeholder(cands: Sequence[Candidate]) -> bool:
 
 
 #: "Calif.", "Miss.", "W.Va.": US states' abbreviations, with their period (-> the state's ISO code).
-STATE_ABBREVIATIONS = lexicon.US_STATE_ABBREVIATIONS
+STATE_ABBREVIATIONS: Final = lexicon.US_STATE_ABBREVIATIONS
 
 
 def is_state_abbreviation(name: str) -> bool:
