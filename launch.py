@@ -35,7 +35,7 @@ log = logging.getLogger("launch")
 
 
 #: Modules Streamlit imports during an app's first script run rather than at start, imported by the warm-up
-#: too: the emoji table of ``st.set_page_config``'s icon check (0.05-0.15 s of a first run), the component
+#: too: the emoji table of ``st.set_page_config``'s icon check (0.05-0.1 s of a first run), the component
 #: call's marshalling and what Streamlit's "magic" rewrite of the script calls.
 FIRST_RUN_MODULES: tuple[str, ...] = (
     "streamlit.emojis",
@@ -114,7 +114,7 @@ def _quiet(logger: str) -> Iterator[None]:
 def compile_into_server(script: Path = APP, wait_s: float = RUNTIME_WAIT_S) -> bool:
     """Compile ``script`` into the script cache of the Streamlit server starting in this process, as its
     first script run would (reading the file, Streamlit's "magic" rewrite of its syntax tree, ``compile``:
-    0.05-0.15 s of that run otherwise); False when no server started within ``wait_s`` seconds, or this
+    0.05-0.3 s of that run otherwise); False when no server started within ``wait_s`` seconds, or this
     Streamlit keeps no such cache (the runtime's ``_script_cache``, not a public API: then nothing is done).
     """
     from streamlit.runtime import Runtime
