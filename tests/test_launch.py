@@ -191,8 +191,9 @@ def test_a_first_script_run_after_the_warm_up_imports_only_what_declares_compone
     local = {p.stem for p in settings.PROJECT_ROOT.glob("*.py")}  # corpus_view: declares a component
     allowed = local | launch.COMPONENT_MODULES
     left = [n for n in new if n.split(".")[0] not in allowed and not n.startswith(APPTEST_OWN)]
+    # A module listed here is one the page waits for: the warm-up should import it (FIRST_RUN_MODULES),
+    # unless it declares a component (COMPONENT_MODULES).
     assert left == []
-    assert "streamlit_folium" in new  # registered by the script run, as it must be
 
 
 class _Runtime:
