@@ -34,6 +34,23 @@ WARMUP_ENV = "NEWS_GEO_WARMUP"
 log = logging.getLogger("launch")
 
 
+#: Modules Streamlit imports during an app's first script run rather than at start, imported by the warm-up
+#: too: the emoji table of ``st.set_page_config``'s icon check (0.05-0.1 s of a first run), the component
+#: call's marshalling and what Streamlit's "magic" rewrite of the script calls.
+FIRST_RUN_MODULES: tuple[str, ...] = (
+    "streamlit.emojis",
+    "streamlit.components.v1.component_arrow",
+    "streamlit.runtime.scriptrunner.magic_funcs",
+)
+#: The interpreter's thread switch interval while the warm-up runs (Python's default is 5 ms). The warm-up
+#: holds the GIL for seconds at a time while the server thread answers the browser; each time the server
+#: wakes (a request for one of the frontend's files, the health check, a websocket message) it waits up to
+#: this long for the GIL, instead of 5 ms, dozens of times per page.
+WARMUP_SWITCH_INTERVAL_S = 0.0005
+#: Seconds the warm-up waits for Streamlit's runtime to exist before compiling the script into its cache.
+RUNTIME_WAIT_S = 30.0
+
+
 #: Modules the warm-up must not import: a Streamlit component registers itself with the server only when
 #: first imported inside a script run, so imported here its map frame would never load (a blank iframe).
 COMPONENT_MODULES: frozenset[str] = frozenset({"streamlit_folium"})
@@ -94,7 +111,27 @@ def _quiet(logger: str) -> Iterator[None]:
         target.setLevel(level)
 
 
-def warm_up(files: Any = None, script: Path = APP) -> dict[str, float]:
+def compile_into_server(script: Path = APP, wait_s: float = RUNTIME_WAIT_S) -> bool:
+    """Compile ``script`` into the script cache of the Streamlit server starting in this process, as its
+    first script run would (reading the file, Streamlit's "magic" rewrite of its syntax tree, ``compile``:
+    0.05-0.3 s of that run otherwise); False when no server started within ``wait_s`` seconds, or this
+    Streamlit keeps no such cache (the runtime's ``_script_cache``, not a public API: then nothing is done).
+    """
+    from streamlit.runtime import Runtime
+
+    deadline = time.monotonic() + wait_s
+    while not Runtime.exists():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    cache = getattr(Runtime.instance(), "_script_cache", None)
+    if not callable(getattr(cache, "get_bytecode", None)):
+        return False
+    cache.get_bytecode(str(script))
+    return True
+
+
+def warm_up(files: Any = None, script: Path = APP, server: bool = False) -> dict[str, float]:
     """Make what the first page of the sample needs; returns seconds per step.
 
     The steps follow ``streamlit_app.article_page`` on a session's first run (the first sample article,
@@ -107,6 +144,9 @@ def warm_up(files: Any = None, script: Path = APP) -> dict[str, float]:
         Where results are read from and saved to; default the project's ``.cache/results``.
     script : Path
         The app whose imports are loaded first.
+    server : bool
+        Also compile ``script`` into the Streamlit server starting in this process
+        (:func:`compile_into_server`; waits for it): what ``launch.py`` does, not a test's AppTest.
     """
     steps: dict[str, float] = {}
     with _step(steps, "imports"), _quiet("streamlit.runtime.scriptrunner_utils.script_run_context"):
@@ -118,6 +158,12 @@ def warm_up(files: Any = None, script: Path = APP) -> dict[str, float]:
         # resolves the path of every imported module once and caches it: 0.07-0.2 s of the first script
         # run for the 1,500 modules imported here, unless this thread fills that cache first.
         inspect.getmodule(inspect.currentframe())
+        for name in FIRST_RUN_MODULES:
+            with contextlib.suppress(ImportError):  # another Streamlit version: its first run imports them
+                importlib.import_module(name)
+    if server:
+        with _step(steps, "compile"):
+            compile_into_server(script)
     from dashboard import appcache, mapview, report
     from dashboard.gazetteer import geodata_version, get_gazetteer
     from dashboard.language import check_language
@@ -172,13 +218,16 @@ def _layer_maker(build: Callable[..., Any], rows: Any, text: str, lit: tuple[str
     return lambda: build(rows, text, lit)
 
 
-def _warm_and_log() -> None:
+def _warm_and_log(switch_interval: float) -> None:
+    """Warm the server (:func:`warm_up`), log its steps, then restore the thread switch interval."""
     t0 = time.perf_counter()
     try:
-        steps = warm_up()
+        steps = warm_up(server=True)
     except Exception:  # the server runs without it: each page makes what it needs
         log.exception("warm-up failed; pages compute their results themselves")
         return
+    finally:
+        sys.setswitchinterval(switch_interval)
     took = ", ".join(f"{k} {v:.2f} s" for k, v in steps.items())
     log.info("warm-up done in %.2f s: %s", time.perf_counter() - t0, took)
 
@@ -187,7 +236,9 @@ def main(argv: list[str] | None = None) -> int:
     """Start the warm-up thread, then ``streamlit run streamlit_app.py ARGV`` (this thread serves)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if os.environ.get(WARMUP_ENV, "1") != "0":
-        threading.Thread(target=_warm_and_log, name="warm-up", daemon=True).start()
+        default = sys.getswitchinterval()
+        sys.setswitchinterval(WARMUP_SWITCH_INTERVAL_S)
+        threading.Thread(target=_warm_and_log, args=(default,), name="warm-up", daemon=True).start()
     from streamlit.web import cli
 
     # As `python -m streamlit run streamlit_app.py ARGV` (Streamlit reads its command line from sys.argv).

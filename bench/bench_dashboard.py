@@ -5,7 +5,8 @@ ratio in one browser run: the dashboard's map visible on a new page against the 
 one-metric Streamlit app served by the same Streamlit (warm servers: <= 1.3x; cold servers: <= 2x), with
 the dashboard's stages (app shell, first element, map iframe, map drawn, script done), and where the
 browser's main thread spends its time before the map (a Chrome trace of one warm page). Budgets of issue 4:
-data sent to the browser < 1.5 MB; a filter change re-renders < 1 s.
+data sent to the browser < 1.5 MB; a filter change re-renders < 1 s. ``--cold N [--logs DIR]`` measures only
+the cold time to map, N rounds of fresh servers (about 20 s a round), each round's ratios and their medians.
 """
 
 from __future__ import annotations
@@ -404,11 +405,70 @@ def bench_time_to_map(repeat: int) -> dict:
     return out
 
 
+def bench_cold(rounds: int, logs: Path | None = None) -> dict:
+    """Cold time to map only, ``rounds`` times: per round a fresh one-metric server's first page, then a fresh
+    dashboard's with no saved results (``cold_``) and another's with them (``cold_saved_results_``), as
+    :func:`bench_time_to_map` measures them; each round's ratios and their medians. With ``logs``, each
+    dashboard server's log (its warm-up's steps) is written there."""
+    import statistics
+    import tempfile
+
+    from playwright.sync_api import sync_playwright
+
+    rows: list[dict[str, float]] = []
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
+        ref_script = Path(tmp) / "one_metric.py"
+        ref_script.write_text(ONE_METRIC_APP, encoding="utf-8")
+        browser = launch(p)
+        try:
+            for i in range(rounds):
+                ctx = new_context(browser)  # a new profile each round: nothing in the browser's cache
+                first_start = {"NEWS_GEO_RESULTS_DIR": str(Path(tmp) / f"results-{i}")}
+                row: dict[str, float] = {}
+                for name, script, env in (
+                    ("one_metric", ref_script, None),
+                    ("cold", ROOT / "streamlit_app.py", first_start),
+                    ("cold_saved_results", ROOT / "streamlit_app.py", first_start),
+                ):
+                    log = logs / f"round{i}-{name}.log" if logs and env else None
+                    srv = Server(script, log=log, env=env)
+                    try:
+                        if env is None:
+                            ref = _time_metric(ctx, srv.url)
+                            row["one_metric_server_start"] = srv.start_s
+                            row["one_metric_visible"] = ref["visible"]
+                            row["one_metric_painted"] = ref["painted"]
+                        else:
+                            marks = _time_map(ctx, srv.url)
+                            row[f"{name}_server_start"] = srv.start_s
+                            row[f"{name}_app_shell"] = marks["app_shell"]
+                            row[f"{name}_map_visible"] = marks["map_visible"]
+                            row[f"{name}_map_painted"] = marks["map_painted"]
+                            row[f"{name}_ratio"] = marks["map_visible"] / row["one_metric_visible"]
+                            row[f"{name}_ratio_painted"] = marks["map_painted"] / row["one_metric_painted"]
+                    finally:
+                        srv.stop()
+                ctx.close()
+                print(f"round {i + 1}: " + ", ".join(f"{k} {v:.2f}" for k, v in row.items()), flush=True)
+                rows.append(row)
+        finally:
+            browser.close()
+    out = {f"cold_rounds_median_{k}": round(statistics.median(r[k] for r in rows), 2) for k in rows[0]}
+    out |= {f"cold_rounds_max_{k}": round(max(r[k] for r in rows), 2) for k in rows[0] if "ratio" in k}
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--no-browser", action="store_true", help="only the AppTest timings")
     parser.add_argument("--repeat", type=int, default=5, help="warm new pages per app")
+    parser.add_argument("--cold", type=int, metavar="N", help="only the cold time to map, N rounds")
+    parser.add_argument("--logs", type=Path, help="with --cold: write the dashboard servers' logs here")
     args = parser.parse_args()
+    if args.cold:
+        for k, v in bench_cold(args.cold, args.logs).items():
+            print(f"{k:55s} {v}")
+        return
     out = bench_apptest()
     out.update(bench_apptest_warmed())
     if not args.no_browser:

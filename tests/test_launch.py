@@ -167,3 +167,77 @@ def test_results_saved_at_setup_spare_even_a_first_start_the_geoparse(
     monkeypatch.setattr(appcache, "compute_claims", fail)
     steps = launch.warm_up(files)
     assert "metrics" in steps  # got through every step
+
+
+#: Modules AppTest imports for itself on its first run (a server imports them at start): not the app's.
+APPTEST_OWN = ("packaging", "streamlit.components.v2.manifest_scanner")
+
+
+def test_a_first_script_run_after_the_warm_up_imports_only_what_declares_components(tmp_path: Path) -> None:
+    # What a first run imports, the page waits for: Streamlit's emoji table (the page icon), its component
+    # marshalling and "magic" helpers are imported by the warm-up; the components' modules are not.
+    code = (
+        "import sys, launch; from pathlib import Path; from dashboard import appcache; "
+        "from streamlit.testing.v1 import AppTest; "
+        f"launch.warm_up(appcache.ResultFiles(Path({str(tmp_path)!r}), 'test')); "
+        "before = set(sys.modules); "
+        f"AppTest.from_file({str(APP)!r}, default_timeout=120).run(); "
+        "print(sorted(set(sys.modules) - before))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=settings.PROJECT_ROOT, capture_output=True, text=True, check=True
+    )
+    new = eval(out.stdout.strip().splitlines()[-1])  # a list of module names printed by the child
+    local = {p.stem for p in settings.PROJECT_ROOT.glob("*.py")}  # corpus_view: declares a component
+    allowed = local | launch.COMPONENT_MODULES
+    left = [n for n in new if n.split(".")[0] not in allowed and not n.startswith(APPTEST_OWN)]
+    # A module listed here is one the page waits for: the warm-up should import it (FIRST_RUN_MODULES),
+    # unless it declares a component (COMPONENT_MODULES).
+    assert left == []
+
+
+class _Runtime:
+    """What compile_into_server reads of Streamlit's runtime: its script cache."""
+
+    def __init__(self) -> None:
+        from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+
+        self._script_cache = ScriptCache()
+
+
+def test_the_warm_up_compiles_the_script_into_the_servers_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    from streamlit.runtime import Runtime
+    from streamlit.runtime.scriptrunner import script_cache
+
+    runtime = _Runtime()
+    monkeypatch.setattr(Runtime, "exists", classmethod(lambda cls: True))
+    monkeypatch.setattr(Runtime, "instance", classmethod(lambda cls: runtime))
+    assert launch.compile_into_server(APP)
+
+    def fail(*args: object) -> None:
+        raise AssertionError("the script was read again")
+
+    monkeypatch.setattr(script_cache, "open_python_file", fail)
+    code = runtime._script_cache.get_bytecode(str(APP))  # what the server's first script run asks for
+    assert code.co_filename == str(APP)
+
+
+def test_without_a_server_the_warm_up_does_not_wait_for_one() -> None:
+    t0 = time.perf_counter()
+    assert launch.compile_into_server(APP, wait_s=0.2) is False
+    assert time.perf_counter() - t0 < 5
+
+
+def test_the_thread_switch_interval_is_restored_after_the_warm_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    default = sys.getswitchinterval()
+
+    def fail(**kwargs: object) -> None:
+        raise RuntimeError("warm-up failed")
+
+    monkeypatch.setattr(launch, "warm_up", fail)
+    sys.setswitchinterval(launch.WARMUP_SWITCH_INTERVAL_S)
+    try:
+        launch._warm_and_log(default)  # logs the failure: the server runs without a warm-up
+        assert sys.getswitchinterval() == pytest.approx(default)
+    finally:
+        sys.setswitchinterval(default)
