@@ -332,68 +332,13 @@ CANDIDATE_RULES: Final[tuple[CandidateRule, ...]] = (
     CandidateRule("alternate_name_at_sentence_start", alternate_name_at_sentence_start, _CITY),
 )
 
-# Per kind of reading, the rows of the candidate rules that can act on it, in table order (a kind not listed
-# gets them all).
-_ALL_RULES: Final = tuple(range(len(CANDIDATE_RULES)))
-_RULES_BY_KIND: Final = {
-    kind: tuple(k for k, r in enumerate(CANDIDATE_RULES) if r.kinds is None or kind in r.kinds)
+_CANDIDATE_TESTS: Final = tuple(rule.test for rule in CANDIDATE_RULES)
+_RULE_NAMES: Final = {rule.test: rule.name for rule in CANDIDATE_RULES}
+# Per kind of reading, the tests that can act on it, in table order (a kind not listed gets them all).
+_TESTS_BY_KIND: Final = {
+    kind: tuple(r.test for r in CANDIDATE_RULES if r.kinds is None or kind in r.kinds)
     for kind in placekinds.BY_NAME
 }
-
-
-# The two functions below call the tables' tests by name. Compiled, such a call is a C call, where a call
-# through a row's function object is a Python call (its arguments parsed and checked, ~50 ns, and an
-# article makes ~90 of them). tests/test_geoparse_rule_table.py checks that they follow the tables; a row
-# they do not know yet is still called, through the table.
-def _span_rule_holds(k: int, cues: SpanCues, cands: Sequence[Candidate]) -> bool:
-    """``SPAN_RULES[k].test(cues, cands)``."""
-    if k == 0:
-        return title_before_name(cues, cands)
-    if k == 1:
-        return not_a_place_word(cues, cands)
-    if k == 2:
-        return currency_sign(cues, cands)
-    if k == 3:
-        return company_name(cues, cands)
-    if k == 4:
-        return newspaper_name(cues, cands)
-    if k == 5:
-        return state_cue(cues, cands)
-    if k == 6:
-        return disease_name(cues, cands)
-    return SPAN_RULES[k].test(cues, cands)
-
-
-def _candidate_verdict(k: int, cues: SpanCues, c: Candidate, d: Discourse) -> Verdict | None:
-    """``CANDIDATE_RULES[k].test(cues, c, d)``."""
-    if k == 0:
-        return acronym(cues, c, d)
-    if k == 1:
-        return given_name_before(cues, c, d)
-    if k == 2:
-        return given_name_then_surname(cues, c, d)
-    if k == 3:
-        return person_speaking(cues, c, d)
-    if k == 4:
-        return person_before_verb(cues, c, d)
-    if k == 5:
-        return common_word(cues, c, d)
-    if k == 6:
-        return common_noun_town(cues, c, d)
-    if k == 7:
-        return organisation_head(cues, c, d)
-    if k == 8:
-        return possessive_small_town(cues, c, d)
-    if k == 9:
-        return part_of_person_name(cues, c, d)
-    if k == 10:
-        return known_person(cues, c, d)
-    if k == 11:
-        return person_name_at_sentence_start(cues, c, d)
-    if k == 12:
-        return alternate_name_at_sentence_start(cues, c, d)
-    return CANDIDATE_RULES[k].test(cues, c, d)
-
 
 #: The one candidate rule tried on every reading: "Miss" is not Mississippi, "Miss." is.
 STATE_ABBREVIATION_WITHOUT_PERIOD: Final = "state_abbreviation_without_period"
@@ -408,9 +353,8 @@ def apply_rules(
 ) -> list[Candidate]:
     """The readings of one span that the span and candidate rules leave (``cands`` itself when they remove
     none); with ``fired``, each reading a rule removed is appended as (rule name, reading)."""
-    for k in range(len(SPAN_RULES)):
-        if _span_rule_holds(k, cues, cands):
-            name, _test, keep = SPAN_RULES[k]
+    for name, holds, keep in SPAN_RULES:
+        if holds(cues, cands):
             if keep is None:
                 if fired is not None:
                     fired.extend((name, c) for c in cands)
@@ -432,13 +376,13 @@ def apply_rules(
         if not single or c.type != _LITERAL or c.upper:
             out.append(c)
             continue
-        for k in _RULES_BY_KIND.get(c.kind, _ALL_RULES):
-            verdict = _candidate_verdict(k, cues, c, d)
+        for test in _TESTS_BY_KIND.get(c.kind, _CANDIDATE_TESTS):
+            verdict = test(cues, c, d)
             if verdict is not None:
                 if verdict is not _NOT_PLACE:
                     d.remember(cues.key, verdict is _PERSON_STRONG)
                 if fired is not None:
-                    fired.append((CANDIDATE_RULES[k].name, c))
+                    fired.append((_RULE_NAMES[test], c))
                 break
         else:
             out.append(c)
