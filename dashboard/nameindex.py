@@ -360,10 +360,14 @@ class Points(Mapping):
         return got
 
     def __contains__(self, pid: object) -> bool:
-        got = self._memo.get(pid, _NOT_READ)  # type: ignore[call-overload]
+        return self.get(pid) is not None  # type: ignore[arg-type]
+
+    def get(self, pid: str, default: Any = None) -> Any:
+        """The place's point, or ``default`` (no exception raised and caught, as Mapping.get would)."""
+        got = self._memo.get(pid, _NOT_READ)
         if got is _NOT_READ:
-            got = self._read(pid)  # type: ignore[arg-type]
-        return got is not None
+            got = self._read(pid)
+        return default if got is None else got
 
     def _read(self, pid: str) -> tuple[float, float] | None:
         """A place's point from the arrays (None: unknown or without one), remembered."""

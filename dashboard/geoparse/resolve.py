@@ -95,11 +95,9 @@ class Resolver:
         self.info = info
         self.coords = coords
         self.counties = counties
-        # Per place id, what every article would ask again (news repeats its places): the name shown, and
-        # a city's point (None: no point). Bounded; the points follow the mapping ``coords()`` returns.
+        # Per place id, the name shown (news repeats its places; bounded). City points are remembered by
+        # the mapping ``coords()`` gives (nameindex.Points), not here.
         self._shown: dict[str, str] = {}
-        self._points: dict[str, tuple[float, float] | None] = {}
-        self._points_of: Mapping[str, tuple[float, float]] | None = None
 
     def resolve(
         self,
@@ -225,15 +223,6 @@ class Resolver:
             )
         return mentions
 
-    def _points_memo(
-        self, coords: Mapping[str, tuple[float, float]]
-    ) -> dict[str, tuple[float, float] | None]:
-        """The memo of city points read from ``coords`` (a fresh one for another mapping)."""
-        if coords is not self._points_of:
-            self._points_of = coords
-            self._points = {}
-        return self._points
-
     def proximity(
         self, spans: list[Span], surfs: list[str], picks: list[Candidate]
     ) -> list[dict[str, float]]:
@@ -249,13 +238,12 @@ class Resolver:
         coords = self.coords()
         if not coords:
             return out
-        points = self._points_memo(coords)
         where: dict[str, tuple[float, float]] = {}  # city id -> its point, for the cities below
         anchors: dict[tuple[str, str], tuple[float, float]] = {}
         for a in range(len(picks)):
             surf, b = surfs[a], picks[a]
             if b.kind == "city":
-                xy = _point(points, coords, b.place_id)
+                xy = coords.get(b.place_id)
                 if xy is not None:
                     anchors.setdefault((surf, b.place_id), xy)
         if not anchors:
@@ -270,7 +258,7 @@ class Resolver:
             for c in spans[k].cands:
                 if c.kind != "city":
                     continue
-                xy = _point(points, coords, c.place_id)
+                xy = coords.get(c.place_id)
                 if xy is None:
                     continue
                 where[c.place_id] = xy
@@ -318,19 +306,6 @@ def _several_cities(cands: list[Candidate]) -> bool:
             if n > 1:
                 return True
     return False
-
-
-def _point(
-    points: dict[str, tuple[float, float] | None], coords: Mapping[str, tuple[float, float]], pid: str
-) -> tuple[float, float] | None:
-    """A city's point from ``coords`` (None when it has none), remembered in ``points``."""
-    if pid in points:
-        return points[pid]
-    xy = coords.get(pid)
-    if len(points) >= MEMO_MAX:
-        points.clear()
-    points[pid] = xy
-    return xy
 
 
 def one_sense_per_discourse(
