@@ -302,9 +302,7 @@ class Ranked:
         self.cand = cand
         self.margin = margin
         self.runner_up = runner_up
-        self.area_over_town = (
-            area_over_town  # the rule area_over_small_town chose it over a better-scored town
-        )
+        self.area_over_town = area_over_town
 
     def __repr__(self) -> str:
         return f"Ranked({self.score!r}, {self.cand.place_id!r}, {self.margin!r}, {self.runner_up!r})"
